@@ -1,0 +1,33 @@
+"""The ``kg`` command line: every command is a thin wrapper over a library function.
+
+Commands live one per module in this package and register themselves on :data:`app`.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from kg.errors import KgError
+
+app = typer.Typer(
+    name="kg",
+    help="pikg: a performance-indicator knowledge graph for public budget disclosures.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+
+# Command modules (import order = order in --help).
+# (each command module adds its import here)
+
+
+def main() -> None:
+    """Entry point: user errors become one line on stderr and exit code 2."""
+    try:
+        app()
+    except KgError as exc:
+        print(f"kg: error: {exc}", file=sys.stderr)
+        sys.exit(2)

@@ -1,0 +1,79 @@
+"""Text folding shared by every stage: Unicode width, glyph variants and Word leftovers.
+
+Documents mix ``≥``/``≧``, ``<``/``＜``/``﹤``, ``%``/``％`` and full-width digits in one table
+(domain.md §1.3 item 6), so comparisons of any kind start with :func:`fold`.
+
+>>> fold("≧９０％")
+'≥90%'
+>>> strip_artifacts("[bookmark: _GoBack]第一部分")
+'第一部分'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_GLYPHS = str.maketrans(
+    {
+        "≧": "≥",
+        "≦": "≤",
+        "﹥": ">",
+        "﹤": "<",
+        "＞": ">",
+        "＜": "<",
+        "％": "%",
+        "－": "-",
+        "—": "-",
+        "–": "-",
+        "～": "~",
+        "〜": "~",
+        "\u3000": " ",
+        "\u00a0": " ",
+        "\ufeff": "",
+        "\x00": "",
+    }
+)
+_DOUBLE_OPS = ((">=", "≥"), ("<=", "≤"), ("=>", "≥"), ("=<", "≤"))
+
+_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
+_TC_FIELD = re.compile(r"\s*TC\s+.*?\\f\s+\w+\s*\\l\s*\d+\s*")
+
+
+def fold(text: str) -> str:
+    """NFKC plus the glyph folding of domain.md §4.3 step 1 (keeps ``‰``, ``≥``, ``≤``)."""
+    text = text.translate(_GLYPHS)
+    text = unicodedata.normalize("NFKC", text)
+    # NFKC turns ＜ into <, but leaves the ASCII pairs; fold those to one symbol.
+    for pair, symbol in _DOUBLE_OPS:
+        text = text.replace(pair, symbol)
+    return text.translate(_GLYPHS)
+
+
+def strip_artifacts(text: str) -> str:
+    """Remove Word conversion leftovers: ``[bookmark: …]`` tags and ``TC … \\f A \\l 1`` fields."""
+    text = _BOOKMARK.sub("", text)
+    return _TC_FIELD.sub("", text)
+
+
+def clean_cell(raw: str) -> str:
+    """Cleaned cell text: artefacts and Excel-style wrapping quotes removed, padding trimmed.
+
+    Internal newlines are kept (a cell can span paragraphs).
+
+    >>> clean_cell('  "做好工作。\\n"  ')
+    '做好工作。'
+    >>> clean_cell('\"\"\"内容\"\"\"')
+    '内容'
+    """
+    text = strip_artifacts(raw.replace("\x00", "").replace("\r", ""))
+    text = text.strip(" \t\u3000\n")
+    while len(text) >= 2 and text[0] == '"' and text[-1] == '"':
+        text = text[1:-1].strip(" \t\u3000\n")
+    if text.startswith('"') and text.count('"') == 1:
+        text = text[1:].strip(" \t\u3000\n")
+    if text.endswith('"') and text.count('"') == 1:
+        text = text[:-1].strip(" \t\u3000\n")
+    text = text.replace('""', '"')
+    lines = [line.strip(" \t\u3000") for line in text.split("\n")]
+    return "\n".join(lines).strip("\n")
