@@ -1,0 +1,220 @@
+"""Indicator records: the plain input of the detector, and their JSON Lines / CSV formats.
+
+A record is one indicator occurrence as printed, with where it sits (department, duty
+activity, sub-activity instance, position) and, when known, where it came from (file:line).
+Analysts export such lists from spreadsheets and budget systems, so the reader names the file
+and line of any bad record.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from kg.errors import KgError
+from kg.model import GRADES
+
+FIELDS: tuple[str, ...] = (
+    "id",
+    "department",
+    "activity",
+    "sub_activity",
+    "sub_id",
+    "pos",
+    "content",
+    "text",
+    "grades",
+)
+"""The record fields of the ``--input`` format (CSV has four grade columns 优/良/中/差)."""
+
+CSV_FIELDS: tuple[str, ...] = (*FIELDS[:-1], *GRADES)
+
+
+@dataclass(frozen=True)
+class IndicatorRecord:
+    """One indicator occurrence. ``text`` and ``grades`` are exactly as printed."""
+
+    id: str
+    text: str
+    grades: tuple[str, str, str, str]
+    department: str = ""
+    activity: str = ""
+    sub_activity: str = ""
+    sub_id: str = ""
+    pos: int = 0
+    content: str = ""
+    source: str = ""  # file the record came from, when known
+    line: int = 0  # 1-based line of the name cell, when known
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def where(self) -> str:
+        """``file:line`` when the provenance is known, else the record id."""
+        return f"{Path(self.source).name}:{self.line}" if self.source else self.id
+
+
+def _record_from_mapping(row: Mapping[str, Any], path: str, line: int) -> IndicatorRecord:
+    def text_field(name: str, required: bool = False) -> str:
+        value = row.get(name)
+        if value is None:
+            if required:
+                raise KgError(f"missing field {name!r}", path, line)
+            return ""
+        if isinstance(value, (dict, list)):
+            raise KgError(
+                f"field {name!r} must be a string, got {type(value).__name__}", path, line
+            )
+        return str(value)
+
+    record_id = text_field("id", required=True)
+    if not record_id:
+        raise KgError("empty field 'id'", path, line)
+    grades = row.get("grades")
+    if grades is None and all(g in row for g in GRADES):
+        grades = [row[g] for g in GRADES]
+    if isinstance(grades, Mapping):
+        grades = [grades.get(g, "") for g in GRADES]
+    if not isinstance(grades, list) or len(grades) != 4:
+        raise KgError("field 'grades' must be the four strings 优/良/中/差", path, line)
+    pos_raw = row.get("pos", 0)
+    try:
+        pos = int(pos_raw) if pos_raw not in (None, "") else 0
+    except (TypeError, ValueError):
+        raise KgError(f"field 'pos' must be an integer, got {pos_raw!r}", path, line) from None
+    line_raw = row.get("line", 0)
+    try:
+        src_line = int(line_raw) if line_raw not in (None, "") else 0
+    except (TypeError, ValueError):
+        raise KgError(f"field 'line' must be an integer, got {line_raw!r}", path, line) from None
+    return IndicatorRecord(
+        id=record_id,
+        text=text_field("text", required=True),
+        grades=tuple("" if g is None else str(g) for g in grades),  # type: ignore[arg-type]
+        department=text_field("department"),
+        activity=text_field("activity"),
+        sub_activity=text_field("sub_activity"),
+        sub_id=text_field("sub_id"),
+        pos=pos,
+        content=text_field("content"),
+        source=text_field("source"),
+        line=src_line,
+    )
+
+
+def _read_jsonl(handle: TextIO, path: str) -> Iterator[IndicatorRecord]:
+    for number, line in enumerate(handle, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise KgError(f"not valid JSON: {exc.msg}", path, number) from None
+        if not isinstance(row, dict):
+            raise KgError("each line must be a JSON object", path, number)
+        yield _record_from_mapping(row, path, number)
+
+
+def _read_csv(handle: TextIO, path: str) -> Iterator[IndicatorRecord]:
+    reader = csv.DictReader(handle)
+    header = reader.fieldnames or []
+    missing = [name for name in ("id", "text", *GRADES) if name not in header]
+    if missing:
+        raise KgError(f"CSV header lacks the column(s) {', '.join(missing)}", path, 1)
+    for row in reader:
+        if None in row:
+            raise KgError("more cells than header columns", path, reader.line_num)
+        yield _record_from_mapping(row, path, reader.line_num)
+
+
+def read_records(path: str | Path) -> list[IndicatorRecord]:
+    """Read indicator records from JSON Lines (``.jsonl``/``.json``) or CSV (``.csv``).
+
+    Raises :class:`KgError` naming the file and line of the first bad record, and on
+    duplicate ids (assignments are keyed by id).
+    """
+    path = Path(path)
+    fmt = "csv" if path.suffix.lower() in (".csv", ".tsv") else "jsonl"
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = _read_csv if fmt == "csv" else _read_jsonl
+            records = list(reader(handle, str(path)))
+    except OSError as exc:
+        raise KgError(f"cannot read: {exc.strerror}", str(path)) from exc
+    except UnicodeDecodeError:
+        raise KgError("not UTF-8 text", str(path)) from None
+    seen: set[str] = set()
+    for index, record in enumerate(records):
+        if record.id in seen:
+            raise KgError(f"duplicate id {record.id!r}", str(path), _line_of(path, fmt, index))
+        seen.add(record.id)
+    return records
+
+
+def _line_of(path: Path, fmt: str, index: int) -> int | None:
+    """Best-effort line of the index-th record (for error messages only)."""
+    if fmt == "csv":
+        return None
+    count = -1
+    with path.open(encoding="utf-8-sig") as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.strip():
+                count += 1
+                if count == index:
+                    return number
+    return None
+
+
+def record_to_json(record: IndicatorRecord) -> dict[str, Any]:
+    """The JSON Lines form of a record (the ``--input`` format)."""
+    row: dict[str, Any] = {name: getattr(record, name) for name in FIELDS}
+    row["grades"] = list(record.grades)
+    if record.source:
+        row["source"], row["line"] = record.source, record.line
+    return row
+
+
+def write_records(records: Iterable[IndicatorRecord], path: str | Path) -> None:
+    """Write records as JSON Lines (or CSV when the name ends in ``.csv``)."""
+    path = Path(path)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        if path.suffix.lower() == ".csv":
+            writer = csv.writer(handle)
+            writer.writerow(CSV_FIELDS)
+            for record in records:
+                row = record_to_json(record)
+                writer.writerow([row[name] for name in FIELDS[:-1]] + list(record.grades))
+        else:
+            for record in records:
+                handle.write(json.dumps(record_to_json(record), ensure_ascii=False) + "\n")
+
+
+def write_assignments(assignments: Mapping[str, Any], path: str | Path, *, key: str = "id") -> None:
+    """Write ``{"<key>": …, "cluster": …}`` lines in the order of ``assignments``."""
+    with Path(path).open("w", encoding="utf-8") as handle:
+        for item, cluster in assignments.items():
+            handle.write(json.dumps({key: item, "cluster": cluster}, ensure_ascii=False) + "\n")
+
+
+def read_assignments(path: str | Path, *, key: str = "id") -> dict[str, Any]:
+    """Read a prediction or label file of ``{"<key>": …, "cluster": …}`` lines."""
+    path = Path(path)
+    result: dict[str, Any] = {}
+    try:
+        with path.open(encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise KgError(f"not valid JSON: {exc.msg}", str(path), number) from None
+                if not isinstance(row, dict) or key not in row or "cluster" not in row:
+                    raise KgError(f"expected {{{key!r}: …, 'cluster': …}}", str(path), number)
+                result[str(row[key])] = row["cluster"]
+    except OSError as exc:
+        raise KgError(f"cannot read: {exc.strerror}", str(path)) from exc
+    return result

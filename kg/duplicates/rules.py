@@ -1,0 +1,276 @@
+"""The copy rules of duplicates.md §3, as small pure functions.
+
+These functions *define* what a copy is (normalisation N1–N4, grade canonicalisation, the
+measure head, the slot rule and the standard-ladder list), so the fast detector
+(:mod:`kg.duplicates.detect`), the brute-force label checker (:mod:`kg.duplicates.labels`) and
+the synthetic generator all call the same code and cannot drift apart.
+
+>>> name_key("县级志书编纂任务完成率(%)")
+'县级志书编纂任务完成率'
+>>> name_key("区级志书编纂任务完成率（％）")
+'县级志书编纂任务完成率'
+>>> canonical_ladder(["≧1%", "≥0.5%", " ≥0.3%", "＜0.3%。"])
+('≥1%', '≥0.5%', '≥0.3%', '<0.3%')
+>>> slot_frame("会务接待工作完成率", "暑期接待工作完成率")
+('', '接待工作完成率')
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from kg.errors import KgError
+
+Ladder = tuple[str, str, str, str]
+
+# --- N1–N4 --------------------------------------------------------------------------------
+
+_N1_GLYPHS = str.maketrans({"≧": "≥", "≦": "≤", "﹥": ">", "﹤": "<"})
+_WHITESPACE = re.compile(r"\s+")
+# N2 punctuation, written after N1 (NFKC turns ，；：（） into their ASCII forms).
+_N2_PUNCT = "、，,；;：:。.．“”\"'‘’《》<>（）()[]【】—-－/"
+_N2_TABLE = str.maketrans("", "", _N2_PUNCT)
+UNITS: tuple[str, ...] = (
+    "%", "％", "‰", "次", "件", "人", "日", "天", "个", "项", "万元", "元", "户", "场", "期",
+    "篇", "家", "人次", "条", "份", "座", "公里", "亩", "所", "家次", "批",
+)  # fmt: skip
+_UNIT_SUFFIX = re.compile(
+    r"[(（](" + "|".join(sorted(map(re.escape, UNITS), key=len, reverse=True)) + r")[)）]$"
+)
+_TRAILING_STOPS = "。.．,，;；:：、"
+_JURISDICTION = re.compile(
+    r"(?<=[全本])(?:新区|县|区|市)|(?:新区|县|区|市)(?=级|直|长|委|政府|域|内|属)"
+)
+JURISDICTION_TOKEN = "县"
+"""What N4 folds 新区/县/区/市 to: one character, so lengths stay comparable."""
+
+
+def n1(text: str) -> str:
+    """N1: Unicode NFKC plus ≧→≥, ≦→≤, ﹥→>, ﹤→<."""
+    return unicodedata.normalize("NFKC", text.translate(_N1_GLYPHS)).translate(_N1_GLYPHS)
+
+
+def split_unit(text: str) -> tuple[str, str | None]:
+    """N1 + whitespace removal + N3: the name without its bracketed unit suffix, and the unit."""
+    text = _WHITESPACE.sub("", n1(text)).rstrip(_TRAILING_STOPS)
+    match = _UNIT_SUFFIX.search(text)
+    if match is None:
+        return text, None
+    return text[: match.start()].rstrip(_TRAILING_STOPS), match.group(1)
+
+
+def surface_key(text: str) -> str:
+    """The name after N1–N3: width, punctuation, spaces and the unit suffix folded away."""
+    stem, _unit = split_unit(text)
+    return stem.translate(_N2_TABLE).replace("%", "")
+
+
+def fold_jurisdiction(text: str) -> str:
+    """N4: 新区/县/区/市 as a jurisdiction word (县级, 全区, 区委区政府 …) becomes one token."""
+    return _JURISDICTION.sub(JURISDICTION_TOKEN, text)
+
+
+@lru_cache(maxsize=1 << 20)
+def name_key(text: str) -> str:
+    """The comparison key of an indicator name: N1–N4 (duplicates.md §3.1)."""
+    return fold_jurisdiction(surface_key(text))
+
+
+@lru_cache(maxsize=1 << 18)
+def canonical_grade(cell: str) -> str:
+    """A grade cell as compared for copies: N1, no whitespace, no trailing 。 or ``.``.
+
+    Wording is kept: ``80%及以上`` and ``≥80%`` stay different (a copy keeps its wording).
+    """
+    return _WHITESPACE.sub("", n1(cell)).rstrip("。.")
+
+
+def canonical_ladder(grades: Sequence[str]) -> Ladder:
+    """The four grades 优/良/中/差 canonicalised position by position."""
+    if len(grades) != 4:
+        raise ValueError(f"a ladder has four grades, got {len(grades)}")
+    return tuple(canonical_grade(cell or "") for cell in grades)  # type: ignore[return-value]
+
+
+def is_placeholder_ladder(ladder: Ladder) -> bool:
+    """True for a ladder that says nothing: all four cells equal (empty, 涉密, …)."""
+    return len(set(ladder)) == 1
+
+
+# --- measure head and the slot rule ----------------------------------------------------------
+
+
+def _words(text: str) -> list[str]:
+    """Space-separated word lists keep the long lexicons below readable."""
+    return text.split()
+
+
+MEASURE_LEXICON: dict[str, str] = {
+    **dict.fromkeys(
+        _words(
+            "完成率 办结率 满意度 保障率 合格率 落实率 覆盖率 完好率 及时率 反馈率 满意率 检查率 "
+            "处理率 处置率 查处率 采纳率 使用率 到位率 知晓率 参与率 达标率 执行率 受理率 回复率 "
+            "上报率 归档率 利用率 准确率 响应率 整改率 化解率 结案率 入库率 公开率 履约率"
+        ),
+        "rate",
+    ),
+    **dict.fromkeys(
+        _words("差错率 错案率 投诉率 发生率 故障率 超支率 不合格率 复发率"), "inverse_rate"
+    ),
+    **dict.fromkeys(_words("次数 数量 人次 场次 件数 期数 个数 篇数 人数"), "count"),
+    **dict.fromkeys(_words("完成情况 工作成效 实施效果 完成质量 推进情况 落实情况"), "qualitative"),
+}
+"""The measure words of duplicates.md §3.2 (b), with the kind each implies."""
+
+LIGHT_WORDS: tuple[str, ...] = tuple(
+    _words(
+        "工作 任务 事项 管理 活动 项目 业务 事务 服务 建设 计划 情况 目标 年度 全年 各项 完成 落实 "
+        "开展 组织 推进 相关 有关 日常 综合 重点 专项 及时 按时 按期 各类 全面"
+    )
+)
+"""Words that do not make a frame distinctive."""
+
+_HEADS_LONGEST_FIRST = sorted(MEASURE_LEXICON, key=len, reverse=True)
+
+
+@lru_cache(maxsize=1 << 20)
+def measure_head(key: str) -> str | None:
+    """The measure head of a normalised name (§3.2 b), or ``None``.
+
+    The longest lexicon word the name ends with (the name must be longer than it); failing
+    that, the last three characters of a name of at least 4 characters ending in 率 or 度.
+
+    >>> measure_head("保障性住房开工率"), measure_head("满意度"), measure_head("社区矫正人数")
+    ('开工率', None, '人数')
+    """
+    for word in _HEADS_LONGEST_FIRST:
+        if len(key) > len(word) and key.endswith(word):
+            return word
+    if len(key) >= 4 and key[-1] in "率度":
+        return key[-3:]
+    return None
+
+
+def distinctive_length(frame: str, head: str | None) -> int:
+    """Characters of a frame left after removing the measure head and the light words."""
+    if head and frame.endswith(head):
+        frame = frame[: -len(head)]
+    for word in LIGHT_WORDS:
+        frame = frame.replace(word, "")
+    return len(frame)
+
+
+def _common_prefix_length(a: str, b: str) -> int:
+    limit = min(len(a), len(b))
+    i = 0
+    while i < limit and a[i] == b[i]:
+        i += 1
+    return i
+
+
+def _common_suffix_length(a: str, b: str) -> int:
+    limit = min(len(a), len(b))
+    i = 0
+    while i < limit and a[-1 - i] == b[-1 - i]:
+        i += 1
+    return i
+
+
+def slot_frame(a: str, b: str) -> tuple[str, str] | None:
+    """The shared frame ``(P, S)`` if two normalised names are a slot pair, else ``None``.
+
+    Names are ``P+x+S`` and ``P+y+S`` with non-empty, different fillers; the measure head is
+    the same; ``|P|+|S| ≥ 4`` and ≥ half the longer name; at least 2 characters of ``P+S``
+    remain after removing the head and the light words. The ladder condition is checked by
+    the caller (it is a property of the records, not of the names).
+    """
+    if a == b:
+        return None
+    head = measure_head(a)
+    if measure_head(b) != head:
+        return None
+    p = _common_prefix_length(a, b)
+    s = _common_suffix_length(a[p:], b[p:])
+    if len(a) - p - s <= 0 or len(b) - p - s <= 0:
+        return None  # one filler is empty: a qualifier insertion, not a slot
+    shared = p + s
+    if shared < 4 or 2 * shared < max(len(a), len(b)):
+        return None
+    prefix, suffix = a[:p], a[len(a) - s :]
+    if distinctive_length(prefix + suffix, head) < 2:
+        return None
+    return prefix, suffix
+
+
+# --- standard ladders --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StandardLadders:
+    """The boilerplate ladders of duplicates.md §3.3, canonicalised, with their kind."""
+
+    kinds: Mapping[Ladder, str]
+    version: str = ""
+
+    def __contains__(self, ladder: object) -> bool:
+        return ladder in self.kinds
+
+    def __len__(self) -> int:
+        return len(self.kinds)
+
+
+def _parse_standard_ladders(data: object, origin: str) -> StandardLadders:
+    if not isinstance(data, dict):
+        raise KgError("expected a JSON object {kind: [[优, 良, 中, 差], …]}", origin)
+    kinds: dict[Ladder, str] = {}
+    for kind, ladders in data.items():
+        if kind in ("version", "source"):
+            continue
+        if not isinstance(ladders, list):
+            raise KgError(f"{kind!r} must be a list of four-grade lists", origin)
+        for ladder in ladders:
+            if not (isinstance(ladder, list) and len(ladder) == 4):
+                raise KgError(f"{kind!r}: {ladder!r} is not a list of four grades", origin)
+            kinds[canonical_ladder([str(cell) for cell in ladder])] = kind
+    return StandardLadders(kinds, str(data.get("version", "")))
+
+
+@lru_cache(maxsize=1)
+def default_standard_ladders() -> StandardLadders:
+    """The bundled list (``kg/duplicates/data/standard_ladders.json``)."""
+    text = resources.files("kg.duplicates").joinpath("data/standard_ladders.json").read_text()
+    return _parse_standard_ladders(json.loads(text), "standard_ladders.json")
+
+
+def load_standard_ladders(
+    source: str | Path | Mapping[str, object] | Iterable[Sequence[str]] | StandardLadders | None,
+) -> StandardLadders:
+    """The standard-ladder list from a JSON file, a ``{kind: [ladders]}`` mapping, a plain
+    list of ladders, or ``None`` for the bundled default."""
+    if source is None:
+        return default_standard_ladders()
+    if isinstance(source, StandardLadders):
+        return source
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise KgError(
+                f"cannot read the standard-ladder list: {exc.strerror}", str(path)
+            ) from exc
+        except json.JSONDecodeError as exc:
+            raise KgError(f"not valid JSON: {exc.msg}", str(path), exc.lineno) from exc
+        return _parse_standard_ladders(data, str(path))
+    if isinstance(source, Mapping):
+        return _parse_standard_ladders(dict(source), "standard ladders")
+    return _parse_standard_ladders(
+        {"custom": [list(ladder) for ladder in source]}, "standard ladders"
+    )
