@@ -1,0 +1,33 @@
+"""Audit: registered rules over indicator, ladder, structure and money records; findings
+with evidence, written to the store and rendered as an offline report."""
+
+from kg.audit.config import AuditConfig, load_config
+from kg.audit.engine import AuditResult, audit_context
+from kg.audit.from_model import context_from_documents
+from kg.audit.records import (
+    AuditContext,
+    AuditDocument,
+    AuditIndicator,
+    AuditNode,
+    CopyCluster,
+    Evidence,
+)
+from kg.audit.registry import RULES, Finding, Rule, rule
+
+__all__ = [
+    "RULES",
+    "AuditConfig",
+    "AuditContext",
+    "AuditDocument",
+    "AuditIndicator",
+    "AuditNode",
+    "AuditResult",
+    "CopyCluster",
+    "Evidence",
+    "Finding",
+    "Rule",
+    "audit_context",
+    "context_from_documents",
+    "load_config",
+    "rule",
+]

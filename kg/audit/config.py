@@ -1,0 +1,103 @@
+"""Audit configuration from a TOML file: switch rules off, change severities and parameters,
+add SPARQL rule files.
+
+.. code-block:: toml
+
+    [audit]
+    disable = ["ladder.point_scale"]
+    sparql_rules = ["my_rules/empty_basis.rq"]   # relative to this file
+    view_link = "views/tree.html#{anchor}"       # where evidence links point
+
+    [rules."indicator.restates_text"]
+    severity = "info"
+    min_substring = 10
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg.audit.registry import RULES
+from kg.errors import KgError
+from kg.model import SEVERITIES
+
+DEFAULT_VIEW_LINK = "tree.html#{anchor}"
+
+
+@dataclass
+class AuditConfig:
+    disabled: set[str] = field(default_factory=set)
+    severities: dict[str, str] = field(default_factory=dict)
+    params: dict[str, dict[str, Any]] = field(default_factory=dict)
+    sparql_rules: list[Path] = field(default_factory=list)
+    view_link: str = DEFAULT_VIEW_LINK
+
+
+def _check_rule_id(rule_id: str, path: Path) -> None:
+    if rule_id not in RULES:
+        known = ", ".join(sorted(RULES))
+        raise KgError(f"unknown rule {rule_id!r} (known rules: {known})", str(path))
+
+
+def load_config(path: str | Path) -> AuditConfig:
+    """Read and validate an audit TOML file; every mistake is a one-line :class:`KgError`."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise KgError("config file not found", str(path)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise KgError(f"not valid TOML: {exc}", str(path)) from None
+    unknown = set(data) - {"audit", "rules"}
+    if unknown:
+        raise KgError(
+            f"unknown section(s) {sorted(unknown)}; use [audit] and [rules.ID]", str(path)
+        )
+    config = AuditConfig()
+    audit = data.get("audit", {})
+    extra = set(audit) - {"disable", "sparql_rules", "view_link"}
+    if extra:
+        raise KgError(f"unknown [audit] key(s) {sorted(extra)}", str(path))
+    for rule_id in audit.get("disable", []):
+        _check_rule_id(rule_id, path)
+        config.disabled.add(rule_id)
+    for rq in audit.get("sparql_rules", []):
+        config.sparql_rules.append((path.parent / rq).resolve())
+    if "view_link" in audit:
+        config.view_link = str(audit["view_link"])
+    for rule_id, settings in data.get("rules", {}).items():
+        _check_rule_id(rule_id, path)
+        if not isinstance(settings, dict):
+            raise KgError(f"[rules.{rule_id!r}] must be a table", str(path))
+        settings = dict(settings)
+        if settings.pop("enabled", True) is False:
+            config.disabled.add(rule_id)
+        if "severity" in settings:
+            severity = settings.pop("severity")
+            if severity not in SEVERITIES:
+                raise KgError(
+                    f"rule {rule_id}: severity must be one of {', '.join(SEVERITIES)}, "
+                    f"not {severity!r}",
+                    str(path),
+                )
+            config.severities[rule_id] = severity
+        allowed = RULES[rule_id].params
+        for name, value in settings.items():
+            if name not in allowed:
+                raise KgError(
+                    f"rule {rule_id} has no parameter {name!r} "
+                    f"(parameters: {', '.join(allowed) or 'none'})",
+                    str(path),
+                )
+            if not isinstance(value, type(allowed[name])) and not (
+                isinstance(allowed[name], float) and isinstance(value, int)
+            ):
+                raise KgError(
+                    f"rule {rule_id}: parameter {name!r} must be {type(allowed[name]).__name__}",
+                    str(path),
+                )
+        config.params[rule_id] = settings
+    return config

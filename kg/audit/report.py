@@ -1,0 +1,236 @@
+"""Render an :class:`~kg.audit.engine.AuditResult` as an offline HTML report, JSON, CSV or
+Markdown. All document text is untrusted: HTML goes through jinja2 autoescaping."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from kg.audit.charts import SEVERITY_COLOURS, share_bar, stacked_bars
+from kg.audit.engine import AuditResult
+from kg.audit.registry import GROUPS, SEVERITY_RANK, Finding
+from kg.errors import KgError
+
+FORMATS = ("html", "json", "csv", "md")
+FILENAMES = {fmt: f"audit.{fmt}" for fmt in FORMATS}
+
+
+def _number(value: Decimal | None) -> float | None:
+    return float(value) if value is not None else None
+
+
+def finding_to_dict(finding: Finding) -> dict[str, Any]:
+    """The JSON shape of one finding (documented in docs/audit.md)."""
+    return {
+        "id": finding.id,
+        "rule": finding.rule,
+        "severity": finding.severity,
+        "message": finding.message,
+        "message_zh": finding.message_zh,
+        "message_en": finding.message_en,
+        "budget": _number(finding.budget),
+        "department": finding.department,
+        "file": finding.file,
+        "finding_type": finding.finding_type,
+        "nodes": list(finding.nodes),
+        "evidence": [{"file": e.file, "line": e.line, "text": e.text} for e in finding.evidence],
+        "data": finding.data,
+    }
+
+
+def result_to_dict(result: AuditResult) -> dict[str, Any]:
+    return {
+        "findings": [finding_to_dict(f) for f in result.findings],
+        "summary": {
+            "by_severity": dict(result.by_severity()),
+            "by_rule": dict(result.by_rule()),
+            "documents": [
+                {
+                    "doc_id": s.doc_id,
+                    "file": s.file,
+                    "department": s.department,
+                    "year": s.year,
+                    "indicators": s.indicators,
+                    "budget": float(s.budget),
+                    "findings": dict(s.findings),
+                    "defective_indicators": s.defective_indicators,
+                    "template_indicators": s.template_indicators,
+                    "defective_budget": float(s.defective_budget),
+                    "template_budget": float(s.template_budget),
+                }
+                for s in result.documents
+            ],
+        },
+        "rules": [
+            {
+                "id": r.id,
+                "severity": result.config.severities.get(r.id, r.severity),
+                "title_zh": r.title_zh,
+                "title_en": r.title_en,
+                "description": r.description,
+                "finding_type": r.finding_type,
+                "params": {**r.params, **result.config.params.get(r.id, {})},
+            }
+            for r in result.rules
+        ],
+    }
+
+
+def to_json(result: AuditResult) -> str:
+    return json.dumps(result_to_dict(result), ensure_ascii=False, indent=2, default=str)
+
+
+CSV_COLUMNS = (
+    "finding_id",
+    "rule",
+    "severity",
+    "department",
+    "budget_wan_yuan",
+    "message_zh",
+    "message_en",
+    "file",
+    "line",
+    "text",
+)
+
+
+def to_csv(result: AuditResult) -> str:
+    """One row per evidence entry (a finding with three affected rows gives three lines)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for f in result.findings:
+        for e in f.evidence or [None]:
+            writer.writerow(
+                [
+                    f.id,
+                    f.rule,
+                    f.severity,
+                    f.department,
+                    "" if f.budget is None else str(f.budget),
+                    f.message_zh,
+                    f.message_en,
+                    e.file if e else f.file,
+                    e.line if e else "",
+                    e.text if e else "",
+                ]
+            )
+    return buffer.getvalue()
+
+
+def _md_cell(text: Any) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(result: AuditResult) -> str:
+    lines = ["# 审计报告 / Audit report", ""]
+    lines += ["| department | indicators | budget (万元) | error | warning | info |"]
+    lines += ["|---|---:|---:|---:|---:|---:|"]
+    for s in result.documents:
+        lines.append(
+            f"| {_md_cell(s.department)} | {s.indicators} | {s.budget} | "
+            f"{s.findings['error']} | {s.findings['warning']} | {s.findings['info']} |"
+        )
+    lines += ["", "| rule | findings |", "|---|---:|"]
+    lines += [f"| {rule} | {count} |" for rule, count in sorted(result.by_rule().items())]
+    for s in result.documents:
+        lines += ["", f"## {_md_cell(s.department)} ({_md_cell(s.file)})", ""]
+        for f in (f for f in result.findings if f.doc_id == s.doc_id):
+            budget = f" — {f.budget} 万元" if f.budget else ""
+            lines.append(f"- **{f.severity}** `{f.rule}` {_md_cell(f.message)}{budget}")
+            for e in f.evidence[:5]:
+                lines.append(f"  - `{_md_cell(e.file)}:{e.line}` {_md_cell(e.text)}")
+            if len(f.evidence) > 5:
+                lines.append(f"  - … {len(f.evidence) - 5} more")
+    shared = [f for f in result.findings if f.doc_id not in {s.doc_id for s in result.documents}]
+    if shared:
+        lines += ["", "## 跨文件 / Across documents", ""]
+        for f in shared:
+            lines.append(f"- **{f.severity}** `{f.rule}` {_md_cell(f.message)}")
+    return "\n".join(lines) + "\n"
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("kg.audit", "templates"),
+        autoescape=select_autoescape(["html", "j2"], default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["money"] = lambda v: "" if v is None else f"{v:,.2f}"
+    env.filters["pct"] = lambda v: f"{v:.0%}"
+    return env
+
+
+def view_href(template: str, node_id: str) -> str:
+    """Link to a node in the graph views; ``template`` has an ``{anchor}`` slot."""
+    return template.format(anchor=quote(node_id, safe=""))
+
+
+def to_html(result: AuditResult, title: str = "pikg 审计报告 / Audit report") -> str:
+    rules = {r.id: r for r in result.rules}
+    by_rule_severity: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for f in result.findings:
+        by_rule_severity[f.rule][f.severity] += 1
+    rule_rows = sorted(
+        by_rule_severity.items(),
+        key=lambda item: (-max(SEVERITY_RANK[s] for s in item[1]), -sum(item[1].values())),
+    )
+    chart = stacked_bars(
+        [(f"{rules[r].title_zh} {r}" if r in rules else r, dict(p)) for r, p in rule_rows],
+        title="findings by rule",
+    )
+    known = {s.doc_id for s in result.documents}
+    sections = []
+    for s in result.documents:
+        groups: dict[str, list[Finding]] = defaultdict(list)
+        for f in result.findings:
+            if f.doc_id == s.doc_id:
+                groups[f.rule.split(".", 1)[0]].append(f)
+        sections.append((s, [(g, GROUPS.get(g, (g, g)), groups[g]) for g in GROUPS if g in groups]))
+    shared = [f for f in result.findings if f.doc_id not in known]
+    return (
+        _environment()
+        .get_template("report.html.j2")
+        .render(
+            title=title,
+            generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            result=result,
+            rules=rules,
+            severities=result.by_severity(),
+            colours=SEVERITY_COLOURS,
+            chart=chart,
+            share_bar=share_bar,
+            top=result.top_by_budget(10),
+            sections=sections,
+            shared=shared,
+            view_href=lambda node: view_href(result.config.view_link, node),
+            total_indicators=sum(s.indicators for s in result.documents),
+            total_budget=sum((s.budget for s in result.documents), Decimal(0)),
+        )
+    )
+
+
+def render(result: AuditResult, fmt: str, out: str | Path) -> Path:
+    """Write the report in ``fmt`` (html, json, csv, md) into directory ``out``; return the file."""
+    if fmt not in FORMATS:
+        raise KgError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    out = Path(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise KgError(f"cannot create the output directory: {exc.strerror}", str(out)) from None
+    text = {"html": to_html, "json": to_json, "csv": to_csv, "md": to_markdown}[fmt](result)
+    path = out / FILENAMES[fmt]
+    # CSV gets a BOM so that spreadsheet programs read the Chinese text as UTF-8.
+    path.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+    return path

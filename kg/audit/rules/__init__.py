@@ -1,0 +1,5 @@
+"""Importing this package registers every built-in rule in :data:`kg.audit.registry.RULES`."""
+
+from kg.audit.rules import copies, indicator, ladder, structure
+
+__all__ = ["copies", "indicator", "ladder", "structure"]

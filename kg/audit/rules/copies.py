@@ -1,0 +1,88 @@
+"""Copy rules: clusters of copied indicators and threshold templates reused across many
+indicators, with the money they grade (domain.md §3.1–§3.3, duplicates.md)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import Any
+
+from kg.audit.records import AuditContext, AuditIndicator
+from kg.audit.registry import Finding, new_finding, rule
+from kg.audit.rules.ladder import ladder_text
+
+
+def graded_budget(context: AuditContext, indicators: Iterable[AuditIndicator]) -> Decimal | None:
+    """The money graded by these indicators: each funded row counted once."""
+    budgets = {}
+    for ind in indicators:
+        node = context.node_of(ind)
+        if node is not None and node.budget is not None:
+            budgets[node.id] = node.budget
+    return sum(budgets.values(), Decimal(0)) if budgets else None
+
+
+@rule(
+    "copies.cluster",
+    severity="warning",
+    title_zh="复制粘贴的指标",
+    title_en="Copy-pasted indicators",
+    finding_type="verbatim-copy",
+)
+def copy_cluster(context: AuditContext, params: dict[str, Any]) -> Iterator[Finding]:
+    """A cluster of indicators the duplicates module found copied (same normalised name and
+    ladder, one-slot variants, copied blocks), with the rows and the money they grade."""
+    for cluster in context.clusters:
+        members = [
+            context.indicator_by_id[m] for m in cluster.members if m in context.indicator_by_id
+        ]
+        if len(members) < 2:
+            continue
+        docs = sorted({ind.doc_id for ind in members})
+        names = sorted({ind.name for ind in members if ind.name})
+        label = cluster.label or (names[0] if names else "")
+        finding = new_finding(
+            f"{len(members)}个指标为复制（{cluster.kind}）：「{label}」，涉及{len(docs)}份文件",
+            f"{len(members)} indicators are copies ({cluster.kind}) of '{label}' "
+            f"across {len(docs)} document(s)",
+            doc_id=docs[0] if len(docs) == 1 else "",
+            nodes=[ind.id for ind in members],
+            evidence=[context.evidence(ind) for ind in members],
+            budget=graded_budget(context, members),
+            data={"kind": cluster.kind, "score": cluster.score, "documents": docs},
+        )
+        finding.finding_type = cluster.kind
+        yield finding
+
+
+@rule(
+    "copies.template_ladder",
+    severity="info",
+    title_zh="评价标准模板被大量套用",
+    title_en="Threshold template reused across many indicators",
+    finding_type="threshold-reuse",
+    params={"min_indicators": 10, "kinds": ["numeric", "count_scale"]},
+)
+def template_ladder(context: AuditContext, params: dict[str, Any]) -> Iterator[Finding]:
+    """One canonical ladder signature grading at least ``min_indicators`` indicators of one
+    document: the grades were not designed per indicator. Reports the money graded."""
+    groups: dict[tuple[str, str], list[AuditIndicator]] = defaultdict(list)
+    kinds = set(params["kinds"])
+    for ind in context.indicators:
+        if ind.scheme is not None and ind.scheme.kind in kinds and ind.signature:
+            groups[(ind.doc_id, ind.signature)].append(ind)
+    for (doc_id, signature), members in sorted(groups.items()):
+        if len(members) < params["min_indicators"]:
+            continue
+        total = sum(1 for ind in context.indicators if ind.doc_id == doc_id)
+        share = len(members) / total
+        yield new_finding(
+            f"{len(members)}个指标（占{share:.0%}）套用同一评价标准「{ladder_text(members[0].grades)}」",
+            f"{len(members)} indicators ({share:.0%}) are graded by the same ladder '{signature}'",
+            doc_id=doc_id,
+            nodes=[ind.id for ind in members],
+            evidence=[context.evidence(ind) for ind in members],
+            budget=graded_budget(context, members),
+            data={"signature": signature, "share": round(share, 4), "count": len(members)},
+        )
