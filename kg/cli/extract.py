@@ -1,0 +1,74 @@
+"""``kg extract FILE… [--format json|csv]``: the typed model of each document as JSON or CSV."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kg.cli import app
+from kg.errors import KgError
+from kg.extraction import extract_file, write_csv
+from kg.model import Document, to_jsonable
+
+
+class OutputFormat(StrEnum):
+    json = "json"
+    csv = "csv"
+
+
+def document_json(doc: Document) -> str:
+    """One document as a single-line JSON object (Decimal → number, Chinese kept readable)."""
+    return json.dumps(to_jsonable(doc), ensure_ascii=False)
+
+
+def extract_command(paths: list[Path], output: OutputFormat, pretty: bool = False) -> int:
+    """Extract every file, stream the result to stdout; return the number of failed files.
+
+    One JSON object for one file, JSON Lines for several (one file at a time), or one CSV
+    with a row per indicator (UTF-8 with BOM so Excel opens it correctly).
+    """
+    failed = 0
+    header_written = False
+    out = sys.stdout
+    if output is OutputFormat.csv:
+        out.write("\ufeff")
+    for path in paths:
+        try:
+            doc = extract_file(path)
+        except KgError as exc:
+            print(f"kg: error: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        if output is OutputFormat.csv:
+            write_csv([doc], out, header=not header_written)
+            header_written = True
+        elif pretty and len(paths) == 1:
+            out.write(json.dumps(to_jsonable(doc), ensure_ascii=False, indent=2) + "\n")
+        else:
+            out.write(document_json(doc) + "\n")
+        out.flush()
+        problems = [d for d in doc.diagnostics if d.severity != "info"]
+        if problems:
+            print(f'kg: {path}: {len(problems)} diagnostic(s) (see "diagnostics")', file=sys.stderr)
+    return failed
+
+
+@app.command("extract")
+def extract(
+    files: Annotated[list[Path], typer.Argument(help="Text dumps (.txt) or Word files (.docx).")],
+    output: Annotated[
+        OutputFormat,
+        typer.Option("--format", "-f", help="json (JSON Lines for several files) or csv."),
+    ] = OutputFormat.json,
+    pretty: Annotated[bool, typer.Option(help="Indent the JSON (one file only).")] = False,
+) -> None:
+    """Extract departments, activities, indicators, projects and tables, traceable to lines."""
+    failed = extract_command(files, output, pretty)
+    if failed:
+        # Each failure is already one line on stderr; 2 = nothing readable, 1 = some files.
+        raise typer.Exit(code=2 if failed == len(files) else 1)

@@ -1,0 +1,111 @@
+"""Rows → :class:`kg.model.Document`: title, issuer, year, stated totals, and every table."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from kg.extraction.duty import DutyBuilder
+from kg.extraction.projects import ProjectBuilder
+from kg.extraction.tables import Table, segment
+from kg.model import Diagnostic, Document, OtherTable, SourceRef, StatedTotal
+from kg.readers import Paragraph, ReadResult
+from kg.textnorm import clean_cell, fold
+
+_YEAR = re.compile(r"(?P<year>(?:19|20)\d\d)\s*年")
+_ISSUER_TAIL = re.compile(r"(?:部门|单位)$")
+_STATED = re.compile(
+    r"(?P<label>项目支出)(?:预算)?(?:为|共|合计)?\s*(?P<amount>\d+(?:\.\d+)?)\s*万元"
+)
+_TITLE_SCAN = 6  # the title block sits in the first few paragraphs
+
+
+def read_title(paragraphs: list[Paragraph]) -> tuple[str, str, int | None]:
+    """``(title, issuer, year)`` from the opening paragraphs.
+
+    The title may be split over lines (``青龙满族自治县`` / ``人民政府办公室2018年…``); the
+    issuer is what precedes the year.
+    """
+    parts: list[str] = []
+    for paragraph in paragraphs[:_TITLE_SCAN]:
+        text = clean_cell(paragraph.raw)
+        if not text:
+            continue
+        parts.append(text)
+        match = _YEAR.search(fold(text))
+        if match:
+            title = "".join(parts)
+            folded = fold(title)
+            year_match = _YEAR.search(folded)
+            issuer = title[: year_match.start()].strip() if year_match else ""
+            issuer = _ISSUER_TAIL.sub("", issuer).strip()
+            return title, issuer, int(match["year"])
+        if len(text) > 60:
+            break
+    return (parts[0] if parts else ""), "", None
+
+
+def stated_totals(paragraphs: list[Paragraph]) -> list[StatedTotal]:
+    """The first 项目支出 figure stated in the running text (the audit's additivity check)."""
+    for paragraph in paragraphs:
+        match = _STATED.search(fold(paragraph.raw))
+        if match:
+            return [
+                StatedTotal(
+                    label=match["label"],
+                    amount=Decimal(match["amount"]),
+                    line=paragraph.line,
+                    raw=paragraph.raw,
+                )
+            ]
+    return []
+
+
+def _other_table(table: Table) -> OtherTable:
+    return OtherTable(
+        kind=table.kind or "unknown",
+        line=table.line,
+        end_line=table.end_line,
+        title=table.title,
+        rows=[[clean_cell(cell.raw) for cell in row] for row in table.rows],
+    )
+
+
+def build_document(result: ReadResult) -> Document:
+    """Extract the typed model from a reader result."""
+    segmented = segment(result)
+    paragraphs = [item for item in segmented.items if isinstance(item, Paragraph)]
+    title, issuer, year = read_title(paragraphs)
+    document = Document(
+        source=SourceRef(path=result.path, sha256=result.sha256, format=result.format),
+        title=title,
+        issuer=issuer,
+        year=year,
+        departments=segmented.departments,
+        stated_totals=stated_totals(paragraphs),
+    )
+    diagnostics: list[Diagnostic] = [
+        Diagnostic(line, "warning", message, "reader") for line, message in result.warnings
+    ]
+    diagnostics.extend(segmented.diagnostics)
+    duty = DutyBuilder(document.activities, diagnostics)
+    projects = ProjectBuilder(document.projects, diagnostics)
+    for item in segmented.items:
+        if not isinstance(item, Table):
+            continue
+        if item.kind == "duty":
+            duty.add_table(item)
+        elif item.kind == "project":
+            projects.add_table(item)
+        else:
+            document.tables.append(_other_table(item))
+            if item.kind == "unknown" and any(any(c.raw.strip() for c in r) for r in item.rows):
+                diagnostics.append(
+                    Diagnostic(item.line, "info", "table of unknown kind kept as rows", "table")
+                )
+    if not result.blocks:
+        diagnostics.append(Diagnostic(1, "error", "no text found in the document", "empty"))
+    elif not (document.activities or document.projects or document.tables):
+        diagnostics.append(Diagnostic(1, "warning", "no table found in the document", "no_tables"))
+    document.diagnostics = sorted(diagnostics, key=lambda d: d.line)
+    return document

@@ -1,0 +1,114 @@
+"""Flat views of a document: one row per indicator, for CSV and spreadsheets."""
+
+from __future__ import annotations
+
+import bisect
+import csv
+from collections.abc import Iterable, Iterator
+from typing import TextIO
+
+from kg.model import GRADES, Activity, Department, Document
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "file",
+    "line",
+    "end_line",
+    "kind",
+    "department",
+    "activity",
+    "sub_activity",
+    "name",
+    *GRADES,
+    "budget",
+    "level1",
+    "level2",
+    "description",
+    "value",
+    "basis",
+    "flags",
+)
+
+
+def _department_at(departments: list[Department], line: int) -> Department | None:
+    """The department header printed last before ``line`` (tables start with their header)."""
+    lines = [department.line for department in departments]
+    index = bisect.bisect_right(lines, line) - 1
+    if index >= 0:
+        return departments[index]
+    return departments[0] if departments else None
+
+
+def _department_label(department: Department | None) -> str:
+    if department is None:
+        return ""
+    return f"{department.code or ''}{department.name}"
+
+
+def iter_indicator_rows(doc: Document) -> Iterator[dict[str, str | int]]:
+    """Yield one flat dict per indicator (duty table) and per project indicator.
+
+    Keys are :data:`CSV_COLUMNS`; ``budget`` is the budget of the node carrying the indicator.
+    """
+    departments = sorted(doc.departments, key=lambda d: d.line)
+    for activity in doc.activities:
+        nodes: list[tuple[Activity, Activity | None]] = [(activity, None)]
+        nodes += [(activity, sub) for sub in activity.sub_activities]
+        for parent, sub in nodes:
+            node = sub or parent
+            for indicator in node.indicators:
+                yield {
+                    "file": doc.source.path,
+                    "line": indicator.line,
+                    "end_line": indicator.end_line,
+                    "kind": "duty",
+                    "department": _department_label(_department_at(departments, node.line)),
+                    "activity": parent.name or "",
+                    "sub_activity": sub.name or "" if sub else "",
+                    "name": indicator.name,
+                    **{grade: indicator.grades.get(grade, "") for grade in GRADES},
+                    "budget": "" if node.budget is None else str(node.budget),
+                    "level1": "",
+                    "level2": "",
+                    "description": "",
+                    "value": "",
+                    "basis": "",
+                    "flags": ";".join(indicator.flags),
+                }
+    for project in doc.projects:
+        department = _department_at(departments, project.line)
+        for indicator in project.indicators:
+            yield {
+                "file": doc.source.path,
+                "line": indicator.line,
+                "end_line": indicator.end_line,
+                "kind": "project",
+                "department": _department_label(department),
+                "activity": project.name,
+                "sub_activity": "",
+                "name": indicator.name,
+                **dict.fromkeys(GRADES, ""),
+                "budget": "" if project.budget is None else str(project.budget),
+                "level1": indicator.level1,
+                "level2": indicator.level2,
+                "description": indicator.description,
+                "value": indicator.value,
+                "basis": indicator.basis,
+                "flags": ";".join(indicator.flags),
+            }
+
+
+def write_csv(docs: Iterable[Document], stream: TextIO, header: bool = True) -> int:
+    """Write indicator rows of ``docs`` as CSV to ``stream``; return the number of rows.
+
+    Open the stream with ``encoding="utf-8-sig"`` (or write ``"\\ufeff"`` first) so Excel
+    reads the Chinese text correctly.
+    """
+    writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    if header:
+        writer.writeheader()
+    count = 0
+    for doc in docs:
+        for row in iter_indicator_rows(doc):
+            writer.writerow(row)
+            count += 1
+    return count

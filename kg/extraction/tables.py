@@ -1,0 +1,276 @@
+"""Blocks → tables: find where each table starts and ends, what kind it is, and its rows.
+
+Tables are recognised by their header text, never by column counts (domain.md §1.2). The
+duty-activity table is special: its rows have exactly 9 columns, and in a text dump a row
+can span blank lines, so cells are gathered into rows of 9 and a paragraph that arrives
+while a row is unfinished continues the previous cell (domain.md §7 rule 1).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kg.model import Department, Diagnostic
+from kg.readers import Cell, Paragraph, ReadResult, Row
+from kg.textnorm import clean_cell
+
+DUTY_COLUMNS = 9
+GRADE_HEADER = ("优", "良", "中", "差")
+
+_DEPARTMENT = re.compile(r"^(?P<code>\d{3,})?\s*(?P<name>\S.*)$", re.S)
+_UNIT_CELL = re.compile(r"^单位[:：]")
+
+# Header cells that start a table of that kind (compared without spaces).
+_HEADER_CELLS: dict[str, tuple[str, ...]] = {
+    "duty": ("职责活动",),
+    "project": ("项目编码",),
+    "organisation": ("单位名称",),
+    "procurement": ("政府采购项目来源", "采购物品名称"),
+    "fixed_assets": ("资产总额", "价值(金额单位:万元)", "价值（金额单位：万元）"),
+    "three_public": ("因公出国(境)费", "因公出国（境）费", "公务接待费"),
+}
+# Words in a title (paragraph or one-cell row) that name the kind of the table that follows.
+_TITLE_WORDS: tuple[tuple[str, str], ...] = (
+    ("职责", "duty"),
+    ("绩效目标表", "project"),
+    ("机构设置", "organisation"),
+    ("基本情况表", "organisation"),
+    ("采购", "procurement"),
+    ("资产", "fixed_assets"),
+    ("三公", "three_public"),
+)
+
+
+def compact(text: str) -> str:
+    """Text without any whitespace, for comparing header cells."""
+    return re.sub(r"\s+", "", text)
+
+
+def header_kind(texts: list[str]) -> str | None:
+    """The table kind a header row announces, or None."""
+    cells = {compact(text) for text in texts if text}
+    for kind, names in _HEADER_CELLS.items():
+        if cells.intersection(names):
+            return kind
+    return None
+
+
+def title_kind(text: str) -> str | None:
+    for word, kind in _TITLE_WORDS:
+        if word in text:
+            return kind
+    return None
+
+
+def parse_department(texts: list[str], line: int, raw: str) -> Department | None:
+    """A department header row: ``201秦皇岛…办公室 | 单位：万元``."""
+    non_empty = [text for text in texts if text]
+    if len(non_empty) != 2 or not _UNIT_CELL.match(compact(non_empty[1])):
+        return None
+    match = _DEPARTMENT.match(non_empty[0])
+    if match is None:
+        return None
+    return Department(code=match["code"], name=match["name"].strip(), line=line, raw=raw)
+
+
+@dataclass
+class Table:
+    """One table of the document with its rows of cells (duty rows always have 9 cells)."""
+
+    kind: str | None
+    line: int
+    end_line: int
+    title: str = ""
+    department: Department | None = None
+    rows: list[list[Cell]] = field(default_factory=list)
+    exact_rows: bool = False  # True for .docx: a Word row is a row, nothing to regroup
+
+
+@dataclass
+class Segmented:
+    """Paragraphs and tables in document order, plus what segmentation had to report."""
+
+    items: list[Paragraph | Table] = field(default_factory=list)
+    departments: list[Department] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+class _DutyGatherer:
+    """Gathers cells into 9-column rows; TAB-less paragraphs continue the previous cell."""
+
+    def __init__(self, table: Table, diagnostics: list[Diagnostic]):
+        self.table = table
+        self.diagnostics = diagnostics
+        self.pending: list[Cell] = []
+        self.header_done = False
+
+    def add_row(self, row: Row) -> None:
+        texts = [clean_cell(cell.raw) for cell in row.cells]
+        if not self.pending and _is_duty_header(texts):
+            return
+        if self.table.exact_rows:
+            self._emit_exact(row)
+            return
+        cells = list(row.cells)
+        if self.pending and len(self.pending) + len(cells) > DUTY_COLUMNS:
+            if len(cells) == DUTY_COLUMNS:
+                self.flush()
+            else:
+                self.diagnostics.append(
+                    Diagnostic(
+                        line=row.line,
+                        severity="warning",
+                        message=(
+                            f"row boundary inside a blank-line block: {len(self.pending)} "
+                            f"pending cells + {len(cells)} new cells"
+                        ),
+                        code="row_boundary",
+                    )
+                )
+        for cell in cells:
+            self.pending.append(Cell(cell.raw, cell.line, cell.end_line))
+            if len(self.pending) == DUTY_COLUMNS:
+                self.table.rows.append(self.pending)
+                self.pending = []
+        self.table.end_line = max(self.table.end_line, row.end_line)
+
+    def _emit_exact(self, row: Row) -> None:
+        cells = [Cell(c.raw, c.line, c.end_line) for c in row.cells]
+        if len(cells) != DUTY_COLUMNS:
+            self.diagnostics.append(
+                Diagnostic(
+                    line=row.line,
+                    severity="warning",
+                    message=f"duty-table row has {len(cells)} cells, expected {DUTY_COLUMNS}",
+                    code="column_count",
+                    raw=" | ".join(c.raw for c in cells),
+                )
+            )
+        self.table.rows.append(_fit(cells, row.end_line))
+        self.table.end_line = max(self.table.end_line, row.end_line)
+
+    def continue_cell(self, paragraph: Paragraph) -> bool:
+        """Append a TAB-less paragraph to the last pending cell; False if no row is open."""
+        if not self.pending:
+            return False
+        cell = self.pending[-1]
+        gap = max(1, paragraph.line - cell.end_line)
+        cell.raw += "\n" * gap + paragraph.raw
+        cell.end_line = paragraph.end_line
+        self.table.end_line = max(self.table.end_line, paragraph.end_line)
+        return True
+
+    def flush(self) -> None:
+        """Close an unfinished row: keep it (padded) and say so."""
+        if not self.pending:
+            return
+        cells = self.pending
+        self.pending = []
+        if all(not clean_cell(cell.raw) for cell in cells):
+            return
+        self.diagnostics.append(
+            Diagnostic(
+                line=cells[0].line,
+                severity="warning",
+                message=(
+                    f"truncated duty-table row: {len(cells)} of {DUTY_COLUMNS} cells "
+                    "(kept, missing cells empty)"
+                ),
+                code="truncated_row",
+                raw=" | ".join(cell.raw for cell in cells),
+            )
+        )
+        self.table.rows.append(_fit(cells, cells[-1].end_line))
+
+
+def _fit(cells: list[Cell], end_line: int) -> list[Cell]:
+    """Pad a short row with empty cells; extra cells are joined into the last column."""
+    if len(cells) > DUTY_COLUMNS:
+        extra = cells[DUTY_COLUMNS - 1 :]
+        merged = Cell("\n".join(c.raw for c in extra), extra[0].line, extra[-1].end_line)
+        cells = [*cells[: DUTY_COLUMNS - 1], merged]
+    return cells + [Cell("", end_line, end_line) for _ in range(DUTY_COLUMNS - len(cells))]
+
+
+def _is_duty_header(texts: list[str]) -> bool:
+    cells = [compact(text) for text in texts if text]
+    if "职责活动" in cells:
+        return True
+    return len(cells) >= 4 and tuple(cells[-4:]) == GRADE_HEADER
+
+
+def segment(result: ReadResult) -> Segmented:
+    """Split a document's blocks into paragraphs and typed tables."""
+    out = Segmented()
+    current: Table | None = None
+    gatherer: _DutyGatherer | None = None
+    last_title = ""
+
+    def close() -> None:
+        nonlocal current, gatherer
+        if gatherer is not None:
+            gatherer.flush()
+        if current is not None and current.kind is None:
+            current.kind = title_kind(current.title) or "unknown"
+        current = None
+        gatherer = None
+
+    def start(kind: str | None, row: Row, department: Department | None = None) -> Table:
+        nonlocal current, gatherer
+        close()
+        current = Table(
+            kind=kind,
+            line=row.line,
+            end_line=row.end_line,
+            title=last_title,
+            department=department,
+            exact_rows=row.table != 0,
+        )
+        out.items.append(current)
+        if kind == "duty":
+            gatherer = _DutyGatherer(current, out.diagnostics)
+        return current
+
+    for block in result.blocks:
+        if isinstance(block, Paragraph):
+            if gatherer is not None and gatherer.continue_cell(block):
+                continue
+            close()
+            out.items.append(block)
+            last_title = clean_cell(block.raw)
+            continue
+        texts = [clean_cell(cell.raw) for cell in block.cells]
+        department = parse_department(texts, block.cells[0].line, block.cells[0].raw)
+        if department is not None and (gatherer is None or not gatherer.pending):
+            out.departments.append(department)
+            start(None, block, department)
+            continue
+        kind = header_kind(texts)
+        if gatherer is not None:
+            if kind is not None and kind != "duty" and not gatherer.pending:
+                start(kind, block).rows.append(block.cells)
+            else:
+                gatherer.add_row(block)
+            continue
+        if _starts_new_table(current, kind):
+            current = start(kind, block)
+        elif kind is not None and current.kind is None:
+            current.kind = kind
+        if current.kind is None and len([t for t in texts if t]) == 1:
+            current.kind = title_kind(texts[0] or "")
+            if current.kind is not None:
+                current.title = current.title or texts[0]
+        if current.kind == "duty":
+            gatherer = _DutyGatherer(current, out.diagnostics)
+            gatherer.add_row(block)
+        else:
+            current.rows.append(block.cells)
+            current.end_line = block.end_line
+    close()
+    return out
+
+
+def _starts_new_table(current: Table | None, kind: str | None) -> bool:
+    """A header row of another kind ends the open table (a repeated header does not)."""
+    return current is None or (kind is not None and current.kind not in (None, kind))

@@ -1,0 +1,103 @@
+"""Plain-text dumps of Word documents (the seed layout).
+
+In a dump, a line that starts with a TAB is a table cell, a blank line ends a table row and
+any other line is a paragraph. A line without a TAB right after a cell (no blank line
+between) continues that cell: Word wrote a multi-paragraph cell. Whether a paragraph after a
+blank line still belongs to an unfinished row is a question for extraction, which knows how
+many columns the table has.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from kg.errors import KgError
+from kg.readers.base import Cell, Paragraph, ReadResult, Row
+
+ENCODINGS: tuple[str, ...] = ("utf-8-sig", "utf-8", "gb18030")
+"""Tried in this order; the GBK family is what Chinese Windows tools still write."""
+
+_MAX_NUL_SHARE = 0.01
+_CONTROL = {chr(c) for c in range(32) if chr(c) not in "\t\n\r"}
+
+
+def decode_bytes(data: bytes, path: str) -> tuple[str, str, list[tuple[int, str]]]:
+    """Decode ``data``; return ``(text, encoding, warnings)``.
+
+    Raises :class:`KgError` for an empty, binary or undecodable file.
+
+    >>> decode_bytes("部门".encode("gb18030"), "x.txt")[1]
+    'gb18030'
+    """
+    if not data.strip():
+        raise KgError("empty file: nothing to read", path=path)
+    nul_count = data.count(b"\x00")
+    if nul_count > max(8, len(data) * _MAX_NUL_SHARE):
+        raise KgError(f"binary file ({nul_count} NUL bytes): not a text dump or .docx", path=path)
+    for encoding in ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        break
+    else:
+        raise KgError(
+            "cannot decode the file as UTF-8 or GB18030 (is it a text dump or a .docx?)",
+            path=path,
+        )
+    warnings: list[tuple[int, str]] = []
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if nul_count:
+        first = text[: text.index("\x00")].count("\n") + 1
+        warnings.append((first, f"removed {nul_count} stray NUL character(s)"))
+        text = text.replace("\x00", "")
+    controls = sum(text.count(ch) for ch in _CONTROL)
+    if controls > max(8, len(text) * _MAX_NUL_SHARE):
+        raise KgError(f"binary file ({controls} control characters)", path=path)
+    return text, encoding, warnings
+
+
+def parse_dump(text: str) -> list[Row | Paragraph]:
+    """Split a text dump into rows and paragraphs, keeping 1-based line spans.
+
+    >>> blocks = parse_dump("标题\\n\\tA\\n\\tB\\n续\\n\\n正文")
+    >>> [type(b).__name__ for b in blocks]
+    ['Paragraph', 'Row', 'Paragraph']
+    >>> [(c.line, c.end_line) for c in blocks[1].cells]
+    [(2, 2), (3, 4)]
+    >>> blocks[1].cells[1].raw == "B\\n续"
+    True
+    """
+    blocks: list[Row | Paragraph] = []
+    row: Row | None = None
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.startswith("\t"):
+            cell = Cell(raw=line[1:], line=number, end_line=number)
+            if row is None:
+                row = Row(cells=[], line=number, end_line=number)
+                blocks.append(row)
+            row.cells.append(cell)
+            row.end_line = number
+        elif not line.strip(" \t\u3000"):
+            row = None
+        elif row is not None:
+            cell = row.cells[-1]
+            cell.raw += "\n" + line
+            cell.end_line = row.end_line = number
+        else:
+            blocks.append(Paragraph(raw=line, line=number, end_line=number))
+    return blocks
+
+
+def read_text_bytes(data: bytes, path: str) -> ReadResult:
+    """Read a text dump given as bytes (``path`` only names it in messages)."""
+    text, encoding, warnings = decode_bytes(data, path)
+    return ReadResult(
+        path=path,
+        sha256=hashlib.sha256(data).hexdigest(),
+        format="text",
+        encoding=encoding,
+        text=text,
+        blocks=parse_dump(text),
+        warnings=warnings,
+    )
