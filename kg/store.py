@@ -1,0 +1,472 @@
+"""The embedded graph store: pyoxigraph on disk (one directory) or in memory.
+
+One named graph per source document (``pig:doc/{sha[:16]}``) plus ``pig:ontology``,
+``pig:vocab``, ``pig:audit/{type}`` and ``pig:curation``. Queries see the *union* of all graphs
+as their default graph, and every prefix of :data:`kg.namespace.PREFIXES` is declared.
+
+Writes are crash-safe:
+
+* :meth:`Store.replace_graph` swaps one graph in a single transaction (SPARQL ``DROP`` +
+  ``INSERT DATA``), so readers see the old or the new graph, never a mixture.
+* :meth:`Store.bulk_add_documents` is the fast ingest path: pyoxigraph's bulk loader (not
+  transactional) followed by a transactional commit record in ``pig:catalog``. Document graphs
+  without a commit record are leftovers of an interrupted run; opening the store read-write
+  removes them (:meth:`Store.recover`), so every committed document stays intact.
+
+>>> store = Store()                      # in memory
+>>> g = store.replace_graph(PIG["demo"], '<urn:a> <urn:b> "c" .', fmt="ntriples")
+>>> store.select("SELECT ?o WHERE { GRAPH pig:demo { ?s ?p ?o } }")
+[{'o': 'c'}]
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.errors import KgError
+from kg.namespace import (
+    AUDIT_GRAPH_PREFIX,
+    DOC_GRAPH_PREFIX,
+    GRAPH,
+    ONTOLOGY_GRAPH,
+    PI,
+    PIG,
+    PREFIXES,
+    VOCAB_GRAPH,
+    XSD,
+    ontology_files,
+    short_hash,
+    vocab_files,
+)
+
+DEFAULT_STORE = "kg-store"
+CATALOG_GRAPH = ox.NamedNode(GRAPH + "catalog")
+"""Commit records: ``<doc graph> pi:pipelineVersion "…"`` once a document graph is complete."""
+
+RDF_FORMATS: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ttl": ox.RdfFormat.TURTLE,
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "nq": ox.RdfFormat.N_QUADS,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "json-ld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+QUAD_FORMATS = {ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS, ox.RdfFormat.JSON_LD}
+
+
+def default_store_path() -> Path:
+    """``$KG_STORE`` if set, else ``./kg-store``."""
+    return Path(os.environ.get("KG_STORE") or DEFAULT_STORE)
+
+
+def rdf_format(name: str | ox.RdfFormat) -> ox.RdfFormat:
+    if isinstance(name, ox.RdfFormat):
+        return name
+    try:
+        return RDF_FORMATS[name.lower()]
+    except KeyError:
+        raise KgError(
+            f"unknown RDF format {name!r} (choose from {', '.join(sorted(RDF_FORMATS))})"
+        ) from None
+
+
+def to_term(value: Any) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+    """A Python value as an RDF term, for query substitutions (never string concatenation).
+
+    ``str`` → plain literal; ``int``/``Decimal``/``float``/``bool`` → typed literals; RDF terms
+    pass through. Use a :class:`pyoxigraph.NamedNode` to bind an IRI.
+    """
+    if isinstance(value, ox.NamedNode | ox.Literal | ox.BlankNode):
+        return value
+    if isinstance(value, bool):
+        return ox.Literal("true" if value else "false", datatype=XSD.boolean)
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=XSD.integer)
+    if isinstance(value, Decimal):
+        return ox.Literal(format(value, "f"), datatype=XSD.decimal)
+    if isinstance(value, float):
+        return ox.Literal(repr(value), datatype=XSD.double)
+    if isinstance(value, str):
+        return ox.Literal(value)
+    raise TypeError(f"cannot bind {type(value).__name__} as an RDF term")
+
+
+def to_python(term: Any) -> Any:
+    """An RDF term as a plain Python value (IRIs as strings, numbers as int/Decimal/float)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        dt = term.datatype.value
+        if dt in (XSD.integer.value, XSD.int.value, XSD.long.value, XSD.positiveInteger.value):
+            return int(term.value)
+        if dt == XSD.decimal.value:
+            return Decimal(term.value)
+        if dt in (XSD.double.value, XSD.float.value):
+            return float(term.value)
+        if dt == XSD.boolean.value:
+            return term.value == "true"
+        return term.value
+    return term.value
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """One ingested document graph, as listed by :meth:`Store.documents`."""
+
+    graph: str
+    sha256: str
+    file_path: str
+    title: str
+    pipeline_version: str
+
+
+class Store:
+    """A pikg graph store.
+
+    ``Store("kg-store")`` opens (or creates) an on-disk store; ``Store()`` is in memory;
+    ``Store("kg-store", read_only=True)`` opens without taking the write lock (no recovery,
+    no writes), e.g. next to a running ``kg serve``.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False):
+        self.path = Path(path) if path is not None else None
+        self.read_only = read_only
+        try:
+            if self.path is None:
+                self._ox = ox.Store()
+            elif read_only:
+                if not self.path.is_dir():
+                    raise KgError("no graph store here (run `kg ingest` first)", str(self.path))
+                self._ox = ox.Store.read_only(str(self.path))
+            else:
+                self._ox = ox.Store(str(self.path))
+        except OSError as exc:
+            raise KgError(f"cannot open the graph store: {exc}", str(self.path)) from None
+        if not read_only:
+            self.recover()
+            self.ensure_ontology()
+
+    # --- reading ------------------------------------------------------------------------------
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        """The underlying :class:`pyoxigraph.Store` (for tools that need it directly)."""
+        return self._ox
+
+    def query(
+        self,
+        sparql: str,
+        substitutions: Mapping[str, Any] | None = None,
+        *,
+        union: bool = True,
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Run a SPARQL query over the union of all graphs with pikg prefixes declared.
+
+        ``substitutions`` binds variables to values before evaluation (SEP-0007), the safe way
+        to pass user input: ``store.query("SELECT ?i WHERE { ?i pi:indicatorName ?n }",
+        {"n": Literal("办结率", language="zh")})``.
+        """
+        subs = None
+        if substitutions:
+            subs = {ox.Variable(k.lstrip("?$")): to_term(v) for k, v in substitutions.items()}
+        try:
+            return self._ox.query(
+                sparql,
+                prefixes=PREFIXES,
+                use_default_graph_as_union=union,
+                substitutions=subs,
+            )
+        except SyntaxError as exc:
+            raise KgError(f"malformed SPARQL query: {_one_line(exc)}") from None
+        except OSError as exc:
+            raise KgError(f"query failed: {_one_line(exc)}") from None
+
+    def select(
+        self, sparql: str, substitutions: Mapping[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        """A SELECT query as a list of ``{variable: python value}`` (unbound variables omitted)."""
+        result = self.query(sparql, substitutions)
+        if not isinstance(result, ox.QuerySolutions):
+            raise KgError("select() needs a SELECT query")
+        names = [v.value for v in result.variables]
+        rows = []
+        for solution in result:
+            row = {}
+            for name in names:
+                term = solution[name]
+                if term is not None:
+                    row[name] = to_python(term)
+            rows.append(row)
+        return rows
+
+    def graphs(self) -> list[str]:
+        """IRIs of all named graphs, sorted."""
+        return sorted(g.value for g in self._ox.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def document_graphs(self) -> list[str]:
+        return [g for g in self.graphs() if g.startswith(DOC_GRAPH_PREFIX)]
+
+    def committed(self) -> dict[str, str]:
+        """``{document graph IRI: pipeline version}`` of every complete document graph."""
+        return {
+            q.subject.value: q.object.value
+            for q in self._ox.quads_for_pattern(None, PI.pipelineVersion, None, CATALOG_GRAPH)
+            if q.subject.value.startswith(DOC_GRAPH_PREFIX)
+        }
+
+    def documents(self) -> list[DocumentInfo]:
+        """Every committed document, sorted by file path."""
+        rows = self.select(
+            """SELECT ?g ?sha ?path ?title ?version WHERE {
+                 GRAPH pig:catalog { ?g pi:pipelineVersion ?version }
+                 GRAPH ?g { ?doc a pi:SourceDocument ; pi:sha256 ?sha ; pi:filePath ?path .
+                            OPTIONAL { ?doc dcterms:title ?title } } }"""
+        )
+        docs = {
+            r["g"]: DocumentInfo(r["g"], r["sha"], r["path"], r.get("title", ""), r["version"])
+            for r in rows
+        }
+        return sorted(docs.values(), key=lambda d: (d.file_path, d.graph))
+
+    def resolve_graph(self, name: str) -> ox.NamedNode:
+        """A graph named by full IRI, ``pig:…`` CURIE, document sha prefix or file name."""
+        if name.startswith(("http://", "https://", "urn:")):
+            iri = name
+        elif name.startswith("pig:"):
+            iri = GRAPH + name[4:]
+        else:
+            matches = [
+                d.graph
+                for d in self.documents()
+                if d.sha256.startswith(name.lower())
+                or d.file_path == name
+                or Path(d.file_path).name == name
+            ]
+            if len(set(matches)) != 1:
+                what = "no document" if not matches else f"{len(set(matches))} documents"
+                raise KgError(f"{what} match {name!r} (use a sha prefix, file name or graph IRI)")
+            iri = matches[0]
+        node = ox.NamedNode(iri)
+        if not self._ox.contains_named_graph(node):
+            raise KgError(f"no graph {iri} in the store")
+        return node
+
+    def __len__(self) -> int:
+        return len(self._ox)
+
+    def triple_count(self, graph: ox.NamedNode | str | None = None) -> int:
+        """Number of quads in one graph (or in the whole store)."""
+        if graph is None:
+            return len(self._ox)
+        node = graph if isinstance(graph, ox.NamedNode) else ox.NamedNode(graph)
+        return sum(1 for _ in self._ox.quads_for_pattern(None, None, None, node))
+
+    def quads(self, graph: ox.NamedNode | None = None) -> Iterator[ox.Quad]:
+        return self._ox.quads_for_pattern(None, None, None, graph)
+
+    def dump(
+        self, fmt: str | ox.RdfFormat = "nquads", graph: ox.NamedNode | str | None = None
+    ) -> bytes:
+        """Serialise one graph or all of them (triple formats get the union of all graphs)."""
+        f = rdf_format(fmt)
+        node = ox.NamedNode(graph) if isinstance(graph, str) else graph
+        if node is None and f not in QUAD_FORMATS:
+            construct = self._ox.query(
+                "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True
+            )
+            return construct.serialize(format=f) or b""
+        if node is not None and f in QUAD_FORMATS:
+            quads = self._ox.quads_for_pattern(None, None, None, node)
+            return ox.serialize(quads, format=f, prefixes=PREFIXES) or b""
+        kwargs: dict[str, Any] = {"format": f}
+        if node is not None:
+            kwargs["from_graph"] = node
+        if f in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
+            kwargs["prefixes"] = PREFIXES
+        return self._ox.dump(**kwargs) or b""
+
+    def rdflib_dataset(self):
+        """An :class:`rdflib.Dataset` over this same store (oxrdflib), for rdflib users."""
+        import rdflib
+        from oxrdflib import OxigraphStore
+
+        return rdflib.Dataset(store=OxigraphStore(store=self._ox), default_union=True)
+
+    def rdflib_graph(self, graph: ox.NamedNode | str):
+        """One named graph as an :class:`rdflib.Graph` view (oxrdflib; no copy)."""
+        import rdflib
+
+        name = graph.value if isinstance(graph, ox.NamedNode) else graph
+        return self.rdflib_dataset().graph(rdflib.URIRef(name))
+
+    # --- writing ------------------------------------------------------------------------------
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise KgError("the store is open read-only", str(self.path))
+
+    def replace_graph(
+        self,
+        graph: ox.NamedNode | str,
+        data: str | bytes | Iterable[ox.Triple | ox.Quad],
+        *,
+        fmt: str | ox.RdfFormat = "nquads",
+    ) -> ox.NamedNode:
+        """Replace one named graph atomically with new content.
+
+        ``data`` is RDF text (``fmt``: nquads, ntriples, turtle …; the graph names inside quad
+        formats are ignored) or an iterable of pyoxigraph triples/quads. Audits write their
+        findings this way: ``store.replace_graph(audit_graph("gap"), nquads_text)``.
+        """
+        self._writable()
+        node = ox.NamedNode(graph) if isinstance(graph, str) else graph
+        if isinstance(data, str | bytes):
+            try:
+                parsed = ox.parse(data, format=rdf_format(fmt))
+                triples = [
+                    q.triple if isinstance(q, ox.Quad) else q for q in parsed
+                ]  # materialise so parse errors happen before any write
+            except SyntaxError as exc:
+                raise KgError(f"invalid RDF for {node.value}: {_one_line(exc)}") from None
+        else:
+            triples = [q.triple if isinstance(q, ox.Quad) else q for q in data]
+        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        update = (
+            f"DROP SILENT GRAPH {node} ;\n"
+            f"INSERT DATA {{ GRAPH {node} {{\n{body.decode('utf-8')}\n}} }}"
+        )
+        self._ox.update(update)
+        if not triples:
+            self._ox.add_graph(node)
+        return node
+
+    def drop_graph(self, graph: ox.NamedNode | str) -> None:
+        """Remove one named graph (and its commit record, for a document graph)."""
+        self._writable()
+        node = ox.NamedNode(graph) if isinstance(graph, str) else graph
+        self._ox.update(
+            f"DROP SILENT GRAPH {node} ; "
+            f"DELETE WHERE {{ GRAPH {CATALOG_GRAPH} {{ {node} ?p ?o }} }}"
+        )
+
+    def bulk_add_documents(self, batch: list[tuple[ox.NamedNode, str, bytes]]) -> None:
+        """Load new document graphs fast and commit them.
+
+        ``batch`` holds ``(graph, pipeline_version, nquads)``; every quad of ``nquads`` must be
+        in its ``graph`` and the graphs must not exist yet (replace existing ones with
+        :meth:`replace_document`). Until the commit record is written the graphs are
+        uncommitted and :meth:`recover` would remove them.
+        """
+        self._writable()
+        if not batch:
+            return
+        self._ox.bulk_load(b"".join(data for _, _, data in batch), format=ox.RdfFormat.N_QUADS)
+        self._ox.flush()
+        self._commit([(g, v) for g, v, _ in batch])
+
+    def replace_document(self, graph: ox.NamedNode, version: str, nquads: bytes) -> None:
+        """Replace one document graph atomically (transactional) and commit it."""
+        self._writable()
+        self.replace_graph(graph, nquads, fmt="nquads")
+        self._commit([(graph, version)])
+
+    def _commit(self, entries: list[tuple[ox.NamedNode, str]]) -> None:
+        removals = "\n".join(
+            f"DELETE WHERE {{ GRAPH {CATALOG_GRAPH} {{ {g} {PI.pipelineVersion} ?v }} }} ;"
+            for g, _ in entries
+        )
+        inserts = "\n".join(f"{g} {PI.pipelineVersion} {ox.Literal(v)} ." for g, v in entries)
+        self._ox.update(f"{removals}\nINSERT DATA {{ GRAPH {CATALOG_GRAPH} {{ {inserts} }} }}")
+
+    def recover(self) -> list[str]:
+        """Remove document graphs that an interrupted ingest left without a commit record."""
+        self._writable()
+        committed = self.committed()
+        leftovers = [g for g in self.document_graphs() if g not in committed]
+        for g in leftovers:
+            self._ox.remove_graph(ox.NamedNode(g))
+        for g in committed:
+            if not self._ox.contains_named_graph(ox.NamedNode(g)):
+                self.drop_graph(g)
+        return leftovers
+
+    def ensure_ontology(self) -> bool:
+        """Load ``pig:ontology`` and ``pig:vocab`` from ``ontology/`` when they changed.
+
+        Queries can then use labels and ranks (``grade:excellent pi:rank 1``). Returns whether
+        anything was (re)loaded.
+        """
+        self._writable()
+        changed = False
+        for graph, files in ((ONTOLOGY_GRAPH, ontology_files()), (VOCAB_GRAPH, vocab_files())):
+            text = b"".join(p.read_bytes() + b"\n" for p in files)
+            fingerprint = short_hash(text.decode("utf-8"))
+            marker = ox.Quad(graph, PI.pipelineVersion, ox.Literal(fingerprint), CATALOG_GRAPH)
+            if marker in self._ox:
+                continue
+            triples = []
+            for path in files:
+                triples.extend(ox.parse(path=str(path)))
+            self.replace_graph(graph, triples)
+            self._commit([(graph, fingerprint)])
+            changed = True
+        return changed
+
+    def flush(self) -> None:
+        if not self.read_only and self.path is not None:
+            self._ox.flush()
+
+    def optimize(self) -> None:
+        """Compact the on-disk store after a large ingest."""
+        if not self.read_only and self.path is not None:
+            self._ox.optimize()
+
+    def backup(self, target: str | os.PathLike[str]) -> Path:
+        """A consistent copy of an on-disk store (hard links where possible)."""
+        if self.path is None:
+            raise KgError("an in-memory store cannot be backed up")
+        self._ox.backup(str(target))
+        return Path(target)
+
+    def close(self) -> None:
+        """Flush and release the store (the RocksDB lock goes with the last reference)."""
+        self.flush()
+        del self._ox
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def is_audit_graph(iri: str) -> bool:
+    return iri.startswith(AUDIT_GRAPH_PREFIX)
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+__all__ = [
+    "CATALOG_GRAPH",
+    "PIG",
+    "DocumentInfo",
+    "Store",
+    "default_store_path",
+    "is_audit_graph",
+    "rdf_format",
+    "to_python",
+    "to_term",
+]
