@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from kg.errors import KgError
-from kg.model import GRADES
+from kg.model import GRADES, Document
 
 FIELDS: tuple[str, ...] = (
     "id",
@@ -218,3 +218,46 @@ def read_assignments(path: str | Path, *, key: str = "id") -> dict[str, Any]:
     except OSError as exc:
         raise KgError(f"cannot read: {exc.strerror}", str(path)) from exc
     return result
+
+
+def records_from_document(document: Document) -> list[IndicatorRecord]:
+    """Indicator records of an extracted document, with file:line provenance.
+
+    The department of an activity is the last department header printed before it (the
+    issuer when there is none); the sub-activity instance id is ``<file stem>:<line>`` of the
+    node that holds the indicator list.
+    """
+    source = document.source.path
+    stem = Path(source).stem
+    headers = sorted(document.departments, key=lambda d: d.line)
+
+    def department_at(line: int) -> str:
+        name = document.issuer or document.title
+        for header in headers:
+            if header.line <= line:
+                name = header.name
+        return name
+
+    records: list[IndicatorRecord] = []
+    for activity in document.activities:
+        for node in (activity, *activity.sub_activities):
+            is_sub = node is not activity
+            for pos, indicator in enumerate(node.indicators):
+                records.append(
+                    IndicatorRecord(
+                        id=f"{stem}:{indicator.line}",
+                        text=indicator.raw_name or indicator.name,
+                        grades=tuple(  # type: ignore[arg-type]
+                            indicator.raw_grades.get(g, indicator.grades.get(g, "")) for g in GRADES
+                        ),
+                        department=department_at(node.line),
+                        activity=activity.name or "",
+                        sub_activity=(node.name or "") if is_sub else "",
+                        sub_id=f"{stem}:{node.line}",
+                        pos=pos,
+                        content=node.content,
+                        source=source,
+                        line=indicator.line,
+                    )
+                )
+    return records

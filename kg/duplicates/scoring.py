@@ -1,0 +1,138 @@
+"""The scorer of duplicates.md §6.2: pairwise P/R/F1, B-cubed, ARI, per-kind recall,
+hard-negative merge rate and block-level P/R/F1.
+
+Predictions are ``{id: cluster or None}`` (records missing from the prediction count as
+singletons), labels a :class:`~kg.duplicates.labels.Labels`.
+
+>>> from kg.duplicates.labels import Labels
+>>> labels = Labels(family={"a": "f", "b": "f", "c": None}, kind={"f": "slot"})
+>>> score({"a": 1, "b": 1, "c": None}, labels)["pairwise"]["f1"]
+1.0
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Hashable, Mapping
+from math import comb
+from typing import Any
+
+from kg.duplicates.labels import Labels
+
+
+def _clusters(assignment: Mapping[str, Any], items: list[str]) -> list[Hashable]:
+    """Cluster id per item; singletons get a unique id of their own."""
+    return [("c", assignment[i]) if assignment.get(i) is not None else ("s", i) for i in items]
+
+
+def pairwise(pred: Mapping[str, Any], gold: Mapping[str, Any]) -> dict[str, float]:
+    """Pairwise precision, recall and F1 from the contingency table, plus the ARI."""
+    items = list(gold)
+    p_ids, g_ids = _clusters(pred, items), _clusters(gold, items)
+    joint = Counter(zip(p_ids, g_ids, strict=True))
+    tp = sum(comb(n, 2) for n in joint.values())
+    pred_pairs = sum(comb(n, 2) for n in Counter(p_ids).values())
+    gold_pairs = sum(comb(n, 2) for n in Counter(g_ids).values())
+    precision = tp / pred_pairs if pred_pairs else 1.0
+    recall = tp / gold_pairs if gold_pairs else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    total = comb(len(items), 2)
+    expected = pred_pairs * gold_pairs / total if total else 0.0
+    maximum = (pred_pairs + gold_pairs) / 2
+    ari = (tp - expected) / (maximum - expected) if maximum != expected else 1.0
+    return {
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "ari": round(ari, 4),
+        "true_pairs": tp,
+        "predicted_pairs": pred_pairs,
+        "gold_pairs": gold_pairs,
+    }
+
+
+def bcubed(
+    pred: Mapping[str, Any], gold: Mapping[str, Any], subset: set[str] | None = None
+) -> dict[str, float]:
+    """B-cubed precision, recall and F1 (Bagga & Baldwin 1998), averaged over ``subset``."""
+    items = list(gold)
+    p_ids, g_ids = _clusters(pred, items), _clusters(gold, items)
+    p_size, g_size = Counter(p_ids), Counter(g_ids)
+    joint = Counter(zip(p_ids, g_ids, strict=True))
+    chosen = [k for k, i in enumerate(items) if subset is None or i in subset]
+    if not chosen:
+        return {"precision": 1.0, "recall": 1.0, "f1": 1.0}
+    precision = sum(joint[(p_ids[k], g_ids[k])] / p_size[p_ids[k]] for k in chosen) / len(chosen)
+    recall = sum(joint[(p_ids[k], g_ids[k])] / g_size[g_ids[k]] for k in chosen) / len(chosen)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
+
+
+def score(
+    pred: Mapping[str, Any],
+    labels: Labels,
+    block_pred: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """All metrics of duplicates.md §6.2 for one prediction."""
+    gold = labels.family
+    result: dict[str, Any] = {"pairwise": pairwise(pred, gold), "bcubed": bcubed(pred, gold)}
+    pred_size = Counter(v for v in pred.values() if v is not None)
+    involved = {
+        i
+        for i in gold
+        if gold[i] is not None or (pred.get(i) is not None and pred_size[pred[i]] > 1)
+    }
+    result["bcubed_involved"] = bcubed(pred, gold, involved)
+
+    per_kind: dict[str, dict[str, float]] = {}
+    members: dict[str, list[str]] = defaultdict(list)
+    for item, family in gold.items():
+        if family is not None:
+            members[family].append(item)
+    pred_members: dict[Any, set[str]] = defaultdict(set)
+    for item, cluster in pred.items():
+        if cluster is not None:
+            pred_members[cluster].add(item)
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for family, kind in labels.kind.items():
+        if family in members:
+            by_kind[kind].append(family)
+    for kind, families in sorted(by_kind.items()):
+        gold_pairs = found = 0
+        exact = 0
+        for family in families:
+            ids = members[family]
+            gold_pairs += comb(len(ids), 2)
+            clusters = Counter(pred.get(i) for i in ids if pred.get(i) is not None)
+            found += sum(comb(n, 2) for n in clusters.values())
+            first = pred.get(ids[0])
+            exact += first is not None and pred_members[first] == set(ids)
+        per_kind[kind] = {
+            "families": len(families),
+            "pairwise_recall": round(found / gold_pairs, 4) if gold_pairs else 1.0,
+            "exact_family_rate": round(exact / len(families), 4),
+        }
+    result["per_kind"] = per_kind
+
+    traps: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for item, (trap, anchor) in labels.traps.items():
+        counts = traps[trap]
+        counts[0] += 1
+        cluster = pred.get(item)
+        counts[1] += cluster is not None and cluster == pred.get(anchor)
+        counts[2] += cluster is not None and any(
+            gold.get(other) is not None for other in pred_members[cluster] if other != item
+        )
+    total = sum(c[0] for c in traps.values())
+    result["hard_negatives"] = {
+        "count": total,
+        "merged_with_anchor": round(sum(c[1] for c in traps.values()) / total, 4) if total else 0.0,
+        "merged_with_family": round(sum(c[2] for c in traps.values()) / total, 4) if total else 0.0,
+        "per_trap": {
+            trap: {"count": c[0], "merged_with_anchor": round(c[1] / c[0], 4)}
+            for trap, c in sorted(traps.items())
+        },
+    }
+    if block_pred is not None and labels.blocks:
+        result["blocks"] = pairwise(block_pred, labels.blocks)
+    return result

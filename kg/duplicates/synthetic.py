@@ -1,0 +1,766 @@
+"""A labelled-set generator for the detector's own tests and benchmarks (duplicates.md §6.3).
+
+``generate(seed, size)`` builds synthetic departments (jurisdictions × unit types), duty
+activities and sub-activity instances, plants families of every kind — verbatim (a), surface
+edits (a′), jurisdiction swaps (a″), slot substitutions (b), threshold-only reuse (c) and block
+copies (d) — plus hard negatives of every trap type next to their anchors, and fills the rest
+with a guarded background. Real indicator rows (``real_records``, e.g. from the seeds via
+:func:`kg.duplicates.records.records_from_document`) are mixed in under their real
+departments; their labels come from the rules. The same seed always gives the same set.
+
+The labels follow the rules by construction; :func:`kg.duplicates.labels.check_labels`
+re-derives them by brute force, and the background guard uses that reference (up to
+``REFERENCE_GUARD_LIMIT`` records; above it, the fast detector's name-level relation).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from kg.duplicates.detect import detect
+from kg.duplicates.labels import Labels, reference_partition
+from kg.duplicates.records import IndicatorRecord
+from kg.duplicates.rules import (
+    canonical_ladder,
+    default_standard_ladders,
+    name_key,
+    slot_frame,
+)
+
+REFERENCE_GUARD_LIMIT = 30_000
+
+PLACES = [
+    "青龙",
+    "昌黎",
+    "卢龙",
+    "抚宁",
+    "海港",
+    "山海关",
+    "北戴河",
+    "滦南",
+    "乐亭",
+    "迁西",
+    "遵化",
+    "丰润",
+    "玉田",
+    "滦州",
+    "涞水",
+    "阜平",
+    "定兴",
+    "唐县",
+    "高阳",
+    "容城",
+    "望都",
+    "安新",
+    "易县",
+    "曲阳",
+    "蠡县",
+    "顺平",
+    "博野",
+    "雄县",
+    "涿州",
+    "安国",
+    "高碑店",
+    "平山",
+    "灵寿",
+    "赞皇",
+    "无极",
+    "元氏",
+    "赵县",
+    "辛集",
+    "晋州",
+    "新乐",
+    "鹿泉",
+    "栾城",
+    "藁城",
+    "井陉",
+    "行唐",
+    "深泽",
+    "宁晋",
+    "隆尧",
+    "内丘",
+    "柏乡",
+]
+UNITS = [
+    "财政局",
+    "教育局",
+    "卫生健康局",
+    "民政局",
+    "司法局",
+    "自然资源局",
+    "住房和城乡建设局",
+    "交通运输局",
+    "水务局",
+    "农业农村局",
+    "商务局",
+    "文化和旅游局",
+    "应急管理局",
+    "审计局",
+    "统计局",
+    "市场监督管理局",
+    "医疗保障局",
+    "退役军人事务局",
+    "人力资源和社会保障局",
+    "生态环境局",
+    "林业局",
+    "信访局",
+    "档案馆",
+    "地方志办公室",
+    "政府办公室",
+]
+SUBJECTS = [
+    "档案",
+    "路灯",
+    "会务",
+    "暑期",
+    "志书",
+    "年鉴",
+    "公文",
+    "文稿",
+    "消防",
+    "河道",
+    "绿化",
+    "道路",
+    "法律",
+    "社区",
+    "扶贫",
+    "医疗",
+    "养老",
+    "就业",
+    "社保",
+    "统计",
+    "审计",
+    "税收",
+    "采购",
+    "合同",
+    "舆情",
+    "宣传",
+    "党建",
+    "廉政",
+    "督查",
+    "土地",
+    "规划",
+    "住房",
+    "交通",
+    "水利",
+    "农业",
+    "林业",
+    "畜牧",
+    "食品",
+    "药品",
+    "招商",
+    "旅游",
+    "文化",
+    "体育",
+    "卫生",
+    "防疫",
+    "民政",
+    "残疾",
+    "妇女",
+    "儿童",
+    "老龄",
+    "人才",
+    "科技",
+    "气象",
+    "地震",
+    "人防",
+    "校园",
+    "桥梁",
+    "管网",
+    "垃圾",
+    "污水",
+    "燃气",
+    "供暖",
+    "电力",
+    "通信",
+    "粮食",
+    "种子",
+    "化肥",
+    "农机",
+    "渔业",
+    "林木",
+    "草原",
+    "湿地",
+    "矿山",
+    "危化",
+    "烟花",
+    "校车",
+    "客运",
+    "货运",
+    "物流",
+    "电商",
+    "外贸",
+    "口岸",
+    "金融",
+    "债务",
+    "国资",
+    "信用",
+    "价格",
+    "计量",
+    "标准",
+    "专利",
+    "商标",
+    "版权",
+    "广播",
+    "影视",
+    "图书",
+    "文物",
+    "非遗",
+    "考古",
+    "博物",
+    "公园",
+    "广场",
+    "停车",
+    "公厕",
+    "菜市",
+    "街巷",
+    "楼宇",
+    "物业",
+    "电梯",
+]
+ACTIONS = [
+    "维修",
+    "整治",
+    "检查",
+    "登记",
+    "审核",
+    "巡查",
+    "培训",
+    "申报",
+    "处置",
+    "排查",
+    "调解",
+    "验收",
+    "监测",
+    "评估",
+    "核查",
+    "清理",
+    "改造",
+    "编纂",
+    "整理",
+    "接待",
+    "备案",
+    "公示",
+    "普查",
+    "抽检",
+    "复核",
+    "催收",
+    "走访",
+    "回访",
+    "督办",
+    "归集",
+    "录入",
+    "对账",
+    "盘点",
+    "巡护",
+]
+RATE_HEADS = [
+    "完成率",
+    "办结率",
+    "合格率",
+    "落实率",
+    "覆盖率",
+    "完好率",
+    "及时率",
+    "处置率",
+    "到位率",
+    "知晓率",
+    "达标率",
+    "执行率",
+    "回复率",
+    "归档率",
+    "利用率",
+    "响应率",
+    "整改率",
+    "结案率",
+    "公开率",
+]
+COUNT_HEADS = ["次数", "件数", "人次", "场次", "期数", "个数", "篇数"]
+LIGHT = ["工作", "任务", "事项", "管理", "业务"]
+QUALIFIERS = ["重点", "年度", "农村", "城区", "季度", "专项", "基层", "全年"]
+OPPOSITES = (("差错率", "准确率"), ("合格率", "不合格率"), ("完成率", "未完成率"))
+OTHER_MEASURE = {"完成率": "参与率", "办结率": "满意度", "合格率": "覆盖率", "落实率": "知晓率"}
+JURISDICTIONS = ("县", "区", "新区", "市")
+JURISDICTION_FRAMES = (
+    "全{j}{a}{b}{h}",
+    "{j}级{a}{b}{h}",
+    "{j}直部门{a}{b}{h}",
+    "{j}委{j}政府{a}督办事项{h}",
+    "本{j}{a}{b}{h}",
+)
+
+
+@dataclass
+class _Sub:
+    sub_id: str
+    department: str
+    activity: str
+    name: str
+    content: str
+    items: list[tuple[str, tuple[str, ...], str]] = field(default_factory=list)  # text, grades, tag
+
+
+class _Builder:
+    def __init__(self, seed: int, size: int, real: Sequence[IndicatorRecord]):
+        self.rng = random.Random(seed)
+        self.size = size
+        self.std_rate = [lad for lad, k in default_standard_ladders().kinds.items() if k == "rate"]
+        self.used_ladders: set[tuple[str, ...]] = {canonical_ladder(r.grades) for r in real}
+        self.used_keys: set[str] = {name_key(r.text) for r in real}
+        self.subs: list[_Sub] = []
+        self.open_subs: list[_Sub] = []  # not a planted block copy
+        self.family_kind: dict[str, str] = {}
+        self.tag_family: dict[str, str] = {}
+        self.block_family: dict[str, str] = {}
+        self.traps: dict[str, tuple[str, str]] = {}  # tag -> (trap, anchor tag)
+        self.counter = 0
+        n_departments = max(110, size // 45)
+        self.departments = [
+            f"{self.rng.choice(PLACES)}{self.rng.choice(JURISDICTIONS)}{unit}"
+            for unit in (UNITS * (n_departments // len(UNITS) + 1))[:n_departments]
+        ]
+
+    # --- vocabulary -------------------------------------------------------------------
+    def tag(self) -> str:
+        self.counter += 1
+        return f"t{self.counter}"
+
+    def new_sub(self, block: bool = False) -> _Sub:
+        rng = self.rng
+        department = rng.choice(self.departments)
+        subject = rng.choice(SUBJECTS)
+        sub = _Sub(
+            sub_id=f"s{len(self.subs) + 1:06d}",
+            department=department,
+            activity=f"{subject}{rng.choice(LIGHT)}",
+            name=f"{subject}{rng.choice(ACTIONS)}",
+            content=f"负责{subject}{rng.choice(ACTIONS)}等{rng.choice(LIGHT)}。",
+        )
+        self.subs.append(sub)
+        if not block:
+            self.open_subs.append(sub)
+        return sub
+
+    def fresh_name(self, head: str | None = None, tries: int = 50) -> str:
+        rng = self.rng
+        for _ in range(tries):
+            parts = [rng.choice(SUBJECTS)]
+            if rng.random() < 0.7:
+                parts.append(rng.choice(SUBJECTS))
+            parts.append(rng.choice(ACTIONS))
+            if rng.random() < 0.3:
+                parts.append(rng.choice(LIGHT))
+            parts.append(head or rng.choice(RATE_HEADS if rng.random() < 0.8 else COUNT_HEADS))
+            name = "".join(parts)
+            if name_key(name) not in self.used_keys:
+                self.used_keys.add(name_key(name))
+                return name
+        return self.fresh_name(head, tries) if tries > 1 else name
+
+    def standard_ladder(self) -> tuple[str, ...]:
+        return tuple(self.rng.choice(self.std_rate))
+
+    def unique_ladder(self, distinctive: bool) -> tuple[str, ...]:
+        """A one-off ladder never used before (distinctive forms for the (c) families)."""
+        rng = self.rng
+        while True:
+            a = rng.randint(60, 99)
+            b, c = a - rng.randint(3, 15), a - rng.randint(16, 35)
+            form = rng.randrange(5 if distinctive else 2)
+            if form == 0:
+                unit = rng.choice("次件人个项场篇户")
+                n = rng.randint(4, 5000)
+                ladder = (
+                    f"≥{n}{unit}",
+                    f"≥{n * 3 // 4}{unit}",
+                    f"≥{n // 2}{unit}",
+                    f"<{n // 2}{unit}",
+                )
+            elif form == 1:
+                ladder = (f"≥{a}%", f"≥{b}%", f"≥{c}%", f"<{c}%")
+            elif form == 2:
+                ladder = (f"≥{a}%", f"≤{b}%", f">{b}%", f"≤{c}%")
+            elif form == 3:
+                ladder = (f"≥{a}%", f"{b}%-{a - 1}%", f"{c}%-{b - 1}%", f"<{c - 1}%")
+            else:
+                ladder = ("1", f"{a}%及以上", f"{b}%及以上", f"{c}%以下")
+            canon = canonical_ladder(ladder)
+            if canon not in self.used_ladders and canon not in default_standard_ladders():
+                self.used_ladders.add(canon)
+                return ladder
+
+    # --- surface edits ------------------------------------------------------------------
+    def surface_name(self, name: str) -> str:
+        rng = self.rng
+        edit = rng.randrange(6)
+        if edit == 0:
+            i = rng.randrange(1, len(name))
+            return name[:i] + " " + name[i:]
+        if edit == 1:
+            i = rng.randrange(1, len(name))
+            return name[:i] + "、" + name[i:]
+        if edit == 2:
+            return name + "。"
+        if edit == 3:
+            return name + rng.choice(("（%）", "(%)", "（％）", "(％)"))
+        if edit == 4:
+            return (
+                "".join(
+                    chr(ord(ch) + 0xFEE0) if ch.isascii() and ch.isalnum() else ch for ch in name
+                )
+                + "（%）"
+            )
+        return name + " "
+
+    def surface_grades(self, grades: Sequence[str]) -> tuple[str, ...]:
+        rng = self.rng
+        edit = rng.randrange(5)
+        out = list(grades)
+        if edit == 0:
+            out = [g.replace("≥", "≧") for g in out]
+        elif edit == 1:
+            out = [g.replace("<", "＜") for g in out]
+        elif edit == 2:
+            out = [g.replace("%", "％") for g in out]
+        elif edit == 3:
+            out[-1] += "。"
+        else:
+            out[0] = " " + out[0]
+        return tuple(out)
+
+    # --- placing --------------------------------------------------------------------------
+    def place(
+        self, text: str, grades: Sequence[str], family: str | None, sub: _Sub | None = None
+    ) -> str:
+        tag = self.tag()
+        if family is not None:
+            self.tag_family[tag] = family
+        (sub or self.rng.choice(self.open_subs)).items.append((text, tuple(grades), tag))
+        return tag
+
+    def family_size(self) -> int:
+        return self.rng.choices(range(2, 13), weights=(40, 20, 12, 8, 5, 4, 3, 3, 2, 2, 1))[0]
+
+    def new_family(self, kind: str) -> str:
+        name = f"f{len(self.family_kind) + 1}"
+        self.family_kind[name] = kind
+        return name
+
+    def ladder_for_name_family(self) -> tuple[str, ...]:
+        return self.standard_ladder() if self.rng.random() < 0.5 else self.unique_ladder(True)
+
+    def plant_verbatim(self) -> None:
+        family = self.new_family("verbatim")
+        name, ladder = self.fresh_name(), self.ladder_for_name_family()
+        for _ in range(self.family_size()):
+            self.place(name, ladder, family)
+
+    def plant_surface(self) -> None:
+        family = self.new_family("surface")
+        name, ladder = self.fresh_name(), self.ladder_for_name_family()
+        self.place(name, ladder, family)
+        for _ in range(self.family_size() - 1):
+            self.place(self.surface_name(name), self.surface_grades(ladder), family)
+
+    def plant_jurisdiction(self) -> None:
+        rng = self.rng
+        frame = rng.choice(JURISDICTION_FRAMES)
+        for _ in range(50):
+            parts = {
+                "a": rng.choice(SUBJECTS),
+                "b": rng.choice(ACTIONS),
+                "h": rng.choice(RATE_HEADS),
+            }
+            key = name_key(frame.format(j="县", **parts))
+            if key not in self.used_keys:
+                break
+        self.used_keys.add(key)
+        family = self.new_family("jurisdiction")
+        ladder = self.ladder_for_name_family()
+        size = self.family_size()
+        words = [JURISDICTIONS[i % 4] for i in range(size)]
+        rng.shuffle(words)
+        for word in words:
+            self.place(frame.format(j=word, **parts), ladder, family)
+
+    def plant_slot(self) -> None:
+        rng = self.rng
+        for _ in range(100):
+            head = rng.choice(RATE_HEADS + COUNT_HEADS)
+            suffix = f"{rng.choice(SUBJECTS)}{rng.choice(ACTIONS)}{rng.choice(LIGHT)}{head}"
+            prefix = rng.choice(("", "", rng.choice(SUBJECTS)))
+            fillers = rng.sample(SUBJECTS, self.family_size())
+            names = [f"{prefix}{x}{suffix}" for x in fillers]
+            keys = [name_key(n) for n in names]
+            if any(k in self.used_keys for k in keys):
+                continue
+            if all(slot_frame(a, b) for i, a in enumerate(keys) for b in keys[i + 1 :]):
+                break
+        else:
+            return
+        self.used_keys.update(keys)
+        family = self.new_family("slot")
+        ladder = self.ladder_for_name_family()
+        for name in names:
+            self.place(name, ladder, family)
+
+    def plant_threshold(self) -> str:
+        family = self.new_family("threshold")
+        ladder = self.unique_ladder(True)
+        names: list[str] = []
+        while len(names) < self.family_size():
+            name = self.fresh_name()
+            if all(slot_frame(name_key(name), name_key(n)) is None for n in names):
+                names.append(name)
+        tags = [self.place(name, ladder, family) for name in names]
+        return tags[0]
+
+    def plant_block(self) -> None:
+        rng = self.rng
+        block = f"b{len(self.block_family) + 1}"
+        items = [
+            (self.fresh_name(), self.ladder_for_name_family()) for _ in range(rng.randint(3, 6))
+        ]
+        families = [f"{block}:{i}" for i in range(len(items))]
+        copies = []
+        for copy_no in range(rng.randint(2, 4)):
+            kept = list(range(len(items)))
+            if copy_no and rng.random() < 0.3:
+                kept.remove(rng.choice(kept))
+            rows = [(items[i][0], items[i][1], families[i]) for i in kept]
+            if copy_no and rng.random() < 0.3:
+                j = rng.randrange(len(rows))
+                text, grades, fam = rows[j]
+                rows[j] = (self.surface_name(text), self.surface_grades(grades), fam)
+            if copy_no and rng.random() < 0.3:
+                rows.insert(
+                    rng.randrange(len(rows) + 1),
+                    (self.fresh_name(), self.unique_ladder(False), None),
+                )
+            copies.append(rows)
+        counts: dict[str, int] = {}
+        for rows in copies:
+            for _t, _g, fam in rows:
+                if fam:
+                    counts[fam] = counts.get(fam, 0) + 1
+        for fam in families:
+            self.family_kind[fam] = "block"
+        for rows in copies:
+            sub = self.new_sub(block=True)
+            self.block_family[sub.sub_id] = block
+            for text, grades, fam in rows:
+                self.place(text, grades, fam if fam and counts[fam] > 1 else None, sub)
+
+    def plant_trap(self, trap: str, anchor_tag: str | None = None) -> None:
+        """A hard negative placed right after its anchor (which is planted here if needed)."""
+        rng = self.rng
+        if trap == "threshold_moved":
+            anchor = anchor_tag or self.plant_threshold()
+            sub, index = self.locate(anchor)
+            name, ladder, _ = sub.items[index]
+            for _ in range(100):
+                moved = list(ladder)
+                position = rng.randrange(4)
+                digits = "".join(ch for ch in moved[position] if ch.isdigit())
+                if not digits:
+                    continue
+                moved[position] = moved[position].replace(
+                    digits, str(int(digits) + rng.randint(1, 4)), 1
+                )
+                canon = canonical_ladder(moved)
+                if canon not in self.used_ladders and canon not in default_standard_ladders():
+                    self.used_ladders.add(canon)
+                    break
+            else:
+                return
+            self.insert_after(anchor, self.fresh_name(), moved, trap)
+            return
+        # name traps: the anchor is a verbatim pair on a standard ladder
+        family = self.new_family("verbatim")
+        head = rng.choice(list(OTHER_MEASURE) if trap == "other_measure" else RATE_HEADS)
+        if trap == "opposite":
+            base, other = rng.choice(OPPOSITES)
+            stem = self.fresh_name(base)[: -len(base)]
+            name, negative = stem + base, stem + other
+        else:
+            name = self.fresh_name(head)
+            stem = name[: -len(head)]
+            if trap == "other_measure":
+                negative = stem + OTHER_MEASURE[head]
+            elif trap == "qualifier":
+                negative = rng.choice(QUALIFIERS) + name
+            elif trap == "generic_frame":
+                negative = self.fresh_name(head)
+                while slot_frame(name_key(negative), name_key(name)) is not None:
+                    negative = self.fresh_name(head)
+            else:  # same_name
+                negative = name
+        ladder = self.standard_ladder()
+        anchor = self.place(name, ladder, family)
+        self.place(name, ladder, family)
+        if name_key(negative) in self.used_keys and trap not in ("same_name", "generic_frame"):
+            return
+        self.used_keys.add(name_key(negative))
+        different = trap in ("same_name", "qualifier")
+        trap_ladder = self.unique_ladder(False) if different else ladder
+        self.insert_after(anchor, negative, trap_ladder, trap)
+
+    def locate(self, tag: str) -> tuple[_Sub, int]:
+        for sub in self.subs:
+            for index, item in enumerate(sub.items):
+                if item[2] == tag:
+                    return sub, index
+        raise LookupError(tag)
+
+    def insert_after(self, anchor: str, text: str, grades: Sequence[str], trap: str) -> None:
+        sub, index = self.locate(anchor)
+        tag = self.tag()
+        sub.items.insert(index + 1, (text, tuple(grades), tag))
+        self.traps[tag] = (trap, anchor)
+
+
+TRAPS = ("same_name", "other_measure", "opposite", "qualifier", "threshold_moved", "generic_frame")
+
+
+def generate(
+    seed: int,
+    size: int = 3000,
+    *,
+    real_records: Sequence[IndicatorRecord] = (),
+) -> tuple[list[IndicatorRecord], Labels]:
+    """A deterministic labelled set of about ``size`` indicator records.
+
+    Returns the records (random ids that carry no family information, shuffled) and their
+    :class:`~kg.duplicates.labels.Labels`: the family of each record (``None`` = singleton),
+    the kind of each family, the hard negatives with their trap type and anchor, and the
+    block family of each sub-activity instance.
+    """
+    builder = _Builder(seed, size, real_records)
+    rng = builder.rng
+    for _ in range(max(40, size // 6)):
+        builder.new_sub()
+    planters = (
+        (builder.plant_verbatim, 0.035),
+        (builder.plant_surface, 0.03),
+        (builder.plant_jurisdiction, 0.02),
+        (builder.plant_slot, 0.02),
+        (builder.plant_threshold, 0.02),
+        (builder.plant_block, 0.012),
+    )
+    target = max(0, size - len(real_records))
+    for planter, rate in planters:
+        for _ in range(max(2, int(target * rate / 3))):
+            planter()
+    for trap in TRAPS:
+        for _ in range(max(3, int(target * 0.012))):
+            builder.plant_trap(trap)
+    planted = sum(len(s.items) for s in builder.subs)
+    background_tags: set[str] = set()
+    for _ in range(max(0, target - planted)):
+        ladder = builder.standard_ladder() if rng.random() < 0.55 else builder.unique_ladder(False)
+        background_tags.add(
+            builder.place(builder.fresh_name(), ladder, None, rng.choice(builder.open_subs))
+        )
+
+    records: list[IndicatorRecord] = []
+    family_of: dict[str, str | None] = {}
+    traps: dict[str, tuple[str, str]] = {}
+    id_of: dict[str, str] = {}
+    ids = rng.sample(range(10**9), sum(len(s.items) for s in builder.subs))
+    for sub in builder.subs:
+        for pos, (text, grades, tag) in enumerate(sub.items):
+            record_id = id_of[tag] = f"r{ids[len(records)]:09d}"
+            records.append(
+                IndicatorRecord(
+                    id=record_id,
+                    text=text,
+                    grades=grades,  # type: ignore[arg-type]
+                    department=sub.department,
+                    activity=sub.activity,
+                    sub_activity=sub.name,
+                    sub_id=sub.sub_id,
+                    pos=pos,
+                    content=sub.content,
+                )
+            )
+            family_of[record_id] = builder.tag_family.get(tag)
+    for tag, (trap, anchor) in builder.traps.items():
+        traps[id_of[tag]] = (trap, id_of[anchor])
+    background = {id_of[t] for t in background_tags}
+
+    # real rows keep their departments; their families come from the rules
+    real_labels = reference_partition(list(real_records))
+    records.extend(real_records)
+    for record in real_records:
+        family = real_labels.family[record.id]
+        family_of[record.id] = f"real:{family}" if family else None
+        if family:
+            builder.family_kind[f"real:{family}"] = "real_" + real_labels.kind[family]
+
+    records = _reconcile(records, family_of, traps, background)
+    kept = {r.id for r in records}
+    family_of = {k: v for k, v in family_of.items() if k in kept}
+    traps = {k: v for k, v in traps.items() if k in kept and v[1] in kept}
+    rng.shuffle(records)
+    blocks = {r.sub_id: None for r in records if r.sub_id}
+    blocks.update({s: b for s, b in builder.block_family.items() if s in blocks})
+    for sub, block in real_labels.blocks.items():
+        blocks[sub] = f"real:{block}" if block else None
+    return records, Labels(
+        family=family_of,
+        kind={f: k for f, k in builder.family_kind.items() if f in set(family_of.values())},
+        traps=traps,
+        blocks=blocks,
+    )
+
+
+def _reconcile(
+    records: list[IndicatorRecord],
+    family_of: dict[str, str | None],
+    traps: dict[str, tuple[str, str]],
+    background: set[str],
+) -> list[IndicatorRecord]:
+    """Keep the labels equal to the rules: drop what the rules relate by accident.
+
+    Random recombination can make two planted names slot-related, or a background name
+    related to a planted one. Derive the partition from the rules (the brute-force reference
+    up to ``REFERENCE_GUARD_LIMIT`` records, the fast detector above), and in every derived
+    cluster that is not exactly one planted family, drop the background records, the hard
+    negatives and all but the largest planted family in it.
+    """
+    for _round in range(3):
+        if len(records) <= REFERENCE_GUARD_LIMIT:
+            derived = reference_partition(records).family
+        else:
+            derived = detect(records).assignments()
+        members: dict[object, list[str]] = {}
+        for record_id, cluster in derived.items():
+            if cluster is not None:
+                members.setdefault(cluster, []).append(record_id)
+        label_size: dict[str, int] = {}
+        for family in family_of.values():
+            if family is not None:
+                label_size[family] = label_size.get(family, 0) + 1
+        drop_ids: set[str] = set()
+        drop_families: set[str] = set()
+        for ids in members.values():
+            families = {family_of.get(i) for i in ids}
+            first = family_of.get(ids[0])
+            if families == {first} and first is not None and len(ids) == label_size[first]:
+                continue
+            droppable = {i for i in ids if i in background or i in traps}
+            drop_ids.update(droppable)
+            planted = sorted({f for f in families if f is not None}, key=lambda f: -label_size[f])
+            fixed_singletons = any(family_of.get(i) is None and i not in droppable for i in ids)
+            drop_families.update(planted if fixed_singletons else planted[1:])
+        if not drop_ids and not drop_families:
+            break
+        records = [
+            r for r in records if r.id not in drop_ids and family_of.get(r.id) not in drop_families
+        ]
+    return records
+
+
+__all__ = ["TRAPS", "generate"]

@@ -1,0 +1,86 @@
+"""Generator, label checker, scorer and the detector on generated sets (duplicates.md §6)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.duplicates import detect
+from kg.duplicates.labels import check_labels, partition_disagreements, reference_partition
+from kg.duplicates.rules import name_key
+from kg.duplicates.scoring import pairwise, score
+from kg.duplicates.synthetic import TRAPS, generate
+
+
+@pytest.fixture(scope="module", params=[7, 2024, 31337])
+def generated(request):
+    records, labels = generate(request.param, 2500)
+    return records, labels, detect(records)
+
+
+def test_generator_is_deterministic():
+    first, labels_first = generate(5, 600)
+    second, labels_second = generate(5, 600)
+    assert first == second
+    assert labels_first.family == labels_second.family
+    assert generate(6, 600)[0] != first
+
+
+def test_labels_agree_with_the_rules(generated):
+    records, labels, _result = generated
+    assert check_labels(records, labels) == []
+
+
+def test_detector_reproduces_the_reference_partition(generated):
+    records, _labels, result = generated
+    reference = reference_partition(records)
+    assert partition_disagreements(reference.family, result.assignments()) == []
+    assert partition_disagreements(reference.blocks, result.block_assignments()) == []
+
+
+def test_generated_set_covers_every_kind_and_trap(generated):
+    records, labels, _result = generated
+    kinds = set(labels.kind.values())
+    assert {"verbatim", "surface", "jurisdiction", "slot", "threshold", "block"} <= kinds
+    assert {trap for trap, _anchor in labels.traps.values()} == set(TRAPS)
+    assert len({r.department for r in records}) > 100
+    assert any(b is not None for b in labels.blocks.values())
+
+
+def test_scores_meet_the_targets(generated):
+    _records, labels, result = generated
+    metrics = score(result.assignments(), labels, result.block_assignments())
+    assert metrics["pairwise"]["f1"] >= 0.95
+    recall = {kind: m["pairwise_recall"] for kind, m in metrics["per_kind"].items()}
+    for kind in ("verbatim", "surface", "jurisdiction", "block"):
+        assert recall[kind] >= 0.95, kind
+    assert recall["slot"] >= 0.9
+    assert recall["threshold"] >= 0.85
+    assert metrics["hard_negatives"]["merged_with_anchor"] <= 0.02
+    assert metrics["blocks"]["f1"] >= 0.75
+
+
+def test_scorer_punishes_wrong_predictions(generated):
+    records, labels, _result = generated
+    everything_together = {r.id: 0 for r in records}
+    nothing = {r.id: None for r in records}
+    assert score(everything_together, labels)["pairwise"]["precision"] < 0.05
+    assert score(nothing, labels)["pairwise"]["recall"] == 0.0
+    merged = score(everything_together, labels)["hard_negatives"]["merged_with_anchor"]
+    assert merged == 1.0
+
+
+def test_pairwise_counts_on_a_small_example():
+    gold = {"a": 1, "b": 1, "c": 1, "d": None}
+    pred = {"a": "x", "b": "x", "c": None, "d": "x"}
+    metrics = pairwise(pred, gold)
+    assert (metrics["true_pairs"], metrics["predicted_pairs"], metrics["gold_pairs"]) == (1, 3, 3)
+    assert metrics["precision"] == metrics["recall"] == pytest.approx(1 / 3, abs=1e-4)
+
+
+def test_generated_set_is_not_solved_by_name_matching(generated):
+    """Exact matching on normalised names alone must score clearly below the detector."""
+    records, labels, _result = generated
+    by_name = {r.id: name_key(r.text) for r in records}
+    metrics = score(by_name, labels)
+    assert metrics["pairwise"]["f1"] < 0.9
+    assert metrics["hard_negatives"]["per_trap"]["same_name"]["merged_with_anchor"] == 1.0
