@@ -1,0 +1,118 @@
+"""``kg view tree|duplicates|ladders|ontology --out FILE.html``: offline interactive graph views."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kg.cli import app
+from kg.views.render import DEFAULT_MAX_NODES, View
+
+view_app = typer.Typer(
+    help="Write an interactive graph view as one offline HTML file (open it in any browser).",
+    no_args_is_help=True,
+)
+app.add_typer(view_app, name="view")
+
+StoreOption = Annotated[
+    Path | None,
+    typer.Option("--store", help="Graph store directory (default: $KG_STORE or ./kg-store)."),
+]
+MaxNodesOption = Annotated[
+    int,
+    typer.Option("--max-nodes", min=10, help="Fold (trees) or page (clusters) above this size."),
+]
+PageOption = Annotated[int, typer.Option("--page", min=1, help="Which page of a paged view.")]
+AuditOption = Annotated[
+    str | None,
+    typer.Option("--audit-link", help="Audit report to link each node to, e.g. audit.html."),
+]
+
+
+def _out_option(default: str):
+    return typer.Option("--out", "-o", help=f"Output HTML file (default: {default}).")
+
+
+def _open_store(path: Path | None):
+    from kg.store import Store, default_store_path
+
+    return Store(path or default_store_path(), read_only=True)
+
+
+def _write(view: View, out: Path) -> None:
+    saved = view.save(out)
+    shown = view.graph.number_of_nodes()
+    typer.echo(f"wrote {saved} ({shown:,} nodes in the graph; open it in a browser)")
+
+
+@view_app.command("tree")
+def tree_command(
+    department: Annotated[
+        str | None,
+        typer.Option("--department", "-d", help="Department name, budget code or IRI."),
+    ] = None,
+    out: Annotated[Path, _out_option("tree.html")] = Path("tree.html"),
+    store: StoreOption = None,
+    max_nodes: MaxNodesOption = DEFAULT_MAX_NODES,
+    audit_link: AuditOption = None,
+) -> None:
+    """Department → activities → sub-activities → indicators → grade bands."""
+    from kg.views.store_views import department_tree
+
+    view = department_tree(
+        _open_store(store), department, max_nodes=max_nodes, audit_href=audit_link
+    )
+    _write(view, out)
+
+
+@view_app.command("duplicates")
+def duplicates_command(
+    out: Annotated[Path, _out_option("duplicates.html")] = Path("duplicates.html"),
+    store: StoreOption = None,
+    max_nodes: MaxNodesOption = DEFAULT_MAX_NODES,
+    page: PageOption = 1,
+    audit_link: AuditOption = None,
+) -> None:
+    """Copied and templated indicators: clusters across departments with their evidence."""
+    from kg.views.store_views import duplicate_clusters
+
+    view = duplicate_clusters(
+        _open_store(store), max_nodes=max_nodes, page=page, audit_href=audit_link
+    )
+    _write(view, out)
+
+
+@view_app.command("ladders")
+def ladders_command(
+    out: Annotated[Path, _out_option("ladders.html")] = Path("ladders.html"),
+    store: StoreOption = None,
+    min_uses: Annotated[
+        int, typer.Option("--min-uses", min=1, help="Show templates used this often.")
+    ] = 2,
+    max_nodes: MaxNodesOption = DEFAULT_MAX_NODES,
+    page: PageOption = 1,
+    audit_link: AuditOption = None,
+) -> None:
+    """Threshold-template hubs: each ladder with every indicator that uses it."""
+    from kg.views.store_views import ladder_hubs
+
+    view = ladder_hubs(
+        _open_store(store),
+        min_uses=min_uses,
+        max_nodes=max_nodes,
+        page=page,
+        audit_href=audit_link,
+    )
+    _write(view, out)
+
+
+@view_app.command("ontology")
+def ontology_command(
+    out: Annotated[Path, _out_option("ontology.html")] = Path("ontology.html"),
+) -> None:
+    """The pikg ontology: classes, sub-classes and properties."""
+    from kg.views.ontology import ontology_view
+
+    _write(ontology_view(), out)
