@@ -558,7 +558,7 @@ def _make_cluster(
     documents = sorted({recs[i].source for i in members if recs[i].source})
     strength = sum(e[3] for e in edges) / len(edges) if edges else 0.0
     spread = (1 + math.log2(max(1, len(departments)))) * (1 + math.log2(max(1, len(documents))))
-    score = round(strength * spread * math.log2(1 + len(members)), 4)
+    score = round(strength * spread, 4)
     return Cluster(
         id=0,
         kind=kind,

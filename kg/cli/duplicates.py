@@ -1,0 +1,200 @@
+"""``kg duplicates``: copied and templated indicators, ranked by strength and spread."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from kg.cli import app
+from kg.duplicates import DuplicateResult, detect, read_records, write_assignments
+from kg.duplicates.records import IndicatorRecord, records_from_document
+from kg.errors import KgError
+
+
+def _records_from_documents(paths: list[Path]) -> list[IndicatorRecord]:
+    from kg.extraction import extract_file
+
+    records: list[IndicatorRecord] = []
+    for path in paths:
+        if not path.is_file():
+            raise KgError("no such document", str(path))
+        records.extend(records_from_document(extract_file(path)))
+    return records
+
+
+def _member_rows(result: DuplicateResult, limit: int | None):
+    by_id = result.by_id()
+    for cluster in result.clusters[:limit]:
+        kinds = {}
+        for u, v, kind, _w in cluster.edges:
+            kinds.setdefault(u, kind)
+            kinds.setdefault(v, kind)
+        for member in cluster.members:
+            record = by_id[member]
+            yield cluster, record, kinds.get(member, "")
+
+
+def _print_table(result: DuplicateResult, limit: int | None) -> None:
+    console = Console()
+    shown = result.clusters[:limit]
+    console.print(
+        f"[bold]{len(result.clusters)}[/] clusters over {result.stats['clustered_records']} of "
+        f"{len(result.records)} indicators; {len(result.block_clusters)} copied sub-activity "
+        f"blocks. Showing {len(shown)}."
+    )
+    by_id = result.by_id()
+    for cluster in shown:
+        weakest = cluster.weakest_edge
+        title = (
+            f"#{cluster.id} {cluster.kind}  score {cluster.score:g}  "
+            f"{len(cluster.departments)} dept / {len(cluster.documents)} doc  "
+            f"template: {cluster.template}"
+        )
+        table = Table(title=title, title_justify="left", show_lines=False)
+        for column in ("department", "activity", "sub-activity", "where", "indicator", "ladder"):
+            table.add_column(column, overflow="fold")
+        table.add_column("evidence")
+        links: dict[str, list[str]] = {}
+        for u, v, kind, weight in cluster.edges:
+            links.setdefault(v, []).append(f"{kind} {weight:g}")
+            links.setdefault(u, [])
+        for member in cluster.members:
+            record = by_id[member]
+            table.add_row(
+                record.department,
+                record.activity,
+                record.sub_activity,
+                record.where,
+                record.text,
+                " / ".join(record.grades),
+                ", ".join(links.get(member, [])) or "anchor",
+            )
+        console.print(table, markup=False)
+        notes = []
+        if cluster.standard_ladder:
+            notes.append("standard (boilerplate) ladder: weak evidence")
+        if weakest:
+            notes.append(f"weakest link {weakest[2]} {weakest[3]:g}")
+        if cluster.related:
+            notes.append(f"same ladder, not a member: {', '.join(cluster.related[:5])}")
+        if cluster.flags:
+            notes.append("flags: " + ", ".join(cluster.flags))
+        if notes:
+            console.print("  " + "; ".join(notes), markup=False, highlight=False)
+
+
+def _print_json(result: DuplicateResult, limit: int | None) -> None:
+    by_id = result.by_id()
+    payload = {
+        "stats": result.stats,
+        "clusters": [
+            {
+                "id": c.id,
+                "kind": c.kind,
+                "score": c.score,
+                "template": c.template,
+                "standard_ladder": c.standard_ladder,
+                "departments": c.departments,
+                "documents": c.documents,
+                "flags": c.flags,
+                "related": c.related,
+                "members": [
+                    {
+                        "id": m,
+                        "department": by_id[m].department,
+                        "activity": by_id[m].activity,
+                        "sub_activity": by_id[m].sub_activity,
+                        "where": by_id[m].where,
+                        "text": by_id[m].text,
+                        "grades": list(by_id[m].grades),
+                    }
+                    for m in c.members
+                ],
+                "edges": [
+                    {"source": u, "target": v, "kind": k, "weight": w} for u, v, k, w in c.edges
+                ],
+            }
+            for c in result.clusters[:limit]
+        ],
+        "blocks": [
+            {"id": b.id, "sub_ids": b.sub_ids, "departments": b.departments}
+            for b in result.block_clusters
+        ],
+    }
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+
+
+def _print_csv(result: DuplicateResult, limit: int | None) -> None:
+    writer = csv.writer(sys.stdout)
+    writer.writerow(
+        ["cluster", "kind", "score", "template", "id", "department", "activity",
+         "sub_activity", "where", "text", "优", "良", "中", "差", "evidence"]
+    )  # fmt: skip
+    for cluster, record, kind in _member_rows(result, limit):
+        writer.writerow(
+            [cluster.id, cluster.kind, cluster.score, cluster.template, record.id,
+             record.department, record.activity, record.sub_activity, record.where,
+             record.text, *record.grades, kind]
+        )  # fmt: skip
+
+
+@app.command("duplicates")
+def duplicates_command(
+    documents: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Budget documents (.txt/.docx) to extract and compare."),
+    ] = None,
+    input_file: Annotated[
+        Path | None,
+        typer.Option("--input", "-i", help="Indicator records (JSON Lines or CSV) instead."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help='Write {"id", "cluster"} JSON Lines here.'),
+    ] = None,
+    blocks: Annotated[
+        Path | None,
+        typer.Option("--blocks", help='Write {"sub_id", "cluster"} JSON Lines here.'),
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="Report format: table, json or csv.")
+    ] = "table",
+    standard_ladders: Annotated[
+        Path | None,
+        typer.Option("--standard-ladders", help="JSON list of boilerplate ladders to use."),
+    ] = None,
+    limit: Annotated[int | None, typer.Option(help="Show only the first N clusters.")] = None,
+) -> None:
+    """Find copy-pasted and templated indicators (kinds a–d of duplicates.md).
+
+    Example: [bold]kg duplicates --input indicators.jsonl --output clusters.jsonl[/]
+    """
+    if fmt not in ("table", "json", "csv"):
+        raise KgError(f"unknown --format {fmt!r} (use table, json or csv)")
+    if input_file is not None and documents:
+        raise KgError("give either documents or --input, not both")
+    if input_file is not None:
+        records = read_records(input_file)
+    elif documents:
+        records = _records_from_documents(documents)
+    else:
+        raise KgError("nothing to compare: give budget documents or --input FILE")
+    result = detect(records, standard_ladders=standard_ladders)
+    if output is not None:
+        write_assignments(result.assignments(), output)
+    if blocks is not None:
+        write_assignments(result.block_assignments(), blocks, key="sub_id")
+    if output is not None and fmt == "table":
+        Console(stderr=True).print(
+            f"{len(result.clusters)} clusters over {result.stats['clustered_records']} of "
+            f"{len(records)} records; assignments written to {output}"
+        )
+        return
+    {"table": _print_table, "json": _print_json, "csv": _print_csv}[fmt](result, limit)

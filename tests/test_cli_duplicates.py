@@ -1,0 +1,97 @@
+"""``kg duplicates`` run the way docs/duplicates.md shows it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from typer.testing import CliRunner
+
+from kg.cli import app
+from kg.duplicates.records import write_records
+from kg.duplicates.synthetic import generate
+
+runner = CliRunner()
+
+
+def _lines(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_input_output_and_blocks(tmp_path):
+    records, _labels = generate(3, 400)
+    source = tmp_path / "indicators.jsonl"
+    write_records(records, source)
+    out, blocks = tmp_path / "clusters.jsonl", tmp_path / "blocks.jsonl"
+    result = runner.invoke(
+        app, ["duplicates", "--input", str(source), "--output", str(out), "--blocks", str(blocks)]
+    )
+    assert result.exit_code == 0, result.output
+    rows = _lines(out)
+    assert [row["id"] for row in rows] == [r.id for r in records]
+    assert all(set(row) == {"id", "cluster"} for row in rows)
+    assert sum(row["cluster"] is not None for row in rows) > 50
+    block_rows = _lines(blocks)
+    assert {row["sub_id"] for row in block_rows} == {r.sub_id for r in records}
+    assert any(row["cluster"] is not None for row in block_rows)
+
+
+def test_csv_input_gives_the_same_clusters(tmp_path):
+    records, _labels = generate(4, 300)
+    jsonl, table = tmp_path / "a.jsonl", tmp_path / "a.csv"
+    write_records(records, jsonl)
+    write_records(records, table)
+    outputs = []
+    for source in (jsonl, table):
+        out = tmp_path / f"{source.suffix[1:]}.out.jsonl"
+        assert runner.invoke(app, ["duplicates", "-i", str(source), "-o", str(out)]).exit_code == 0
+        outputs.append(out.read_text(encoding="utf-8"))
+    assert outputs[0] == outputs[1]
+
+
+def test_documents_table_json_and_csv(seed_path):
+    paths = [str(seed_path("000")), str(seed_path("004"))]
+    table = runner.invoke(app, ["duplicates", *paths, "--limit", "3"], env={"COLUMNS": "200"})
+    assert table.exit_code == 0, table.output
+    assert "大型会议控制率" in table.output
+    as_json = json.loads(runner.invoke(app, ["duplicates", *paths, "--format", "json"]).output)
+    top = as_json["clusters"][0]
+    assert {m["where"] for m in top["members"]} == {
+        "000_96d939c67dd7b28c.txt:284",
+        "004_eef93c3b92583fa5.txt:537",
+    }
+    rows = list(
+        csv.DictReader(
+            io.StringIO(runner.invoke(app, [*["duplicates"], *paths, "-f", "csv"]).output)
+        )
+    )
+    assert rows[0]["cluster"] == "1" and rows[0]["template"] == "大型会议控制率"
+
+
+def test_bad_input_names_file_and_line(tmp_path):
+    source = tmp_path / "bad.jsonl"
+    source.write_text(
+        '{"id": "1", "text": "a", "grades": ["1", "2", "3", "4"]}\n{"id": "2", "text": "b"}\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["duplicates", "--input", str(source)])
+    assert result.exit_code != 0
+    assert isinstance(result.exception, Exception)
+    assert f"{source}:2:" in str(result.exception)
+
+
+def test_bad_input_is_one_line_on_the_real_cli(tmp_path):
+    import subprocess
+    import sys
+
+    source = tmp_path / "bad.csv"
+    source.write_text("id,text,优,良,中\n1,a,1,2,3\n", encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-c", "from kg.cli import main; main()", "duplicates", "-i", str(source)],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip().count("\n") == 0
+    assert "bad.csv:1: CSV header lacks the column(s) 差" in proc.stderr
