@@ -23,7 +23,6 @@ app = typer.Typer(
 # Command modules (import order = order in --help).
 # (each command module adds its import here)
 from kg.cli import duplicates  # noqa: E402,F401
-from kg.cli import duplicates  # noqa: E402,F401
 from kg.cli import view  # noqa: E402,F401
 from kg.cli import synth  # noqa: E402,F401
 from kg.cli import extract  # noqa: E402,F401
