@@ -77,6 +77,13 @@ class Band:
     level: str | None = None  # national provincial municipal below_municipal
     flags: list[str] = field(default_factory=list)
     reason: str = ""  # why a cell is unparsed/malformed
+    # Effective first-match interval (domain.md §2.3): what the band really grades once the
+    # better bands have taken their share; filled by kg.nlp.analyze_scheme, never by parse_cell.
+    effective_lower: float | None = None
+    effective_lower_inclusive: bool | None = None
+    effective_upper: float | None = None
+    effective_upper_inclusive: bool | None = None
+    reachable: bool | None = None  # False when better bands leave nothing for this band
 
 
 @dataclass
@@ -92,6 +99,8 @@ class Scheme:
         default_factory=list
     )  # gap overlap unreachable_band non_monotonic ...
     unit: str | None = None
+    signature_full: str = ""  # ontology.md §2.6 form rank:cmp:lower:incl:upper:incl:point:unit|…
+    qual_scale: str | None = None  # lexical scale shared by the bands, e.g. HIGH4
 
 
 @dataclass

@@ -1,0 +1,130 @@
+"""Fill the NLP fields of an extracted :class:`~kg.model.Document` in batches.
+
+Grade cells and names repeat a lot (one ladder graded 83 indicators in the seeds), so each
+distinct text goes through ``nlp.pipe`` once and each distinct ladder is analysed once; every
+indicator still gets its own Band objects (copies), so later stages may mutate them freely.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import replace
+
+from kg.model import GRADES, Band, Document, NameAnalysis, Scheme
+from kg.nlp.lexicon import load_lexicon
+from kg.nlp.names import analyze_name_text
+from kg.nlp.pipeline import load_user_dictionary, pipe_cells, pipe_names
+from kg.nlp.scheme import analyze_scheme
+
+SHIFT_FLAGS = frozenset({"column_shift", "shifted", "column_shifted"})
+_PLACE_SUFFIX = re.compile(r"(?:满族自治县|自治县|经济技术开发区|开发区|新区|市|区|县)$")
+
+_scheme_cache: dict[tuple, tuple[list[Band], Scheme]] = {}
+
+
+def document_places(doc: Document) -> tuple[str, ...]:
+    """Place names of the issuer, taken from the document's own title (domain.md §4.2)."""
+    import jieba.posseg as pseg
+
+    load_user_dictionary()
+    organisation_words = {word for word, _ in load_lexicon().jurisdiction}
+    places: set[str] = set()
+    for word, tag in pseg.cut(doc.issuer or doc.title):
+        if tag in ("ns", "nr") and len(word) >= 2 and word not in organisation_words:
+            places.add(word)
+            stem = _PLACE_SUFFIX.sub("", word)
+            if len(stem) >= 2:
+                places.add(stem)
+    return tuple(sorted(places, key=lambda w: (-len(w), w)))
+
+
+def analyze_name(text: str, places: tuple[str, ...] = ()) -> NameAnalysis:
+    """Analyse one indicator name through the pipeline (jieba tokens included)."""
+    doc = next(iter(pipe_names([text or ""])))
+    analysis = doc._.name_analysis
+    if places:
+        return analyze_name_text(text, places, analysis.tokens)
+    return analysis
+
+
+def _bands_for(texts: list[str], parsed: dict[str, Band]) -> list[Band]:
+    bands = []
+    for grade, text in zip(GRADES, texts, strict=True):
+        template = parsed[text]
+        bands.append(
+            replace(
+                template,
+                grade=grade,
+                rank=GRADES.index(grade) + 1,
+                flags=list(template.flags),
+                deadline=dict(template.deadline) if template.deadline else None,
+            )
+        )
+    return bands
+
+
+def _mark_shifted(bands: list[Band]) -> None:
+    for band in bands:
+        band.flags.append("column_shift")
+        if band.status == "unparsed":
+            band.status = "malformed"
+            band.form = "L"
+            band.reason = "column-shifted row: this cell holds another column's text"
+
+
+def analyze_document(doc: Document) -> Document:
+    """Fill ``bands``/``scheme``/``analysis`` of every indicator and ``target``/``analysis``
+    of every project indicator; returns the same ``doc``."""
+    places = document_places(doc)
+    indicators = [ind for _, ind in doc.iter_indicators()]
+    project_indicators = [ind for _, ind in doc.iter_project_indicators()]
+
+    names = {ind.name or "" for ind in indicators} | {p.name or "" for p in project_indicators}
+    analyses: dict[str, NameAnalysis] = {}
+    for text, nlp_doc in zip(sorted(names), pipe_names(sorted(names)), strict=True):
+        tokens = nlp_doc._.name_analysis.tokens
+        analyses[text] = analyze_name_text(text, places, tokens)
+
+    cells: set[str] = set()
+    for ind in indicators:
+        cells.update(ind.raw_grades.get(g, ind.grades.get(g, "")) or "" for g in GRADES)
+    cells.update(p.raw_value or p.value or "" for p in project_indicators)
+    ordered = sorted(cells)
+    parsed = {
+        text: nlp_doc._.band for text, nlp_doc in zip(ordered, pipe_cells(ordered), strict=True)
+    }
+
+    for ind in indicators:
+        texts = [ind.raw_grades.get(g, ind.grades.get(g, "")) or "" for g in GRADES]
+        analysis = analyses[ind.name or ""]
+        shifted = bool(SHIFT_FLAGS & set(ind.flags))
+        key = (
+            tuple(texts),
+            shifted,
+            analysis.direction_hint,
+            analysis.metric_kind,
+            analysis.declared_unit,
+            analysis.measure_head,
+            analysis.key,
+        )
+        if key not in _scheme_cache:
+            bands = _bands_for(texts, parsed)
+            if shifted:
+                _mark_shifted(bands)
+            _scheme_cache[key] = (bands, analyze_scheme(bands, analysis))
+        bands, scheme = _scheme_cache[key]
+        ind.bands = copy.deepcopy(bands)
+        ind.scheme = copy.deepcopy(scheme)
+        ind.analysis = copy.deepcopy(analysis)
+
+    for pind in project_indicators:
+        text = pind.raw_value or pind.value or ""
+        template = parsed[text]
+        pind.target = replace(
+            template,
+            flags=list(template.flags),
+            deadline=dict(template.deadline) if template.deadline else None,
+        )
+        pind.analysis = copy.deepcopy(analyses[pind.name or ""])
+    return doc
