@@ -14,6 +14,7 @@ from kg.cli import app
 from kg.errors import KgError
 from kg.extraction import extract_file, write_csv
 from kg.model import Document, to_jsonable
+from kg.nlp import analyze_document
 
 
 class OutputFormat(StrEnum):
@@ -39,7 +40,7 @@ def extract_command(paths: list[Path], output: OutputFormat, pretty: bool = Fals
         out.write("\ufeff")
     for path in paths:
         try:
-            doc = extract_file(path)
+            doc = analyze_document(extract_file(path))  # bands, scheme and name analysis
         except KgError as exc:
             print(f"kg: error: {exc}", file=sys.stderr)
             failed += 1
