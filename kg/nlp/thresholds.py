@@ -369,7 +369,7 @@ def _from_expression(m: re.Match[str], form: str) -> _Parsed:
     if suf:
         flags.append("range_with_suffix")
     return _Parsed(
-        "D",
+        "I" if form == "I" else "D",
         "range",
         lower=a,
         lower_inclusive=True,
@@ -484,16 +484,17 @@ def _parse_words(text: str) -> _Parsed | None:
             span=(start, start + len(term)) if start >= 0 else None,
             flags=() if len(ranks) == 1 else ("ambiguous_scale_rank",),
         )
-    for cue, rank in LEX.degree_cues:
-        if cue in text:
-            start = text.index(cue)
-            return _Parsed(
-                "J",
-                "qualitative",
-                qual_rank=rank,
-                span=(start, start + len(cue)),
-                flags=("heuristic_rank",),
-            )
+    # the earliest cue speaks for the cell: "能够制订，但落实不够好" is a 能够 (rank 2) cell
+    cues = [(text.find(cue), -len(cue), cue, rank) for cue, rank in LEX.degree_cues if cue in text]
+    if cues:
+        start, _, cue, rank = min(cues)
+        return _Parsed(
+            "J",
+            "qualitative",
+            qual_rank=rank,
+            span=(start, start + len(cue)),
+            flags=("heuristic_rank",),
+        )
     return None
 
 
@@ -581,16 +582,7 @@ def _parse_text(text: str) -> _Parsed:
             if word in converted:
                 reference = ref
                 break
-        if words is not None and parsed.comparator == "unspecified":
-            flags.append("with_level_words")
-        return replace(
-            parsed,
-            form="I",
-            unit=unit,
-            reference=reference,
-            flags=tuple(flags),
-            qual_rank=words.qual_rank if words else None,
-        )
+        return replace(parsed, form="I", unit=unit, reference=reference, flags=tuple(flags))
     if words is not None:
         return words
     return _Parsed(
