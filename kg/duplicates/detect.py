@@ -20,6 +20,7 @@ reports, the store write-back and the views all show *why* records were put toge
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -134,14 +135,14 @@ def as_record(value: IndicatorRecord | Mapping[str, Any]) -> IndicatorRecord:
 # --- helpers -------------------------------------------------------------------------------
 
 
+_LIGHT_PATTERN = re.compile("|".join(LIGHT_WORDS))
+
+
 def _light_mask(key: str) -> list[bool]:
     mask = [False] * len(key)
-    for word in LIGHT_WORDS:
-        start = key.find(word)
-        while start >= 0:
-            for i in range(start, start + len(word)):
-                mask[i] = True
-            start = key.find(word, start + 1)
+    for match in _LIGHT_PATTERN.finditer(key):
+        for i in range(match.start(), match.end()):
+            mask[i] = True
     return mask
 
 

@@ -66,6 +66,7 @@ def split_unit(text: str) -> tuple[str, str | None]:
     return text[: match.start()].rstrip(_TRAILING_STOPS), match.group(1)
 
 
+@lru_cache(maxsize=1 << 20)
 def surface_key(text: str) -> str:
     """The name after N1–N3: width, punctuation, spaces and the unit suffix folded away."""
     stem, _unit = split_unit(text)
@@ -137,7 +138,7 @@ LIGHT_WORDS: tuple[str, ...] = tuple(
 )
 """Words that do not make a frame distinctive."""
 
-_HEADS_LONGEST_FIRST = sorted(MEASURE_LEXICON, key=len, reverse=True)
+_HEAD_LENGTHS = sorted({len(word) for word in MEASURE_LEXICON}, reverse=True)
 
 
 @lru_cache(maxsize=1 << 20)
@@ -150,9 +151,9 @@ def measure_head(key: str) -> str | None:
     >>> measure_head("保障性住房开工率"), measure_head("满意度"), measure_head("社区矫正人数")
     ('开工率', None, '人数')
     """
-    for word in _HEADS_LONGEST_FIRST:
-        if len(key) > len(word) and key.endswith(word):
-            return word
+    for length in _HEAD_LENGTHS:
+        if len(key) > length and key[-length:] in MEASURE_LEXICON:
+            return key[-length:]
     if len(key) >= 4 and key[-1] in "率度":
         return key[-3:]
     return None

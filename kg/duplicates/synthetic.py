@@ -311,6 +311,7 @@ class _Builder:
         self.used_keys: set[str] = {name_key(r.text) for r in real}
         self.subs: list[_Sub] = []
         self.open_subs: list[_Sub] = []  # not a planted block copy
+        self.sub_of: dict[str, _Sub] = {}
         self.family_kind: dict[str, str] = {}
         self.tag_family: dict[str, str] = {}
         self.block_family: dict[str, str] = {}
@@ -437,7 +438,9 @@ class _Builder:
         tag = self.tag()
         if family is not None:
             self.tag_family[tag] = family
-        (sub or self.rng.choice(self.open_subs)).items.append((text, tuple(grades), tag))
+        target = sub or self.rng.choice(self.open_subs)
+        target.items.append((text, tuple(grades), tag))
+        self.sub_of[tag] = target
         return tag
 
     def family_size(self) -> int:
@@ -608,16 +611,14 @@ class _Builder:
         self.insert_after(anchor, negative, trap_ladder, trap)
 
     def locate(self, tag: str) -> tuple[_Sub, int]:
-        for sub in self.subs:
-            for index, item in enumerate(sub.items):
-                if item[2] == tag:
-                    return sub, index
-        raise LookupError(tag)
+        sub = self.sub_of[tag]
+        return sub, next(i for i, item in enumerate(sub.items) if item[2] == tag)
 
     def insert_after(self, anchor: str, text: str, grades: Sequence[str], trap: str) -> None:
         sub, index = self.locate(anchor)
         tag = self.tag()
         sub.items.insert(index + 1, (text, tuple(grades), tag))
+        self.sub_of[tag] = sub
         self.traps[tag] = (trap, anchor)
 
 
