@@ -26,6 +26,7 @@ from kg.cli import duplicates  # noqa: E402,F401
 from kg.cli import view  # noqa: E402,F401
 from kg.cli import synth  # noqa: E402,F401
 from kg.cli import extract  # noqa: E402,F401
+from kg.cli import docs  # noqa: E402,F401
 
 
 def main() -> None:
