@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import fields, is_dataclass
 from decimal import Decimal
 
 from kg.extraction.duty import DutyBuilder
 from kg.extraction.projects import ProjectBuilder
-from kg.extraction.tables import Table, segment
+from kg.extraction.tables import DUTY_HEADER_LABELS, Table, compact, segment
 from kg.model import Diagnostic, Document, OtherTable, SourceRef, StatedTotal
 from kg.readers import Paragraph, ReadResult
 from kg.textnorm import clean_cell, fold
@@ -61,6 +62,76 @@ def stated_totals(paragraphs: list[Paragraph]) -> list[StatedTotal]:
     return []
 
 
+STRUCTURAL_LABELS = frozenset(
+    {
+        *DUTY_HEADER_LABELS,
+        "项目编码",
+        "项目名称",
+        "预算规模及资金用途",
+        "预算数",
+        "其中:财政资金",
+        "其中：财政资金",
+        "财政资金",
+        "其他资金",
+        "资金支出计划(%)",
+        "资金支出计划（%）",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "绩效指标描述",
+        "指标值",
+        "指标值确定依据",
+    }
+)
+"""Header and label cells whose content is the structure itself, not data."""
+
+
+def _model_strings(value, out: set[str]) -> set[str]:
+    """Every string (and Decimal as printed) held anywhere in the model, lines split too."""
+    if isinstance(value, str):
+        if value:
+            out.add(value)
+            out.add(clean_cell(value))
+            out.update(value.split("\n"))
+    elif isinstance(value, Decimal):
+        out.add(str(value))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _model_strings(key, out)
+            _model_strings(item, out)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _model_strings(item, out)
+    elif is_dataclass(value) and not isinstance(value, type):
+        for item in fields(value):
+            _model_strings(getattr(value, item.name), out)
+    return out
+
+
+def _unplaced_cells(tables: list[Table], document: Document) -> list[Diagnostic]:
+    """Cells that ended up nowhere in the model: report them instead of losing them."""
+    covered = _model_strings(document, set())
+    found: list[Diagnostic] = []
+    for table in tables:
+        for row in table.rows:
+            for cell in row:
+                text = clean_cell(cell.raw)
+                if not text or text in covered or compact(text) in STRUCTURAL_LABELS:
+                    continue
+                if all(piece in covered for piece in text.split("\n") if piece):
+                    continue
+                found.append(
+                    Diagnostic(
+                        cell.line,
+                        "warning",
+                        "cell not placed in the model (kept in raw)",
+                        "unplaced_cell",
+                        cell.raw,
+                    )
+                )
+    return found
+
+
 def _other_table(table: Table) -> OtherTable:
     return OtherTable(
         kind=table.kind or "unknown",
@@ -103,6 +174,8 @@ def build_document(result: ReadResult) -> Document:
                 diagnostics.append(
                     Diagnostic(item.line, "info", "table of unknown kind kept as rows", "table")
                 )
+    tables = [item for item in segmented.items if isinstance(item, Table)]
+    diagnostics.extend(_unplaced_cells(tables, document))
     if not result.blocks:
         diagnostics.append(Diagnostic(1, "error", "no text found in the document", "empty"))
     elif not (document.activities or document.projects or document.tables):

@@ -193,11 +193,17 @@ def _fit(cells: list[Cell], end_line: int) -> list[Cell]:
     return cells + [Cell("", end_line, end_line) for _ in range(DUTY_COLUMNS - len(cells))]
 
 
+DUTY_HEADER_LABELS = frozenset(
+    {"职责活动", "年度预算数", "内容描述", "绩效目标", "绩效指标", "评价标准", *GRADE_HEADER}
+)
+
+
 def _is_duty_header(texts: list[str]) -> bool:
+    """A header row of the duty table: only header labels, with 职责活动 or 优 良 中 差."""
     cells = [compact(text) for text in texts if text]
-    if "职责活动" in cells:
-        return True
-    return len(cells) >= 4 and tuple(cells[-4:]) == GRADE_HEADER
+    if not cells or not set(cells) <= DUTY_HEADER_LABELS:
+        return False
+    return "职责活动" in cells or tuple(cells[-4:]) == GRADE_HEADER
 
 
 def segment(result: ReadResult) -> Segmented:

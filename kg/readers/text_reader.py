@@ -24,6 +24,8 @@ _CONTROL = {chr(c) for c in range(32) if chr(c) not in "\t\n\r"}
 def decode_bytes(data: bytes, path: str) -> tuple[str, str, list[tuple[int, str]]]:
     """Decode ``data``; return ``(text, encoding, warnings)``.
 
+    UTF-16 with a byte-order mark is converted first; otherwise :data:`ENCODINGS` are tried.
+
     Raises :class:`KgError` for an empty, binary or undecodable file.
 
     >>> decode_bytes("部门".encode("gb18030"), "x.txt")[1]
@@ -32,21 +34,17 @@ def decode_bytes(data: bytes, path: str) -> tuple[str, str, list[tuple[int, str]
     if not data.strip():
         raise KgError("empty file: nothing to read", path=path)
     nul_count = data.count(b"\x00")
-    if nul_count > max(8, len(data) * _MAX_NUL_SHARE):
-        raise KgError(f"binary file ({nul_count} NUL bytes): not a text dump or .docx", path=path)
-    for encoding in ENCODINGS:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Notepad's "Unicode": UTF-16 with a byte-order mark is unambiguous, so accept it.
         try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        break
+            text, encoding = data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise KgError("broken UTF-16 text (byte-order mark present)", path=path) from exc
     else:
-        raise KgError(
-            "cannot decode the file as UTF-8 or GB18030 (is it a text dump or a .docx?)",
-            path=path,
-        )
+        text, encoding = _decode_8bit(data, nul_count, path)
     warnings: list[tuple[int, str]] = []
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    nul_count = text.count("\x00")
     if nul_count:
         first = text[: text.index("\x00")].count("\n") + 1
         warnings.append((first, f"removed {nul_count} stray NUL character(s)"))
@@ -55,6 +53,19 @@ def decode_bytes(data: bytes, path: str) -> tuple[str, str, list[tuple[int, str]
     if controls > max(8, len(text) * _MAX_NUL_SHARE):
         raise KgError(f"binary file ({controls} control characters)", path=path)
     return text, encoding, warnings
+
+
+def _decode_8bit(data: bytes, nul_count: int, path: str) -> tuple[str, str]:
+    if nul_count > max(8, len(data) * _MAX_NUL_SHARE):
+        raise KgError(f"binary file ({nul_count} NUL bytes): not a text dump or .docx", path=path)
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise KgError(
+        "cannot decode the file as UTF-8 or GB18030 (is it a text dump or a .docx?)", path=path
+    )
 
 
 def parse_dump(text: str) -> list[Row | Paragraph]:
