@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 
 import spacy
 from spacy.language import Language
@@ -39,38 +39,65 @@ def _set_extensions() -> None:
             cls.set_extension(name, default=None)
 
 
+class CachedTokenizer:
+    """Memoises jieba's segmentation per text: ladders and names repeat a lot in a batch.
+
+    Building the Doc from known words skips jieba's DAG search; the cache is bounded and
+    cleared wholesale when full, so memory stays flat on long runs.
+    """
+
+    def __init__(self, inner, maxsize: int = 100_000):
+        self.inner = inner
+        self.vocab = inner.vocab
+        self.maxsize = maxsize
+        self.words: dict[str, tuple[list[str], list[bool]]] = {}
+
+    def __call__(self, text: str) -> Doc:
+        known = self.words.get(text)
+        if known is None:
+            doc = self.inner(text)
+            if len(self.words) >= self.maxsize:
+                self.words.clear()
+            self.words[text] = ([t.text for t in doc], [bool(t.whitespace_) for t in doc])
+            return doc
+        return Doc(self.vocab, words=known[0], spaces=known[1])
+
+    def clear(self) -> None:
+        self.words.clear()
+
+
+@lru_cache(maxsize=100_000)
+def _cell_reading(raw: str) -> tuple[Band, tuple[int, int] | None]:
+    """Grade-less Band and the character span (in ``raw``) of the expression that carried it.
+
+    Shared between identical texts: read ``doc._.band`` as read-only (``kg.nlp.parse_cell``
+    and ``analyze_document`` hand out private copies).
+    """
+    text = normalise_cell_text(raw)
+    if not text:
+        return Band(grade="", rank=0, raw=raw, text=""), None
+    parsed = _parse_cached(text)
+    band = band_from_parsed(parsed, raw, text, "", 0)
+    if parsed.span is None:
+        return band, None
+    fragment = text[parsed.span[0] : parsed.span[1]]
+    start = raw.find(fragment)
+    if start < 0:  # folding changed the characters (≧ → ≥): the whole cell carries it
+        return band, (0, len(raw))
+    return band, (start, start + len(fragment))
+
+
 @Language.component(THRESHOLD_PIPE)
 def threshold_component(doc: Doc) -> Doc:
     """Parse ``doc.text`` as a grade cell; grade-less (the caller knows 优/良/中/差)."""
-    text = normalise_cell_text(doc.text)
-    if not text:
-        doc._.band = band_from_parsed_empty(doc.text)
-        return doc
-    parsed = _parse_cached(text)
-    band = band_from_parsed(parsed, doc.text, text, "", 0)
+    band, chars = _cell_reading(doc.text)
     doc._.band = band
-    span = _align(doc, text, parsed.span)
-    if span is not None:
-        span._.band = band
-        doc.spans[THRESHOLD_SPANS] = [span]
+    if chars is not None:
+        span = doc.char_span(chars[0], chars[1], label="THRESHOLD", alignment_mode="expand")
+        if span is not None:
+            span._.band = band
+            doc.spans[THRESHOLD_SPANS] = [span]
     return doc
-
-
-def band_from_parsed_empty(raw: str) -> Band:
-    return Band(grade="", rank=0, raw=raw, text="")
-
-
-def _align(doc: Doc, text: str, span: tuple[int, int] | None) -> Span | None:
-    """Map a span of the normalised text back onto the Doc's tokens."""
-    if span is None:
-        return None
-    fragment = text[span[0] : span[1]]
-    start = doc.text.find(fragment)
-    if start < 0:  # folding changed the characters (≧ → ≥): fall back to the whole cell
-        start, end = 0, len(doc.text)
-    else:
-        end = start + len(fragment)
-    return doc.char_span(start, end, label="THRESHOLD", alignment_mode="expand")
 
 
 @Language.component(NAME_PIPE)
@@ -107,9 +134,16 @@ def get_nlp() -> Language:
     _set_extensions()
     load_user_dictionary()
     nlp = spacy.blank("zh", config=JIEBA_CONFIG)
+    nlp.tokenizer = CachedTokenizer(nlp.tokenizer)
     nlp.add_pipe(THRESHOLD_PIPE)
     nlp.add_pipe(NAME_PIPE)
     return nlp
+
+
+def cache_clear() -> None:
+    """Forget memoised segmentations and cell readings (for cold benchmarks)."""
+    get_nlp().tokenizer.clear()
+    _cell_reading.cache_clear()
 
 
 def pipe_cells(texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
