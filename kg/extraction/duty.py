@@ -20,7 +20,7 @@ _ACTIVITY_NUMBER = re.compile(
 )
 _SUB_NUMBER = re.compile(r"^(?P<number>\d{1,3})\s*[、.．，,]\s*(?P<name>.*)$", re.S)
 _INDENT = (" ", "\u3000", "\t")
-_GRADE_LIKE = re.compile(r"^\s*(?:[≥≤<>=]|\d+(?:\.\d+)?\s*[%‰]?\s*$)")
+_GRADE_LIKE = re.compile(r"^\s*(?:[≥≤<>=]\s*\d|\d+(?:\.\d+)?\s*[%‰]?\s*$)")
 _CATEGORY_LABELS = frozenset({"产出指标", "效果指标", "效益指标", "满意度指标", "成本指标"})
 _INDICATOR_LIKE_GOAL = re.compile(r"^[^，。；,;：:]{2,15}[率度]$")
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
