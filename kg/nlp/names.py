@@ -28,6 +28,7 @@ _UNIT_BRACKET = re.compile(r"[(\[]([^()\[\]]{1,8})[)\]]\s*$")
 _PUNCT = re.compile(r"[\s\"'“”‘’《》<>,.;:!?、。；：！？()\[\]{}·/\\|*_~`-]+")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _DATE = re.compile(r"\d{1,2}月\d{1,2}日|\d{4}年|\d{1,2}月")
+_CJK = re.compile(r"[\u4e00-\u9fff]+")
 _HEADS = sorted(LEX.metric_heads, key=len, reverse=True)
 _POSITIVE_HEADS = ("完成", "满意", "覆盖", "办结", "合格", "达标", "知晓", "到位", "落实", "结案")
 
@@ -55,7 +56,12 @@ def _measure_head(text: str) -> str | None:
         candidate = (end, len(head), head)
         if best is None or candidate[:2] > best[:2]:
             best = candidate
-    return best[2] if best else None
+    if best is None:
+        return None
+    end, _, head = best
+    if head == "率" and end >= 3:  # a bare 率 takes the two characters before it: 反馈率
+        return body_head if _CJK.fullmatch(body_head := text[end - 3 : end]) else head
+    return head
 
 
 def _key(text: str, places: tuple[str, ...]) -> str:
