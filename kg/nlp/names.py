@@ -3,10 +3,10 @@
 The key follows domain.md §4.3 so that templated names from different governments compare
 equal: "县政府值班…" and "工管委值班…" both become "<ORG>值班…".
 
->>> a = analyze_name("应急平台互联互通率(%)")
+>>> a = analyze_name_text("应急平台互联互通率(%)")
 >>> (a.declared_unit, a.measure_head, a.metric_kind)
 ('percent', '互联互通率', 'rate')
->>> analyze_name("网络故障次数(次）").direction_hint
+>>> analyze_name_text("网络故障次数(次）").direction_hint
 'lower_better'
 """
 
