@@ -66,11 +66,13 @@ def shapes_files() -> list[Path]:
 
 
 @cache
-def _declared() -> tuple[frozenset[str], dict[str, dict[str, str]]]:
-    """(IRIs declared as subjects of an ``rdf:type`` triple, {scheme IRI: {notation: concept IRI}})."""
+def _declared() -> tuple[frozenset[str], dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+    """Declared IRIs (subjects of ``rdf:type``), and per concept scheme the
+    ``{notation: concept}`` and ``{label: concept}`` tables."""
     subjects: set[str] = set()
     in_scheme: dict[str, str] = {}
     notation: dict[str, list[str]] = {}
+    labels: dict[str, list[str]] = {}
     for path in ontology_files() + vocab_files():
         for triple in ox.parse(path=str(path)):
             s, p, o = triple.subject, triple.predicate.value, triple.object
@@ -82,11 +84,16 @@ def _declared() -> tuple[frozenset[str], dict[str, dict[str, str]]]:
                 in_scheme[s.value] = o.value
             elif p == _SKOS + "notation":
                 notation.setdefault(s.value, []).append(o.value)
+            elif p in (_SKOS + "prefLabel", _SKOS + "altLabel"):
+                labels.setdefault(s.value, []).append(o.value)
     by_scheme: dict[str, dict[str, str]] = {}
+    by_label: dict[str, dict[str, str]] = {}
     for concept, scheme in in_scheme.items():
         for code in notation.get(concept, ()):
             by_scheme.setdefault(scheme, {})[code] = concept
-    return frozenset(subjects), by_scheme
+        for label in labels.get(concept, ()):
+            by_label.setdefault(scheme, {})[label] = concept
+    return frozenset(subjects), by_scheme, by_label
 
 
 class Vocabulary:
@@ -143,6 +150,13 @@ class Vocabulary:
             return None
         table = _declared()[1].get(self.iri + (self.scheme or ""), {})
         iri = table.get(code)
+        return ox.NamedNode(iri) if iri is not None else None
+
+    def by_label(self, label: str | None) -> ox.NamedNode | None:
+        """The concept whose ``skos:prefLabel`` or ``altLabel`` is exactly ``label``."""
+        if not label:
+            return None
+        iri = _declared()[2].get(self.iri + (self.scheme or ""), {}).get(label)
         return ox.NamedNode(iri) if iri is not None else None
 
     def __repr__(self) -> str:

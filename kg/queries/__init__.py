@@ -1,0 +1,127 @@
+"""Named SPARQL queries shipped with pikg (``kg/queries/*.rq``).
+
+Each file starts with comment lines::
+
+    # title: Indicator names shared across departments
+    # answers: Which normalised indicator names occur in at least N departments?
+    # param: min_departments 2 integer
+
+and may contain a ``#@values`` line inside its ``WHERE`` block. Parameters are bound there
+as a SPARQL ``VALUES`` row built from pyoxigraph term objects (their own serialisation, with
+escaping), never by pasting user text into the query. Without parameters the marker stays a
+comment, so every file is also a valid query for any SPARQL tool (after the pikg prefixes,
+:func:`kg.namespace.sparql_prolog`).
+
+>>> q = get("shared-indicator-names")
+>>> q.params[0].name, q.params[0].default
+('min_departments', '2')
+>>> 'VALUES (?min_departments) { ("3"^^<http://www.w3.org/2001/XMLSchema#integer>) }' in q.render(
+...     {"min_departments": "3"}
+... )
+True
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import KgError
+from kg.namespace import XSD
+
+QUERY_DIR = Path(__file__).resolve().parent
+MARKER = "#@values"
+_HEADER = re.compile(r"^#\s*(title|answers|param):\s*(.*)$")
+PARAM_TYPES = ("string", "integer", "decimal", "iri")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    default: str
+    type: str = "string"
+
+    def term(self, value: str) -> ox.NamedNode | ox.Literal:
+        """The parameter value as an RDF term; a bad value is a one-line :class:`KgError`."""
+        try:
+            if self.type == "integer":
+                return ox.Literal(str(int(value)), datatype=XSD.integer)
+            if self.type == "decimal":
+                return ox.Literal(format(Decimal(value), "f"), datatype=XSD.decimal)
+            if self.type == "iri":
+                return ox.NamedNode(value)
+        except (ValueError, InvalidOperation):
+            raise KgError(f"parameter {self.name} needs an {self.type}, got {value!r}") from None
+        return ox.Literal(value)
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    title: str
+    answers: str
+    params: tuple[Param, ...]
+    text: str
+    path: Path
+
+    def render(self, values: dict[str, str] | None = None) -> str:
+        """The query text with parameters bound (defaults for those not given)."""
+        values = dict(values or {})
+        unknown = set(values) - {p.name for p in self.params}
+        if unknown:
+            names = ", ".join(p.name for p in self.params) or "none"
+            raise KgError(
+                f"query {self.name} has no parameter {sorted(unknown)[0]!r} (parameters: {names})"
+            )
+        if not self.params:
+            return self.text
+        variables = " ".join(f"?{p.name}" for p in self.params)
+        row = " ".join(str(p.term(values.get(p.name, p.default))) for p in self.params)
+        return self.text.replace(MARKER, f"VALUES ({variables}) {{ ({row}) }}", 1)
+
+
+def parse_query_file(path: Path) -> NamedQuery:
+    text = path.read_text(encoding="utf-8")
+    title = answers = ""
+    params: list[Param] = []
+    for line in text.splitlines():
+        match = _HEADER.match(line.strip())
+        if not match:
+            if line.strip() and not line.lstrip().startswith("#"):
+                break
+            continue
+        key, value = match.groups()
+        if key == "title":
+            title = value.strip()
+        elif key == "answers":
+            answers = value.strip()
+        else:
+            parts = value.split()
+            kind = parts[2] if len(parts) > 2 else "string"
+            if len(parts) < 2 or kind not in PARAM_TYPES:
+                raise KgError("bad '# param: NAME DEFAULT [TYPE]' line", str(path))
+            params.append(Param(parts[0], parts[1], kind))
+    if not title or not answers:
+        raise KgError("a named query needs '# title:' and '# answers:' lines", str(path))
+    if params and MARKER not in text:
+        raise KgError(f"a query with parameters needs a '{MARKER}' line", str(path))
+    return NamedQuery(path.stem, title, answers, tuple(params), text, path)
+
+
+def all_queries() -> list[NamedQuery]:
+    """Every shipped named query, sorted by name."""
+    return [parse_query_file(p) for p in sorted(QUERY_DIR.glob("*.rq"))]
+
+
+def get(name: str) -> NamedQuery:
+    path = QUERY_DIR / f"{name}.rq"
+    if not path.is_file():
+        raise KgError(f"no named query {name!r} (see `kg query --list`)")
+    return parse_query_file(path)
+
+
+__all__ = ["NamedQuery", "Param", "all_queries", "get", "parse_query_file"]
