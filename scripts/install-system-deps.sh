@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
-# Debian packages the browser tests need: chromium (driven by Playwright with the system binary).
+# Debian packages the tests need: chromium (driven by Playwright with the system binary) and a
+# CJK font (fonts-wqy-zenhei) so screenshots and charts show Chinese text instead of empty boxes.
 set -euo pipefail
-if command -v chromium >/dev/null 2>&1; then
-  exit 0
-fi
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+fc-list :lang=zh 2>/dev/null | grep -q . || missing+=(fonts-wqy-zenhei)
+[ ${#missing[@]} -eq 0 ] && exit 0
+
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
-    echo "install-system-deps: chromium is missing and this user cannot run apt-get (not root, no sudo)." >&2
+    echo "install-system-deps: missing ${missing[*]} and this user cannot run apt-get (not root, no sudo)." >&2
     exit 1
   fi
 fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq chromium >/dev/null
+$SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 command -v chromium >/dev/null
