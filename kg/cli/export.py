@@ -1,0 +1,48 @@
+"""``kg export [--format turtle|trig|nquads|jsonld] [--graph G] [--out FILE]``: the graph out."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kg.cli import app
+from kg.cli.ingest import StoreOption, store_path
+from kg.store import Store
+
+
+class ExportFormat(StrEnum):
+    turtle = "turtle"
+    trig = "trig"
+    nquads = "nquads"
+    jsonld = "jsonld"
+
+
+@app.command("export")
+def export_cmd(
+    output_format: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="RDF serialisation.")
+    ] = ExportFormat.trig,
+    graph: Annotated[
+        str | None,
+        typer.Option(
+            "--graph",
+            "-g",
+            help="One graph: a file name, sha256 prefix, pig:… name or IRI (default: all).",
+        ),
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="File (default: stdout).")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Serialise one document graph or the whole store (Turtle gets the union of all graphs)."""
+    graph_store = Store(store_path(store))
+    node = graph_store.resolve_graph(graph) if graph else None
+    data = graph_store.dump(output_format.value, node)
+    if out is None:
+        sys.stdout.buffer.write(data)
+    else:
+        out.write_bytes(data)
+        typer.echo(f"wrote {len(data)} bytes to {out}", err=True)
