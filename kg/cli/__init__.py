@@ -24,6 +24,7 @@ app = typer.Typer(
 # (each command module adds its import here)
 from kg.cli import ingest  # noqa: E402,F401
 from kg.cli import query  # noqa: E402,F401
+from kg.cli import export  # noqa: E402,F401
 from kg.cli import duplicates  # noqa: E402,F401
 from kg.cli import view  # noqa: E402,F401
 from kg.cli import synth  # noqa: E402,F401
