@@ -77,6 +77,7 @@ def test_labels_join_english_then_chinese():
 
 def test_one_page_per_concept_scheme():
     pages = scheme_graphs()
-    assert {"grade", "unit", "polarity", "scheme-kind", "parse-status", "finding-type"} <= set(pages)
+    expected = {"grade", "unit", "polarity", "scheme-kind", "parse-status", "finding-type"}
+    assert expected <= set(pages)
     grade = pages["grade"]
     assert len(set(grade.subjects(rdflib.namespace.SKOS.inScheme, None))) == 4
