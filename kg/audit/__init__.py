@@ -13,6 +13,9 @@ from kg.audit.records import (
     Evidence,
 )
 from kg.audit.registry import RULES, Finding, Rule, rule
+from kg.audit.report import render
+from kg.audit.run import run_audit
+from kg.audit.store import load_context, write_findings
 
 __all__ = [
     "RULES",
@@ -29,5 +32,9 @@ __all__ = [
     "audit_context",
     "context_from_documents",
     "load_config",
+    "load_context",
+    "render",
     "rule",
+    "run_audit",
+    "write_findings",
 ]

@@ -93,16 +93,6 @@ def _summaries(context: AuditContext, findings: list[Finding]) -> list[DocumentS
     return summaries
 
 
-def _money(context: AuditContext, indicator_ids: set[str]) -> Decimal:
-    budgets = {}
-    for ind_id in indicator_ids:
-        indicator = context.indicator_by_id.get(ind_id)
-        node = context.node_of(indicator) if indicator else None
-        if node is not None and node.budget is not None:
-            budgets[node.id] = node.budget
-    return sum(budgets.values(), Decimal(0))
-
-
 def _summary(
     context: AuditContext,
     doc: AuditDocument,
@@ -124,8 +114,10 @@ def _summary(
         findings=Counter(f.severity for f in findings if f.doc_id == doc.id),
         defective_indicators=len(defective),
         template_indicators=len(templated),
-        defective_budget=_money(context, defective),
-        template_budget=_money(context, templated),
+        defective_budget=context.graded_money(context.indicator_by_id[i] for i in defective)
+        or Decimal(0),
+        template_budget=context.graded_money(context.indicator_by_id[i] for i in templated)
+        or Decimal(0),
     )
 
 

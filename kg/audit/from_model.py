@@ -21,7 +21,7 @@ def _add_activity(
     context: AuditContext, key: str, activity: Activity, parent: AuditNode | None
 ) -> None:
     node = AuditNode(
-        id=f"{key}/activity/L{activity.line}",
+        id=f"{key}/{'synthetic' if activity.synthetic else activity.level}/L{activity.line}",
         doc_id=key,
         kind=activity.level,
         name=activity.name or "",

@@ -9,6 +9,7 @@ is a pure function that can be tested with a handful of hand-written records.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -161,11 +162,35 @@ class AuditContext:
         """Evidence for one row: file, line and the raw cells joined with `` | ``."""
         return Evidence(self.document_of(record).file, record.line, record.row_text())
 
-    def budget_at_stake(self, indicator: AuditIndicator) -> Decimal | None:
-        """The money an indicator grades: the budget of the row it hangs under.
+    def funding_node(self, indicator: AuditIndicator) -> AuditNode | None:
+        """The row whose money an indicator grades.
 
-        Parents are not climbed: an unfunded sub-activity under a funded activity would
-        otherwise be charged the whole activity budget, and sums would count it many times.
+        That is the indicator's own row when it has a budget. An unfunded sub-activity shares
+        its parent's budget only when no sibling has a budget of its own (the parent is then
+        funded as a whole); otherwise it is an orphan block and grades no money, because
+        charging it the whole activity budget would count that money many times over.
         """
         node = self.node_of(indicator)
+        if node is None or node.budget is not None:
+            return node if node is not None and node.budget is not None else None
+        parent = self.node_by_id.get(node.parent_id) if node.parent_id else None
+        if parent is None or parent.budget is None:
+            return None
+        siblings = (self.node_by_id.get(child) for child in parent.children)
+        if any(sibling is not None and sibling.budget is not None for sibling in siblings):
+            return None
+        return parent
+
+    def budget_at_stake(self, indicator: AuditIndicator) -> Decimal | None:
+        """The money an indicator grades (万元), see :meth:`funding_node`."""
+        node = self.funding_node(indicator)
         return node.budget if node is not None else None
+
+    def graded_money(self, indicators: Iterable[AuditIndicator]) -> Decimal | None:
+        """The money graded by these indicators, each funded row counted once."""
+        budgets = {}
+        for indicator in indicators:
+            node = self.funding_node(indicator)
+            if node is not None and node.budget is not None:
+                budgets[node.id] = node.budget
+        return sum(budgets.values(), Decimal(0)) if budgets else None

@@ -4,23 +4,12 @@ indicators, with the money they grade (domain.md §3.1–§3.3, duplicates.md)."
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from decimal import Decimal
+from collections.abc import Iterator
 from typing import Any
 
 from kg.audit.records import AuditContext, AuditIndicator
 from kg.audit.registry import Finding, new_finding, rule
 from kg.audit.rules.ladder import ladder_text
-
-
-def graded_budget(context: AuditContext, indicators: Iterable[AuditIndicator]) -> Decimal | None:
-    """The money graded by these indicators: each funded row counted once."""
-    budgets = {}
-    for ind in indicators:
-        node = context.node_of(ind)
-        if node is not None and node.budget is not None:
-            budgets[node.id] = node.budget
-    return sum(budgets.values(), Decimal(0)) if budgets else None
 
 
 @rule(
@@ -49,7 +38,7 @@ def copy_cluster(context: AuditContext, params: dict[str, Any]) -> Iterator[Find
             doc_id=docs[0] if len(docs) == 1 else "",
             nodes=[ind.id for ind in members],
             evidence=[context.evidence(ind) for ind in members],
-            budget=graded_budget(context, members),
+            budget=context.graded_money(members),
             data={"kind": cluster.kind, "score": cluster.score, "documents": docs},
         )
         finding.finding_type = cluster.kind
@@ -83,6 +72,6 @@ def template_ladder(context: AuditContext, params: dict[str, Any]) -> Iterator[F
             doc_id=doc_id,
             nodes=[ind.id for ind in members],
             evidence=[context.evidence(ind) for ind in members],
-            budget=graded_budget(context, members),
+            budget=context.graded_money(members),
             data={"signature": signature, "share": round(share, 4), "count": len(members)},
         )

@@ -71,16 +71,18 @@ def count_in_percent(context: AuditContext, params: dict[str, Any]) -> Iterator[
     title_zh="指标照抄目标、内容或活动名称",
     title_en="Indicator restates the goal, content or activity name",
     finding_type="restates-goal",
-    params={"min_substring": 8, "goal_similarity": 0.6},
+    params={"min_substring": 8, "goal_similarity": 0.6, "ignore": ["涉密", "无"]},
 )
 def restates_text(context: AuditContext, params: dict[str, Any]) -> Iterator[Finding]:
     """The indicator equals the goal, content or name of its node, is a substring of one of
     them (at least ``min_substring`` characters), or is more than ``goal_similarity`` similar
-    to the goal (difflib ratio): it repeats the task instead of measuring it."""
+    to the goal (difflib ratio): it repeats the task instead of measuring it. Placeholders
+    (``ignore``: 涉密 in every cell) are left to ``indicator.classified``."""
+    ignored = set(params["ignore"])
     for ind in context.indicators:
         node = context.node_of(ind)
         name = squash(ind.name)
-        if node is None or not name:
+        if node is None or not name or name in ignored:
             continue
         for field_zh, field_en, text in (
             ("绩效目标", "goal", node.goal),

@@ -1,0 +1,75 @@
+"""Copy clusters for the audit, from the duplicates module's layered detector.
+
+The audit hands its indicator records to :func:`kg.duplicates.detect` and keeps the clusters
+as :class:`~kg.audit.records.CopyCluster` records, so the ``copies.cluster`` rule reports them
+with the money they grade, like every other rule.
+"""
+
+from __future__ import annotations
+
+from kg.audit.records import AuditContext, AuditNode, CopyCluster
+from kg.duplicates import IndicatorRecord, detect
+from kg.model import GRADES
+
+COPY_KINDS = {
+    "verbatim": "verbatim-copy",
+    "surface": "surface-copy",
+    "jurisdiction": "jurisdiction-copy",
+    "slot": "slot-copy",
+    "block": "block-copy",
+    "threshold": "threshold-reuse",
+}
+"""Detector cluster kind → finding-type notation in the ontology's ``ftype:`` scheme."""
+
+
+def _top(context: AuditContext, node: AuditNode) -> AuditNode:
+    while node.parent_id and node.parent_id in context.node_by_id:
+        node = context.node_by_id[node.parent_id]
+    return node
+
+
+def detector_records(context: AuditContext) -> list[IndicatorRecord]:
+    """The graded indicators in the detector's input format (with file:line provenance)."""
+    records = []
+    position: dict[str, int] = {}
+    for ind in context.indicators:
+        node = context.node_of(ind)
+        if ind.kind != "graded" or node is None:
+            continue
+        position[node.id] = position.get(node.id, 0) + 1
+        doc = context.document_of(ind)
+        records.append(
+            IndicatorRecord(
+                id=ind.id,
+                text=ind.name,
+                grades=tuple(ind.grades.get(grade, "") for grade in GRADES),
+                department=doc.department,
+                activity=_top(context, node).name,
+                sub_activity=node.name,
+                sub_id=node.id,
+                pos=position[node.id],
+                content=node.content,
+                source=doc.file,
+                line=ind.line,
+            )
+        )
+    return records
+
+
+def attach_copy_clusters(context: AuditContext) -> AuditContext:
+    """Run the copy detector on the context's indicators and store its clusters there."""
+    records = detector_records(context)
+    if not records:
+        return context
+    result = detect(records)
+    context.clusters = [
+        CopyCluster(
+            id=str(cluster.id),
+            kind=COPY_KINDS.get(cluster.kind, cluster.kind),
+            members=list(cluster.members),
+            score=cluster.score,
+            label=cluster.template,
+        )
+        for cluster in result.clusters
+    ]
+    return context

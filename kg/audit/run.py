@@ -1,0 +1,40 @@
+"""The audit pipeline: store → records → rules → findings → store (+ report via render)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from kg.audit.clusters import attach_copy_clusters
+from kg.audit.config import AuditConfig
+from kg.audit.engine import AuditResult, audit_context
+from kg.audit.sparql_rules import sparql_rule
+from kg.audit.store import load_context, write_findings
+
+
+def run_audit(
+    store,
+    config: AuditConfig | None = None,
+    *,
+    rule_files: Iterable[str | Path] = (),
+    write: bool = True,
+) -> AuditResult:
+    """Audit everything in ``store`` (:class:`kg.store.Store`).
+
+    Runs the built-in rules (minus those the config disables), the SPARQL rules named in the
+    config and in ``rule_files``, and, unless ``write=False``, replaces the findings graphs
+    ``pig:audit/{type}`` in the store.
+
+    >>> from kg.store import Store
+    >>> run_audit(Store(), write=False).findings
+    []
+    """
+    config = config or AuditConfig()
+    context = load_context(store)
+    if "copies.cluster" not in config.disabled:
+        attach_copy_clusters(context)
+    extra = [sparql_rule(path, store) for path in [*config.sparql_rules, *rule_files]]
+    result = audit_context(context, config, extra)
+    if write:
+        write_findings(store, result)
+    return result

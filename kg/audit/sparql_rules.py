@@ -1,0 +1,112 @@
+"""Users' own rules as SPARQL files.
+
+A ``.rq`` file holds one SELECT query over the store (pikg prefixes pre-declared). Each result
+row becomes a finding: ``?node`` (the affected indicator or activity) and ``?message`` are
+required; ``?severity``, ``?file``, ``?line``, ``?text`` and ``?budget`` are optional. Comment
+lines at the top set the rule's metadata::
+
+    # title: 指标值确定依据为空 / Target value without a stated basis
+    # severity: warning
+    # finding-type: parse-anomaly
+    SELECT ?node ?message WHERE { ... }
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from kg.audit.records import AuditContext, Evidence
+from kg.audit.registry import Finding, Rule, new_finding
+from kg.errors import KgError
+from kg.model import SEVERITIES
+from kg.namespace import FTYPE
+
+_HEADER = re.compile(r"^#\s*(title|severity|finding-type)\s*:\s*(.+?)\s*$")
+
+
+def _header(path: Path, text: str) -> dict[str, str]:
+    meta = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.startswith("#"):
+            break
+        match = _HEADER.match(line)
+        if match:
+            meta[match.group(1)] = match.group(2)
+            if match.group(1) == "severity" and match.group(2) not in SEVERITIES:
+                raise KgError(f"severity must be one of {', '.join(SEVERITIES)}", str(path), number)
+            if match.group(1) == "finding-type" and FTYPE.by_notation(match.group(2)) is None:
+                raise KgError(
+                    f"unknown finding type {match.group(2)!r} (see ontology/vocab/findings.ttl)",
+                    str(path),
+                    number,
+                )
+    return meta
+
+
+def sparql_rule(path: str | Path, store) -> Rule:
+    """Load one ``.rq`` file as a rule that runs against ``store`` (:class:`kg.store.Store`)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (FileNotFoundError, IsADirectoryError):
+        raise KgError("SPARQL rule file not found", str(path)) from None
+    meta = _header(path, text)
+    if not re.search(r"\bSELECT\b", text, re.IGNORECASE):
+        raise KgError("a SPARQL rule must be a SELECT query returning ?node ?message", str(path))
+    title = meta.get("title", path.stem)
+
+    def check(context: AuditContext, params: dict[str, Any]) -> Iterator[Finding]:
+        try:
+            rows = store.select(text)
+        except KgError as exc:
+            raise KgError(exc.message, str(path)) from None
+        for row in rows:
+            if row.get("node") is None or row.get("message") is None:
+                raise KgError("every result row needs ?node and ?message", str(path))
+            node = str(row["node"])
+            record = context.indicator_by_id.get(node) or context.node_by_id.get(node)
+            doc_id = record.doc_id if record is not None else ""
+            if row.get("file") is not None:
+                evidence = [
+                    Evidence(
+                        str(row["file"]), int(row.get("line") or 0), str(row.get("text") or "")
+                    )
+                ]
+            elif record is not None:
+                evidence = [context.evidence(record)]
+            else:
+                evidence = []
+            try:
+                budget = Decimal(str(row["budget"])) if row.get("budget") is not None else None
+            except InvalidOperation:
+                raise KgError(
+                    f"?budget must be a number, got {row['budget']!r}", str(path)
+                ) from None
+            severity = str(row.get("severity") or "")
+            if severity and severity not in SEVERITIES:
+                raise KgError(f"?severity must be one of {', '.join(SEVERITIES)}", str(path))
+            message = str(row["message"])
+            yield new_finding(
+                message,
+                message,
+                doc_id=doc_id,
+                nodes=[node],
+                evidence=evidence,
+                budget=budget,
+                severity=severity,
+            )
+
+    return Rule(
+        id=f"custom.{path.stem}",
+        func=check,
+        severity=meta.get("severity", "warning"),
+        group="custom",
+        title_zh=title,
+        title_en=title,
+        description=f"SPARQL rule from {path.name}",
+        finding_type=meta.get("finding-type", ""),
+    )

@@ -1,0 +1,82 @@
+"""``kg audit``: run the audit rules over the store, write the findings back and a report.
+
+Exit codes: 0 = no finding at or above ``--fail-on``, 1 = such findings exist, 2 = usage error.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kg.cli import app
+from kg.errors import KgError
+
+
+class ReportFormat(StrEnum):
+    html = "html"
+    json = "json"
+    csv = "csv"
+    md = "md"
+
+
+class Severity(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+@app.command("audit")
+def audit_command(
+    store: Annotated[
+        Path | None,
+        typer.Option("--store", help="Graph store directory (default: $KG_STORE or ./kg-store)."),
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Directory for the report.")] = Path(
+        "audit-report"
+    ),
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = ReportFormat.html,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="TOML file: disable rules, change severities/parameters."),
+    ] = None,
+    rules: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--rules", help="Extra rule as a SPARQL SELECT file (?node ?message); repeatable."
+        ),
+    ] = None,
+    fail_on: Annotated[
+        Severity,
+        typer.Option("--fail-on", help="Exit 1 if findings at or above this severity exist."),
+    ] = Severity.error,
+    no_write: Annotated[
+        bool, typer.Option("--no-write", help="Do not write the findings back into the store.")
+    ] = False,
+) -> None:
+    """Audit every ingested document: defective ladders and indicators, structure and money,
+    copies. Writes the findings to the store (pig:audit/…) and a report; prints where it is."""
+    from kg.audit import load_config, render, run_audit
+    from kg.store import Store, default_store_path
+
+    path = store or default_store_path()
+    if not Path(path).is_dir():
+        raise KgError("no graph store here; run `kg ingest DIR --store DIR` first", str(path))
+    settings = load_config(config) if config else None
+    with Store(path, read_only=no_write) as opened:
+        if not opened.documents():
+            raise KgError("the store holds no documents; run `kg ingest DIR` first", str(path))
+        result = run_audit(opened, settings, rule_files=rules or [], write=not no_write)
+    report = render(result, fmt.value, out)
+    counts = result.by_severity()
+    typer.echo(
+        f"{len(result.findings)} finding(s): {counts['error']} error, {counts['warning']} warning, "
+        f"{counts['info']} info in {len(result.documents)} document(s)"
+    )
+    typer.echo(f"report: {report}")
+    if result.at_or_above(fail_on.value):
+        raise typer.Exit(1)
