@@ -22,6 +22,7 @@ app = typer.Typer(
 
 # Command modules (import order = order in --help).
 # (each command module adds its import here)
+from kg.cli import audit  # noqa: E402,F401
 from kg.cli import ingest  # noqa: E402,F401
 from kg.cli import query  # noqa: E402,F401
 from kg.cli import export  # noqa: E402,F401
