@@ -95,3 +95,53 @@ def test_bad_input_is_one_line_on_the_real_cli(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0
     assert "bad.csv:1: CSV header lacks the column(s) 差" in proc.stderr
+
+
+def test_store_mode_prints_and_writes_back_findings(tmp_path, seed_path):
+    from kg.ingest import ingest
+    from kg.namespace import audit_graph
+    from kg.store import Store
+
+    location = tmp_path / "kg-store"
+    with Store(location) as store:
+        assert ingest([seed_path("000"), seed_path("004")], store, jobs=1).ok
+    as_json = runner.invoke(app, ["duplicates", "--store", str(location), "-f", "json"])
+    assert as_json.exit_code == 0, as_json.output
+    payload = json.loads(as_json.stdout)
+    top = payload["clusters"][0]
+    assert {m["where"] for m in top["members"]} == {
+        "000_96d939c67dd7b28c.txt:284",
+        "004_eef93c3b92583fa5.txt:537",
+    }
+    assert top["edges"][0]["kind"] == "surface"
+    query = (
+        "SELECT ?f ?template WHERE { ?f a pi:Finding ; pi:template ?template ;"
+        " pi:findingType ftype:surface-copy }"
+    )
+    with Store(location, read_only=True) as store:
+        first = store.select(query)
+        total = store.select("SELECT (COUNT(?f) AS ?n) WHERE { ?f a pi:Finding }")[0]["n"]
+    assert "大型会议控制率" in {row["template"] for row in first}
+    assert total == len(payload["clusters"])
+
+    # the table names file:line and the evidence; a re-run replaces the findings
+    table = runner.invoke(
+        app, ["duplicates", "--limit", "1"], env={"KG_STORE": str(location), "COLUMNS": "220"}
+    )
+    assert table.exit_code == 0, table.output
+    assert "000_96d939c67dd7b28c.txt:284" in table.output and "surface 0.7" in table.output
+    with Store(location, read_only=True) as store:
+        assert store.select("SELECT (COUNT(?f) AS ?n) WHERE { ?f a pi:Finding }")[0]["n"] == total
+
+    # --no-write leaves the store alone, and works on a read-only open
+    with Store(location) as store:
+        store.drop_graph(audit_graph("surface-copy"))
+    runner.invoke(app, ["duplicates", "--store", str(location), "--no-write", "-f", "csv"])
+    with Store(location, read_only=True) as store:
+        assert not store.select(query)
+
+
+def test_store_mode_without_a_store_is_one_clear_error(tmp_path):
+    result = runner.invoke(app, ["duplicates", "--store", str(tmp_path / "missing")])
+    assert result.exit_code != 0
+    assert "missing: no graph store here" in str(result.exception)

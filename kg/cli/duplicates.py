@@ -15,7 +15,9 @@ from rich.table import Table
 from kg.cli import app
 from kg.duplicates import DuplicateResult, detect, read_records, write_assignments
 from kg.duplicates.records import IndicatorRecord, records_from_document
+from kg.duplicates.store import COPY_GRAPHS, records_from_store, write_findings
 from kg.errors import KgError
+from kg.store import Store, default_store_path
 
 
 def _records_from_documents(paths: list[Path]) -> list[IndicatorRecord]:
@@ -27,6 +29,13 @@ def _records_from_documents(paths: list[Path]) -> list[IndicatorRecord]:
             raise KgError("no such document", str(path))
         records.extend(records_from_document(extract_file(path)))
     return records
+
+
+def _open_store(path: Path | None, write: bool) -> Store:
+    location = path if path is not None else default_store_path()
+    if not location.is_dir():
+        raise KgError("no graph store here (run `kg ingest` first)", str(location))
+    return Store(location, read_only=not write)
 
 
 def _member_rows(result: DuplicateResult, limit: int | None):
@@ -83,7 +92,8 @@ def _print_table(result: DuplicateResult, limit: int | None) -> None:
         if weakest:
             notes.append(f"weakest link {weakest[2]} {weakest[3]:g}")
         if cluster.related:
-            notes.append(f"same ladder, not a member: {', '.join(cluster.related[:5])}")
+            related = ", ".join(by_id[r].where for r in cluster.related[:5])
+            notes.append(f"same ladder, not a member: {related}")
         if cluster.flags:
             notes.append("flags: " + ", ".join(cluster.flags))
         if notes:
@@ -171,22 +181,54 @@ def duplicates_command(
         typer.Option("--standard-ladders", help="JSON list of boilerplate ladders to use."),
     ] = None,
     limit: Annotated[int | None, typer.Option(help="Show only the first N clusters.")] = None,
+    store: Annotated[
+        Path | None,
+        typer.Option(
+            "--store",
+            help="Graph store directory (default: $KG_STORE or ./kg-store); used when no "
+            "documents and no --input are given.",
+            show_default=False,
+        ),
+    ] = None,
+    write: Annotated[
+        bool,
+        typer.Option(
+            "--write/--no-write",
+            help="Store mode: write the findings back to the store's pig:audit graphs.",
+        ),
+    ] = True,
 ) -> None:
     """Find copy-pasted and templated indicators (kinds a–d of duplicates.md).
 
-    Example: [bold]kg duplicates --input indicators.jsonl --output clusters.jsonl[/]
+    Without documents or --input it compares every indicator in the graph store and writes
+    the clusters back as findings (pig:audit/verbatim-copy, …/slot-copy …).
+
+    Examples: [bold]kg duplicates --store kg-store --limit 10[/] ·
+    [bold]kg duplicates --input indicators.jsonl --output clusters.jsonl[/]
     """
     if fmt not in ("table", "json", "csv"):
         raise KgError(f"unknown --format {fmt!r} (use table, json or csv)")
     if input_file is not None and documents:
         raise KgError("give either documents or --input, not both")
+    graph_store = None
     if input_file is not None:
         records = read_records(input_file)
     elif documents:
         records = _records_from_documents(documents)
     else:
-        raise KgError("nothing to compare: give budget documents or --input FILE")
+        graph_store = _open_store(store, write)
+        records = records_from_store(graph_store)
     result = detect(records, standard_ladders=standard_ladders)
+    if graph_store is not None:
+        if write:
+            written = write_findings(graph_store, result)
+            Console(stderr=True).print(
+                f"{written} findings written to {graph_store.path} "
+                f"(graphs pig:audit/{{{','.join(COPY_GRAPHS)}}})",
+                markup=False,
+                highlight=False,
+            )
+        graph_store.close()
     if output is not None:
         write_assignments(result.assignments(), output)
     if blocks is not None:

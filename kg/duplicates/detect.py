@@ -19,6 +19,7 @@ reports, the store write-back and the views all show *why* records were put toge
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import time
@@ -221,7 +222,17 @@ def detect(
     timings: dict[str, float] = {}
     recs = [as_record(r) for r in records]
     std = load_standard_ladders(standard_ladders)
-    stats: dict[str, Any] = {"records": len(recs), "minhash_blocks": 0}
+    stats: dict[str, Any] = {
+        "records": len(recs),
+        "minhash_blocks": 0,
+        "parameters": {
+            "block_min_shared": block_min_shared,
+            "block_min_jaccard": block_min_jaccard,
+            "standard_ladders": hashlib.sha256(
+                "\n".join(sorted("|".join(ladder) for ladder in std.kinds)).encode()
+            ).hexdigest()[:16],
+        },
+    }
 
     # 1. normalise; group by (name key, ladder)
     ladder_ids: dict[Ladder, int] = {}

@@ -1,0 +1,274 @@
+"""The store adapter of the duplicate detector: records from the graph, findings back into it.
+
+The detector itself (:func:`kg.duplicates.detect`) works on plain records and never touches
+the store. This module is the only bridge:
+
+* :func:`records_from_store` reads every duty-activity indicator of the store (the union of
+  all document graphs) as :class:`~kg.duplicates.records.IndicatorRecord` objects, with the
+  indicator IRI as id and file:line provenance, in four SPARQL queries joined in Python;
+* :func:`write_findings` writes one ``pi:Finding`` per cluster, with its members, kind,
+  scores, method, template and pairwise ``pi:SimilarityEvidence``, into the
+  ``pig:audit/<finding type>`` graphs of the copy kinds, replacing the previous findings of
+  those graphs in one transaction.
+
+Finding IRIs are deterministic (:func:`kg.namespace.finding_iri` over type, method,
+parameters and the sorted member IRIs), so a re-run on unchanged data writes the same
+findings and review decisions in ``pig:curation`` stay attached.
+
+>>> from kg.store import Store
+>>> store = Store()
+>>> records_from_store(store)
+[]
+>>> write_findings(store, detect([]))
+0
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.duplicates.detect import Cluster, DuplicateResult, detect
+from kg.duplicates.records import IndicatorRecord
+from kg.errors import KgError
+from kg.model import GRADES
+from kg.namespace import (
+    FTYPE,
+    PI,
+    RDF,
+    SEV,
+    SIMM,
+    SKOS,
+    XSD,
+    audit_graph,
+    finding_iri,
+    mint,
+)
+from kg.store import Store
+
+FINDING_TYPE: dict[str, str] = {
+    "verbatim": "verbatim-copy",
+    "surface": "surface-copy",
+    "jurisdiction": "jurisdiction-copy",
+    "slot": "slot-copy",
+    "block": "block-copy",
+    "threshold": "threshold-reuse",
+}
+"""Cluster kind (and evidence edge kind) → finding-type notation (``ontology/vocab/findings.ttl``)."""
+
+EDGE_FINDING_TYPE: dict[str, str] = {**FINDING_TYPE, "exact": "verbatim-copy"}
+
+METHOD: dict[str, str] = {
+    "verbatim": "exact-normalized",
+    "exact": "exact-normalized",
+    "surface": "exact-normalized",
+    "jurisdiction": "exact-normalized",
+    "slot": "slot-frame",
+    "block": "block-alignment",
+    "threshold": "ladder-equality",
+}
+"""Cluster or edge kind → similarity-method notation: how the evidence was established."""
+
+COPY_GRAPHS: tuple[str, ...] = tuple(dict.fromkeys(FINDING_TYPE.values()))
+"""The audit graphs this module owns and replaces on every write."""
+
+_INDICATORS = """
+SELECT ?ind ?parent ?name ?raw ?dept ?ordinal ?line ?path ?doc WHERE {
+  ?parent pi:hasIndicator ?ind .
+  ?ind a pi:ActivityIndicator ; pi:indicatorName ?name ; prov:wasDerivedFrom ?span .
+  ?span pi:startLine ?line ; oa:hasSource ?doc .
+  ?doc pi:filePath ?path .
+  OPTIONAL { ?ind pi:rawText ?raw }
+  OPTIONAL { ?ind pi:ordinal ?ordinal }
+  OPTIONAL { ?ind pi:ofDepartment/skos:prefLabel ?dept }
+}"""
+
+_BANDS = """
+SELECT ?ind ?rank ?text WHERE {
+  ?ind a pi:ActivityIndicator ; pi:hasGradeBand ?band .
+  ?band pi:gradeRank ?rank ; pi:rawText ?text .
+}"""
+
+_NODES = """
+SELECT ?node ?label ?content ?activity ?activityLabel ?sub WHERE {
+  ?node pi:hasIndicator ?ind . ?ind a pi:ActivityIndicator .
+  OPTIONAL { ?node skos:prefLabel ?label }
+  OPTIONAL { ?node pi:contentText ?content }
+  OPTIONAL { ?node a pi:SubActivity . BIND(true AS ?sub)
+             OPTIONAL { ?activity pi:hasSubActivity ?node .
+                        OPTIONAL { ?activity skos:prefLabel ?activityLabel } } }
+}"""
+
+_ISSUES = """
+SELECT ?ind ?issue WHERE {
+  ?ind a pi:ActivityIndicator ; pi:ladderIssue/skos:notation ?issue .
+}"""
+
+
+def records_from_store(store: Store) -> list[IndicatorRecord]:
+    """Every duty-activity indicator in ``store`` as a detector record.
+
+    The record id is the indicator IRI and ``sub_id`` the IRI of the node that holds the
+    indicator list (sub-activity, or the activity itself), so findings can link back to the
+    graph; ``text`` and ``grades`` are as printed (``pi:rawText`` when the cleaned form
+    differs), ``source``/``line`` give file:line. ``extra["ladder_issues"]`` holds the
+    ladder issues the NLP stage recorded. Records come in document order.
+    """
+    grades: dict[str, list[str]] = defaultdict(lambda: [""] * len(GRADES))
+    for row in store.select(_BANDS):
+        rank = int(row["rank"])
+        if 1 <= rank <= len(GRADES):
+            grades[row["ind"]][rank - 1] = row["text"]
+    issues: dict[str, set[str]] = defaultdict(set)
+    for row in store.select(_ISSUES):
+        issues[row["ind"]].add(row["issue"])
+    nodes: dict[str, dict[str, Any]] = {}
+    for row in store.select(_NODES):
+        node = nodes.setdefault(row["node"], {})
+        for key in ("label", "content", "activity", "activityLabel", "sub"):
+            if key in row:
+                node.setdefault(key, row[key])
+    rows = store.select(_INDICATORS)
+    rows.sort(key=lambda r: (r["path"], r.get("ordinal", 0), int(r["line"]), r["ind"]))
+    seen: set[str] = set()
+    position: dict[str, int] = defaultdict(int)
+    records = []
+    for row in rows:
+        iri = row["ind"]
+        if iri in seen:
+            continue  # an indicator printed over several spans: keep its first line
+        seen.add(iri)
+        parent = row["parent"]
+        node = nodes.get(parent, {})
+        is_sub = bool(node.get("sub"))
+        records.append(
+            IndicatorRecord(
+                id=iri,
+                text=row.get("raw") or row["name"],
+                grades=tuple(grades[iri]),  # type: ignore[arg-type]
+                department=row.get("dept", ""),
+                activity=(node.get("activityLabel", "") if is_sub else node.get("label", "")),
+                sub_activity=node.get("label", "") if is_sub else "",
+                sub_id=parent,
+                pos=position[parent],
+                content=node.get("content", ""),
+                source=row["path"],
+                line=int(row["line"]),
+                extra={"document": row["doc"], "ladder_issues": sorted(issues.get(iri, ()))},
+            )
+        )
+        position[parent] += 1
+    return records
+
+
+def _decimal(value: float) -> ox.Literal:
+    return ox.Literal(format(Decimal(str(round(value, 4))), "f"), datatype=XSD.decimal)
+
+
+def _integer(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=XSD.integer)
+
+
+def _parameters(result: DuplicateResult) -> str:
+    """The detector settings that define the findings (part of their IRIs)."""
+    return json.dumps(result.stats.get("parameters", {}), sort_keys=True, ensure_ascii=False)
+
+
+def finding_triples(
+    cluster: Cluster, params: str, member_iri: dict[str, ox.NamedNode]
+) -> tuple[str, list[ox.Triple]]:
+    """``(finding type, triples)`` of one cluster."""
+    ftype = FINDING_TYPE[cluster.kind]
+    members = [member_iri[m] for m in cluster.members]
+    method = METHOD[cluster.kind]
+    node = finding_iri(ftype, method, params, [m.value for m in members])
+    strength = sum(e[3] for e in cluster.edges) / len(cluster.edges) if cluster.edges else 0.0
+    cross = len(cluster.departments) > 1 or "invalid_ladder" in cluster.flags
+    triples = [
+        ox.Triple(node, RDF.type, PI.Finding),
+        ox.Triple(node, PI.findingType, FTYPE.by_notation(ftype)),
+        ox.Triple(node, PI.method, SIMM.by_notation(method)),
+        ox.Triple(node, PI.template, ox.Literal(cluster.template)),
+        ox.Triple(node, SKOS.prefLabel, ox.Literal(cluster.template)),
+        ox.Triple(node, PI.similarityScore, _decimal(strength)),
+        ox.Triple(node, PI.rankScore, _decimal(cluster.score)),
+        ox.Triple(node, PI.memberCount, _integer(len(members))),
+        ox.Triple(node, PI.departmentCount, _integer(len(cluster.departments))),
+        ox.Triple(node, PI.severity, SEV.by_notation("warning" if cross else "info")),
+        ox.Triple(node, PI.parameters, ox.Literal(params)),
+    ]
+    triples.extend(ox.Triple(node, PI.member, m) for m in members)
+    triples.extend(ox.Triple(node, PI.flag, ox.Literal(flag)) for flag in cluster.flags)
+    if cluster.standard_ladder:
+        triples.append(ox.Triple(node, PI.flag, ox.Literal("standard_ladder")))
+    for u, v, kind, weight in cluster.edges:
+        a, b = sorted((member_iri[u].value, member_iri[v].value))
+        evidence = mint("evidence", node.value, a, b)
+        triples += [
+            ox.Triple(node, PI.evidence, evidence),
+            ox.Triple(evidence, RDF.type, PI.SimilarityEvidence),
+            ox.Triple(evidence, PI.subject, ox.NamedNode(a)),
+            ox.Triple(evidence, PI.object, ox.NamedNode(b)),
+            ox.Triple(evidence, PI.evidenceType, FTYPE.by_notation(EDGE_FINDING_TYPE[kind])),
+            ox.Triple(evidence, PI.method, SIMM.by_notation(METHOD[kind])),
+            ox.Triple(evidence, PI.similarityScore, _decimal(weight)),
+        ]
+    return ftype, triples
+
+
+def _member_iris(ids: Iterable[str]) -> dict[str, ox.NamedNode]:
+    """Record ids as IRIs: store ids are IRIs already; other ids get a ``pid:record/…`` IRI."""
+    out = {}
+    for record_id in ids:
+        if record_id.startswith(("http://", "https://", "urn:")):
+            out[record_id] = ox.NamedNode(record_id)
+        else:
+            out[record_id] = mint("record", record_id)
+    return out
+
+
+def write_findings(store: Store, result: DuplicateResult) -> int:
+    """Write one ``pi:Finding`` per cluster of ``result`` into the copy audit graphs.
+
+    The six ``pig:audit/<type>`` graphs of the copy kinds (verbatim-copy, surface-copy,
+    jurisdiction-copy, slot-copy, block-copy, threshold-reuse) are replaced together in a
+    single store transaction: readers see the old findings or the new ones, never a mixture,
+    and a re-run replaces rather than adds. Returns the number of findings written.
+    """
+    if store.read_only:
+        raise KgError("the store is open read-only: cannot write findings", str(store.path))
+    params = _parameters(result)
+    member_iri = _member_iris(m for c in result.clusters for m in c.members)
+    by_graph: dict[str, list[ox.Triple]] = {code: [] for code in COPY_GRAPHS}
+    for cluster in result.clusters:
+        ftype, triples = finding_triples(cluster, params, member_iri)
+        by_graph[ftype].extend(triples)
+    drops = "".join(f"DROP SILENT GRAPH {audit_graph(code)} ;\n" for code in COPY_GRAPHS)
+    inserts = []
+    for code, triples in by_graph.items():
+        if triples:
+            body = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+            inserts.append(f"GRAPH {audit_graph(code)} {{\n{body}}}")
+    update = drops + (f"INSERT DATA {{\n{chr(10).join(inserts)}\n}}" if inserts else "")
+    store.oxigraph.update(update.rstrip().rstrip(";"))
+    return len(result.clusters)
+
+
+def detect_in_store(store: Store, **options: Any) -> DuplicateResult:
+    """:func:`detect` over every indicator of ``store`` (options as for :func:`detect`)."""
+    return detect(records_from_store(store), **options)
+
+
+__all__ = [
+    "COPY_GRAPHS",
+    "FINDING_TYPE",
+    "detect_in_store",
+    "finding_triples",
+    "records_from_store",
+    "write_findings",
+]
