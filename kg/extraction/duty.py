@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from kg.extraction.tables import Table
+from kg.extraction.tables import DUTY_COLUMNS, Table, fit_row
 from kg.model import GRADES, Activity, Diagnostic, Indicator
 from kg.readers import Cell
 from kg.textnorm import clean_cell, fold
@@ -128,6 +128,14 @@ class DutyBuilder:
             self.add_row(cells)
 
     def add_row(self, cells: list[Cell]) -> None:
+        if len(cells) != DUTY_COLUMNS:
+            self.warn(
+                cells[0].line,
+                f"duty-table row has {len(cells)} cells, expected {DUTY_COLUMNS} (kept)",
+                "column_count",
+                " | ".join(cell.raw for cell in cells),
+            )
+            cells = fit_row(cells, cells[-1].end_line)
         raw = [cell.raw for cell in cells]
         text = [clean_cell(value) for value in raw]
         if not any(text):

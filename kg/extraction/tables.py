@@ -63,15 +63,16 @@ def title_kind(text: str) -> str | None:
     return None
 
 
-def parse_department(texts: list[str], line: int, raw: str) -> Department | None:
+def parse_department(cells: list[Cell], texts: list[str]) -> Department | None:
     """A department header row: ``201秦皇岛…办公室 | 单位：万元``."""
-    non_empty = [text for text in texts if text]
-    if len(non_empty) != 2 or not _UNIT_CELL.match(compact(non_empty[1])):
+    non_empty = [(cell, text) for cell, text in zip(cells, texts, strict=True) if text]
+    if len(non_empty) != 2 or not _UNIT_CELL.match(compact(non_empty[1][1])):
         return None
-    match = _DEPARTMENT.match(non_empty[0])
+    cell, text = non_empty[0]
+    match = _DEPARTMENT.match(text)
     if match is None:
         return None
-    return Department(code=match["code"], name=match["name"].strip(), line=line, raw=raw)
+    return Department(code=match["code"], name=match["name"].strip(), line=cell.line, raw=cell.raw)
 
 
 @dataclass
@@ -147,7 +148,7 @@ class _DutyGatherer:
                     raw=" | ".join(c.raw for c in cells),
                 )
             )
-        self.table.rows.append(_fit(cells, row.end_line))
+        self.table.rows.append(fit_row(cells, row.end_line))
         self.table.end_line = max(self.table.end_line, row.end_line)
 
     def continue_cell(self, paragraph: Paragraph) -> bool:
@@ -181,11 +182,11 @@ class _DutyGatherer:
                 raw=" | ".join(cell.raw for cell in cells),
             )
         )
-        self.table.rows.append(_fit(cells, cells[-1].end_line))
+        self.table.rows.append(fit_row(cells, cells[-1].end_line))
 
 
-def _fit(cells: list[Cell], end_line: int) -> list[Cell]:
-    """Pad a short row with empty cells; extra cells are joined into the last column."""
+def fit_row(cells: list[Cell], end_line: int) -> list[Cell]:
+    """Pad a short row to 9 cells; extra cells are joined into the last column (none lost)."""
     if len(cells) > DUTY_COLUMNS:
         extra = cells[DUTY_COLUMNS - 1 :]
         merged = Cell("\n".join(c.raw for c in extra), extra[0].line, extra[-1].end_line)
@@ -247,7 +248,7 @@ def segment(result: ReadResult) -> Segmented:
             last_title = clean_cell(block.raw)
             continue
         texts = [clean_cell(cell.raw) for cell in block.cells]
-        department = parse_department(texts, block.cells[0].line, block.cells[0].raw)
+        department = parse_department(block.cells, texts)
         if department is not None and (gatherer is None or not gatherer.pending):
             out.departments.append(department)
             start(None, block, department)
