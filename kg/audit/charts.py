@@ -12,7 +12,7 @@ def stacked_bars(
     *,
     width: int = 560,
     bar_height: int = 18,
-    label_width: int = 230,
+    label_width: int = 200,
     title: str = "",
 ) -> Markup:
     """Horizontal bars, one per row, stacked by severity; labels are escaped."""

@@ -6,7 +6,7 @@ add SPARQL rule files.
     [audit]
     disable = ["ladder.point_scale"]
     sparql_rules = ["my_rules/empty_basis.rq"]   # relative to this file
-    view_link = "views/tree.html#{anchor}"       # where evidence links point
+    view_link = "views/tree.html#node={anchor}"  # where evidence links point
 
     [rules."indicator.restates_text"]
     severity = "info"
@@ -24,7 +24,8 @@ from kg.audit.registry import RULES
 from kg.errors import KgError
 from kg.model import SEVERITIES
 
-DEFAULT_VIEW_LINK = "tree.html#{anchor}"
+DEFAULT_VIEW_LINK = "tree.html#node={anchor}"
+"""Evidence links into the graph views (docs/views.md deep links: ``#node=<url-encoded IRI>``)."""
 
 
 @dataclass

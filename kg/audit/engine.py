@@ -65,9 +65,28 @@ class AuditResult:
         floor = SEVERITY_RANK[severity]
         return [f for f in self.findings if SEVERITY_RANK[f.severity] >= floor]
 
-    def top_by_budget(self, limit: int = 10) -> list[Finding]:
-        funded = [f for f in self.findings if f.budget]
-        return sorted(funded, key=lambda f: (-f.budget, -SEVERITY_RANK[f.severity], f.rule))[:limit]
+    def top_by_budget(self, limit: int = 10) -> list[list[Finding]]:
+        """The rows with the most money at stake, each with all its findings (worst first).
+
+        Findings on the same first node (one indicator with a broken ladder *and* a copied
+        template) are grouped, so the list names distinct places rather than one row ten times.
+        """
+        groups: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+        for finding in self.findings:
+            if finding.budget:
+                key = (finding.doc_id, finding.nodes[0] if finding.nodes else finding.id)
+                groups[key].append(finding)
+        ranked = sorted(
+            groups.values(),
+            key=lambda group: (
+                -max(f.budget for f in group),
+                -max(SEVERITY_RANK[f.severity] for f in group),
+            ),
+        )
+        return [
+            sorted(group, key=lambda f: (-SEVERITY_RANK[f.severity], f.rule))
+            for group in ranked[:limit]
+        ]
 
 
 DEFECTIVE_GROUPS = ("ladder",)

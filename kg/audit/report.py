@@ -9,7 +9,7 @@ import json
 from collections import defaultdict
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
 
@@ -168,6 +168,7 @@ def _environment() -> Environment:
     )
     env.filters["money"] = lambda v: "" if v is None else f"{v:,.2f}"
     env.filters["pct"] = lambda v: f"{v:.0%}"
+    env.filters["basename"] = lambda path: PurePath(str(path)).name
     return env
 
 
@@ -186,7 +187,7 @@ def to_html(result: AuditResult, title: str = "pikg 审计报告 / Audit report"
         key=lambda item: (-max(SEVERITY_RANK[s] for s in item[1]), -sum(item[1].values())),
     )
     chart = stacked_bars(
-        [(f"{rules[r].title_zh} {r}" if r in rules else r, dict(p)) for r, p in rule_rows],
+        [(rules[r].title_zh if r in rules else r, dict(p)) for r, p in rule_rows],
         title="findings by rule",
     )
     known = {s.doc_id for s in result.documents}
@@ -198,6 +199,14 @@ def to_html(result: AuditResult, title: str = "pikg 审计报告 / Audit report"
                 groups[f.rule.split(".", 1)[0]].append(f)
         sections.append((s, [(g, GROUPS.get(g, (g, g)), groups[g]) for g in GROUPS if g in groups]))
     shared = [f for f in result.findings if f.doc_id not in known]
+    # Back-links from the views (``audit.html#node=<IRI>``): anchor each node at its first finding.
+    anchors: dict[str, list[str]] = defaultdict(list)
+    seen: set[str] = set()
+    for f in result.findings:
+        for node in f.nodes:
+            if node not in seen:
+                seen.add(node)
+                anchors[f.id].append(f"node={node}")
     return (
         _environment()
         .get_template("report.html.j2")
@@ -213,6 +222,7 @@ def to_html(result: AuditResult, title: str = "pikg 审计报告 / Audit report"
             top=result.top_by_budget(10),
             sections=sections,
             shared=shared,
+            anchors=anchors,
             view_href=lambda node: view_href(result.config.view_link, node),
             total_indicators=sum(s.indicators for s in result.documents),
             total_budget=sum((s.budget for s in result.documents), Decimal(0)),

@@ -1,0 +1,149 @@
+"""`kg audit` run the way docs/audit.md shows it: ingest, audit, read the report."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kg.cli import app
+from kg.store import Store
+
+runner = CliRunner()
+KG = [sys.executable, "-m", "kg"]
+
+
+@pytest.fixture(scope="module")
+def store_dir(seed_path, tmp_path_factory) -> Path:
+    """A store holding 004 (the smallest duty-table seed: quick to ingest)."""
+    folder = tmp_path_factory.mktemp("docs")
+    source = seed_path("004")
+    (folder / source.name).write_bytes(source.read_bytes())
+    store = tmp_path_factory.mktemp("store") / "kg-store"
+    result = runner.invoke(app, ["ingest", str(folder), "--store", str(store), "-q"])
+    assert result.exit_code == 0, result.output
+    return store
+
+
+def finding_count(store: Path) -> int:
+    rows = Store(store, read_only=True).select(
+        "SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE { ?f a pi:Finding ; pi:code ?rule }"
+    )
+    return int(rows[0]["n"])
+
+
+def test_html_report_and_findings_in_the_store(store_dir, tmp_path):
+    out = tmp_path / "report"
+    result = runner.invoke(app, ["audit", "--store", str(store_dir), "--out", str(out)])
+    assert result.exit_code == 1, result.output  # 004 has a non-monotonic ladder (error)
+    assert f"report: {out / 'audit.html'}" in result.output
+    page = (out / "audit.html").read_text(encoding="utf-8")
+    assert "青龙满族自治县人民政府办公室" in page and "ladder.non_monotonic" in page
+    stored = finding_count(store_dir)
+    assert stored > 0
+    again = runner.invoke(app, ["audit", "--store", str(store_dir), "--out", str(out)])
+    assert again.exit_code == 1 and finding_count(store_dir) == stored  # replaced, not added
+
+
+def test_json_shape(store_dir, tmp_path):
+    result = runner.invoke(
+        app,
+        [
+            "audit",
+            "--store",
+            str(store_dir),
+            "--out",
+            str(tmp_path),
+            "--format",
+            "json",
+            "--no-write",
+        ],
+    )
+    assert result.exit_code == 1, result.output
+    data = json.loads((tmp_path / "audit.json").read_text(encoding="utf-8"))
+    finding = next(f for f in data["findings"] if f["rule"] == "ladder.non_monotonic")
+    assert {"rule", "severity", "message", "budget", "evidence"} <= set(finding)
+    (evidence,) = finding["evidence"]
+    assert evidence["file"].endswith("004_eef93c3b92583fa5.txt") and evidence["line"] > 0
+    assert "|" in evidence["text"]
+
+
+def test_csv_and_markdown(store_dir, tmp_path):
+    for fmt in ("csv", "md"):
+        result = runner.invoke(
+            app, ["audit", "--store", str(store_dir), "-o", str(tmp_path), "-f", fmt, "--no-write"]
+        )
+        assert result.exit_code == 1, result.output
+    with (tmp_path / "audit.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows and rows[0]["file"].endswith(".txt") and int(rows[0]["line"]) > 0
+    assert "# 审计报告 / Audit report" in (tmp_path / "audit.md").read_text(encoding="utf-8")
+
+
+def test_fail_on_and_config(store_dir, tmp_path):
+    config = tmp_path / "audit.toml"
+    config.write_text(
+        "[audit]\n"
+        'disable = ["ladder.non_monotonic", "ladder.unreachable", "ladder.polarity"]\n'
+        '[rules."ladder.ordinal_inversion"]\nseverity = "warning"\n',
+        encoding="utf-8",
+    )
+    base = ["audit", "--store", str(store_dir), "-o", str(tmp_path), "--no-write", "-f", "json"]
+    clean = runner.invoke(app, [*base, "--config", str(config), "--fail-on", "error"])
+    assert clean.exit_code == 0, clean.output
+    strict = runner.invoke(app, [*base, "--config", str(config), "--fail-on", "info"])
+    assert strict.exit_code == 1
+
+
+def test_sparql_rule_file(store_dir, tmp_path):
+    rule = tmp_path / "no_unit.rq"
+    rule.write_text(
+        "# title: 没有单位的指标 / Indicator without a unit\n# severity: info\n"
+        "SELECT ?node ?message WHERE {\n"
+        "  ?node a pi:ActivityIndicator ; pi:indicatorName ?name .\n"
+        "  FILTER NOT EXISTS { ?node pi:unit ?u }\n"
+        '  BIND(CONCAT("无单位：", STR(?name)) AS ?message)\n}\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        app,
+        [
+            "audit",
+            "--store",
+            str(store_dir),
+            "-o",
+            str(tmp_path),
+            "-f",
+            "json",
+            "--no-write",
+            "--rules",
+            str(rule),
+        ],
+    )
+    data = json.loads((tmp_path / "audit.json").read_text(encoding="utf-8"))
+    custom = [f for f in data["findings"] if f["rule"] == "custom.no_unit"]
+    assert custom and custom[0]["severity"] == "info" and custom[0]["evidence"][0]["line"] > 0, (
+        result.output
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--config", "{tmp}/bad.toml"], "unknown rule 'ladder.nope'"),
+        (["--rules", "{tmp}/missing.rq"], "SPARQL rule file not found"),
+        (["--store", "{tmp}/nowhere"], "no graph store here"),
+    ],
+)
+def test_usage_errors_are_one_line_with_exit_2(store_dir, tmp_path, args, message):
+    (tmp_path / "bad.toml").write_text('[audit]\ndisable = ["ladder.nope"]\n', encoding="utf-8")
+    argv = ["audit", "--store", str(store_dir), "-o", str(tmp_path), "--no-write"]
+    argv += [arg.format(tmp=tmp_path) for arg in args]
+    done = subprocess.run([*KG, *argv], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2
+    assert message in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
