@@ -8,10 +8,10 @@ from decimal import Decimal
 
 from kg.extraction.duty import DutyBuilder
 from kg.extraction.projects import ProjectBuilder
-from kg.extraction.tables import DUTY_HEADER_LABELS, Table, compact, segment
+from kg.extraction.tables import DUTY_HEADER_LABELS, Table, clean_cell, compact, segment
 from kg.model import Diagnostic, Document, OtherTable, SourceRef, StatedTotal
 from kg.readers import Paragraph, ReadResult
-from kg.textnorm import clean_cell, fold
+from kg.textnorm import fold
 
 _YEAR = re.compile(r"(?P<year>(?:19|20)\d\d)\s*年")
 _ISSUER_TAIL = re.compile(r"(?:部门|单位)$")
