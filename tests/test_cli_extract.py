@@ -81,3 +81,31 @@ def test_one_bad_file_among_good_ones_exits_1(tmp_path, seed_path):
     assert result.exit_code == 1
     assert json.loads(result.stdout)["year"] == 2020
     assert "blob.txt" in result.stderr
+
+
+def test_samples_and_a_docx_as_in_the_docs(samples_dir, tmp_path):
+    from kg.dump2docx import text_dump_to_docx
+
+    sample = samples_dir / "101_yunxi_government_office.txt"
+    docx_path = text_dump_to_docx(sample.read_text(encoding="utf-8"), tmp_path / "office.docx")
+    result = kg("extract", str(sample), str(docx_path))
+    assert result.exit_code == 0, result.output
+    from_text, from_docx = (json.loads(line) for line in result.stdout.strip().split("\n"))
+    assert from_docx["source"]["format"] == "docx"
+    assert from_text["issuer"] == from_docx["issuer"] == "云溪县人民政府办公室"
+    names = [
+        [i["name"] for s in a["sub_activities"] for i in s["indicators"]]
+        for a in from_text["activities"]
+    ]
+    assert names == [
+        [i["name"] for s in a["sub_activities"] for i in s["indicators"]]
+        for a in from_docx["activities"]
+    ]
+    assert "diagnostic(s)" in result.stderr
+
+
+def test_pretty_json_for_one_file(samples_dir):
+    result = kg("extract", "--pretty", str(samples_dir / "103_yunxi_education_bureau.txt"))
+    assert result.exit_code == 0
+    assert result.stdout.startswith("{\n  ")
+    assert json.loads(result.stdout)["projects"][1]["code"] == "403-2050-XJY-0002"
