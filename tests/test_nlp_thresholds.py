@@ -80,6 +80,14 @@ def test_chinese_words_that_are_not_numbers(text):
     assert convert_chinese_numerals(text) == (text, False)
 
 
+@pytest.mark.parametrize("text", ["百日攻坚", "千次", "零分之三", "百分之点", "-千%‰第一"])
+def test_numeral_characters_that_are_no_number_on_their_own_are_left_as_written(text):
+    """cn2an rejects a bare 百/千/点; the cell must still parse (it used to raise ValueError)."""
+    converted, changed = convert_chinese_numerals(text)
+    assert (converted, changed) == (text, False)
+    assert parse_cell(text).status in ("unparsed", "parsed", "malformed")
+
+
 @pytest.mark.parametrize(
     ("text", "value", "unit"),
     [

@@ -103,26 +103,48 @@ _CN_COUNT = re.compile(
 )
 
 
-def _cn_number(text: str) -> float:
-    return float(cn2an.cn2an(text.replace("两", "二"), "smart"))
+def _cn_number(text: str) -> float | None:
+    """The value of a Chinese numeral, or ``None`` when it is not one on its own (百, 点)."""
+    try:
+        return float(cn2an.cn2an(text.replace("两", "二"), "smart"))
+    except ValueError:
+        return None
+
+
+def _cn_percent(m: re.Match[str]) -> str:
+    value = _cn_number(m.group(1))
+    return m.group(0) if value is None else f"{_fmt(value)}%"
+
+
+def _cn_fraction(m: re.Match[str]) -> str:
+    whole, part = _cn_number(m.group(1)), _cn_number(m.group(2))
+    if not whole or part is None:  # "零分之三", "百分之点": not a fraction we can read
+        return m.group(0)
+    return f"{_fmt(round(100 * part / whole, 2))}%"
+
+
+def _cn_count(m: re.Match[str]) -> str:
+    value = _cn_number(m.group(1))
+    return m.group(0) if value is None else _fmt(value)
 
 
 def convert_chinese_numerals(text: str) -> tuple[str, bool]:
     """Rewrite Chinese numerals as Arabic ones where a unit or % makes the reading safe.
 
+    A run that is not a numeral on its own (the 百 of "百日攻坚") is left as written.
+
     >>> convert_chinese_numerals("百分之九十以上")
     ('90%以上', True)
     >>> convert_chinese_numerals("一般")
     ('一般', False)
+    >>> convert_chinese_numerals("百日攻坚")
+    ('百日攻坚', False)
     """
     original = text
     text = text.replace("一半", "50%")
-    text = _CN_PERCENT.sub(lambda m: f"{_fmt(_cn_number(m.group(1)))}%", text)
-    text = _CN_FRACTION.sub(
-        lambda m: f"{_fmt(round(100 * _cn_number(m.group(2)) / _cn_number(m.group(1)), 2))}%",
-        text,
-    )
-    text = _CN_COUNT.sub(lambda m: _fmt(_cn_number(m.group(1))), text)
+    text = _CN_PERCENT.sub(_cn_percent, text)
+    text = _CN_FRACTION.sub(_cn_fraction, text)
+    text = _CN_COUNT.sub(_cn_count, text)
     return text, text != original
 
 
