@@ -294,3 +294,34 @@ def test_copy_clusters_become_findings_with_their_money():
     (finding,) = run("copies.cluster", both)
     assert finding.budget == Decimal("40.00") and len(finding.evidence) == 2
     assert finding.finding_type == "verbatim-copy"
+
+
+def test_numbering_restart_is_an_orphan_block():
+    def sub(name, number, line):
+        return activity(
+            name,
+            line,
+            number=number,
+            level="sub_activity",
+            indicators=[indicator(f"{name}完成率", line + 2)],
+        )
+
+    restarted = activity(
+        "项目建设",
+        10,
+        subs=[sub("甲", "1", 20), sub("乙", "2", 30), sub("公路管理", "1", 40), sub("丙", "2", 50)],
+    )
+    (finding,) = run("structure.orphan_block", context_of(document([restarted])))
+    assert finding.evidence[0].line == 40 and finding.data == {"sub_activities": 2, "indicators": 2}
+    ordered = activity(
+        "项目建设", 10, subs=[sub("甲", "1", 20), sub("乙", "2", 30), sub("丙", "3", 40)]
+    )
+    assert run("structure.orphan_block", context_of(document([ordered]))) == []
+
+
+def test_every_rule_has_a_finding_type_of_the_ontology_and_a_description():
+    from kg.audit.store import registered_types
+    from kg.namespace import FTYPE
+
+    assert all(FTYPE.by_notation(code) is not None for code in registered_types())
+    assert all(r.description and r.title_zh and r.title_en for r in RULES.values())

@@ -170,3 +170,20 @@ def test_clean_document_stays_silent_on_structure(audited):
         "ladder.non_monotonic",
     ):
         assert counts(audited, rule_id)["003"] == 0
+
+
+def test_orphan_blocks_of_000(audited):
+    # §3.8: numbering restarts 33 times with no new activity row, plus the block before 一、;
+    # together they hold 100 of 156 sub-activities and 199 of 370 indicators (exact).
+    result, keys = audited
+    blocks = [
+        f for f in result.findings if f.rule == "structure.orphan_block" and f.doc_id == keys["000"]
+    ]
+    assert len(blocks) == 33 + 1
+    assert sum(f.data["sub_activities"] for f in blocks) == 100
+    assert sum(f.data["indicators"] for f in blocks) == 199
+    assert (
+        counts(audited, "structure.orphan_block")["002"]
+        == counts(audited, "structure.orphan_block")["004"]
+        == 0
+    )

@@ -296,3 +296,49 @@ def void_row(context: AuditContext, params: dict[str, Any]) -> Iterator[Finding]
                 f"「{_label(node)}」已标明作废，仍在公开表中",
                 f"'{_label(node)}' is marked as abolished but still published",
             )
+
+
+def _number(node: AuditNode) -> int | None:
+    return int(node.number) if node.number and node.number.isdigit() else None
+
+
+@rule(
+    "structure.orphan_block",
+    severity="info",
+    title_zh="子活动编号重新开始（无上级活动）",
+    title_en="Sub-activity numbering restarts without a new activity",
+    finding_type="orphan-sub-activity",
+)
+def orphan_block(context: AuditContext, params: dict[str, Any]) -> Iterator[Finding]:
+    """Sub-activity numbering falls back (…, 4、 then 1、) with no new activity row, or
+    sub-activities precede the first activity: a block pasted from another unit's table
+    that hangs under an activity it does not belong to (domain.md §3.8)."""
+    for parent in context.nodes:
+        children = [context.node_by_id[c] for c in parent.children if c in context.node_by_id]
+        blocks: list[list[AuditNode]] = []
+        previous = None
+        for child in children:
+            number = _number(child)
+            restart = number is not None and previous is not None and number <= previous
+            if (parent.synthetic and not blocks) or restart:
+                blocks.append([child])
+            elif blocks:
+                blocks[-1].append(child)
+            previous = number if number is not None else previous
+        for block in blocks:
+            indicators = [i for node in block for i in context.indicators_by_node.get(node.id, [])]
+            where = "第一个活动之前" if parent.synthetic else f"「{_label(parent)}」之下"
+            where_en = (
+                "before the first activity" if parent.synthetic else f"under '{_label(parent)}'"
+            )
+            yield new_finding(
+                f"{where}的子活动编号从「{_label(block[0])}」重新开始：{len(block)}个子活动、"
+                f"{len(indicators)}个指标没有自己的上级活动",
+                f"sub-activity numbering restarts at '{_label(block[0])}' {where_en}: "
+                f"{len(block)} sub-activities and {len(indicators)} indicators have no activity row",
+                doc_id=parent.doc_id,
+                nodes=[node.id for node in block],
+                evidence=[context.evidence(node) for node in block],
+                budget=sum((n.budget for n in block if n.budget is not None), Decimal(0)) or None,
+                data={"sub_activities": len(block), "indicators": len(indicators)},
+            )
