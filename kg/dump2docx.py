@@ -24,7 +24,6 @@ from pathlib import Path
 import docx
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.table import _Cell
 
 from kg.extraction.tables import DUTY_COLUMNS, Table, segment
 from kg.readers import Paragraph, read_bytes
@@ -35,13 +34,27 @@ _DUTY_MERGED_COLUMNS = 4  # activity, budget, content, goal span the indicator r
 _PROJECT_MERGED_COLUMNS = 2  # 一级指标, 二级指标
 
 
+def _add_run(paragraph, text: str) -> None:
+    if text:
+        run = OxmlElement("w:r")
+        body = OxmlElement("w:t")
+        body.set(qn("xml:space"), "preserve")
+        body.text = text
+        run.append(body)
+        paragraph.append(run)
+
+
 def _set_cell_text(tc, text: str) -> None:
-    """Write ``text`` into a ``w:tc``, one Word paragraph per line (blank lines kept)."""
-    cell = _Cell(tc, None)
+    """Write ``text`` into a ``w:tc``, one Word paragraph per line (blank lines kept).
+
+    Builds the runs directly in the XML: python-docx's ``_Cell`` API costs ~0.5 ms a cell.
+    """
     lines = text.split("\n")
-    cell.paragraphs[0].text = lines[0]
+    _add_run(tc.find(qn("w:p")), lines[0])
     for line in lines[1:]:
-        cell.add_paragraph(line)
+        paragraph = OxmlElement("w:p")
+        tc.append(paragraph)
+        _add_run(paragraph, line)
 
 
 def _tc_property(tc, name: str, value: str | None) -> None:
@@ -61,9 +74,9 @@ def _write_rows(document, rows: list[list[str]], merge_columns: list[set[int]]) 
     width = max(len(row) for row in rows)
     table = document.add_table(rows=len(rows), cols=width)
     above_open: dict[int, bool] = {}
-    for row_index, values in enumerate(rows):
-        tr = table.rows[row_index]._tr
-        tcs = list(tr.iterchildren(qn("w:tc")))
+    # Iterate the Word rows once: python-docx's ``table.rows[i]`` rebuilds the row list per call.
+    for row_index, (values, row) in enumerate(zip(rows, table.rows, strict=True)):
+        tcs = list(row._tr.iterchildren(qn("w:tc")))
         for column, value in enumerate(values):
             tc = tcs[column]
             if column in merge_columns[row_index] and not value and above_open.get(column):
