@@ -325,3 +325,18 @@ def test_every_rule_has_a_finding_type_of_the_ontology_and_a_description():
 
     assert all(FTYPE.by_notation(code) is not None for code in registered_types())
     assert all(r.description and r.title_zh and r.title_en for r in RULES.values())
+
+
+def test_template_instruction_left_in_a_cell():
+    leftover = one_indicator_doc(
+        indicator("档案整理完成率", 12), content="（我部门无其他需要说明的事项。）请根据实际情况。"
+    )
+    (finding,) = run("structure.template_instruction", leftover)
+    assert finding.evidence[0].line == 10
+    assert (
+        run(
+            "structure.template_instruction",
+            one_indicator_doc(indicator("档案整理完成率", 12), content="档案整理"),
+        )
+        == []
+    )

@@ -36,7 +36,6 @@ class AuditDocument:
     title: str = ""
     year: int | None = None
     stated_totals: list[tuple[str, Decimal, int]] = field(default_factory=list)  # label, 万元, line
-    text_lines: list[tuple[int, str]] = field(default_factory=list)  # running text outside tables
 
     @property
     def department(self) -> str:

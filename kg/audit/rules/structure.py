@@ -342,3 +342,28 @@ def orphan_block(context: AuditContext, params: dict[str, Any]) -> Iterator[Find
                 budget=sum((n.budget for n in block if n.budget is not None), Decimal(0)) or None,
                 data={"sub_activities": len(block), "indicators": len(indicators)},
             )
+
+
+@rule(
+    "structure.template_instruction",
+    severity="warning",
+    title_zh="模板填写说明留在公开表格中",
+    title_en="Template instruction left in a cell",
+    finding_type="template-instruction",
+    params={"phrases": ["请根据实际情况", "请填写", "此处填写", "根据实际填写", "示例："]},
+)
+def template_instruction(context: AuditContext, params: dict[str, Any]) -> Iterator[Finding]:
+    """A cell still holds the template's fill-in instruction (请根据实际情况…) instead of
+    content: the form was published without being completed."""
+    pattern = re.compile("|".join(map(re.escape, params["phrases"])))
+    for record in [*context.nodes, *context.indicators]:
+        match = pattern.search(record.row_text())
+        if match:
+            yield new_finding(
+                f"表格中留有模板说明「{match.group(0)}」",
+                f"a cell still holds the template instruction '{match.group(0)}'",
+                doc_id=record.doc_id,
+                nodes=[record.id],
+                evidence=[context.evidence(record)],
+                budget=getattr(record, "budget", None),
+            )
