@@ -177,6 +177,17 @@ def view_href(template: str, node_id: str) -> str:
     return template.format(anchor=quote(node_id, safe=""))
 
 
+def _by_rule(findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
+    """Findings of one family, one block per rule (worst severity first), lines in order."""
+    rules: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        rules[finding.rule].append(finding)
+    return sorted(
+        rules.items(),
+        key=lambda item: (-max(SEVERITY_RANK[f.severity] for f in item[1]), item[0]),
+    )
+
+
 def to_html(result: AuditResult, title: str = "pikg 审计报告 / Audit report") -> str:
     rules = {r.id: r for r in result.rules}
     by_rule_severity: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -197,7 +208,9 @@ def to_html(result: AuditResult, title: str = "pikg 审计报告 / Audit report"
         for f in result.findings:
             if f.doc_id == s.doc_id:
                 groups[f.rule.split(".", 1)[0]].append(f)
-        sections.append((s, [(g, GROUPS.get(g, (g, g)), groups[g]) for g in GROUPS if g in groups]))
+        sections.append(
+            (s, [(g, GROUPS.get(g, (g, g)), _by_rule(groups[g])) for g in GROUPS if g in groups])
+        )
     shared = [f for f in result.findings if f.doc_id not in known]
     # Back-links from the views (``audit.html#node=<IRI>``): anchor each node at its first finding.
     anchors: dict[str, list[str]] = defaultdict(list)
