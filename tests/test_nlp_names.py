@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 from spacy.tokens import Doc, Span
 
-from kg.nlp import analyze_name, get_nlp, load_lexicon, pipe_cells, pipe_names
+from kg.nlp import (
+    analyze_name,
+    get_cell_nlp,
+    get_nlp,
+    load_lexicon,
+    pipe_cells,
+    pipe_names,
+)
 from kg.nlp.names import analyze_name_text
 
 
@@ -77,6 +84,29 @@ def test_threshold_spans_carry_the_band():
     assert docs[2].spans["threshold"][0].text.endswith("小于5")
     assert docs[3]._.band.status == "placeholder"
     assert docs[4]._.band.status == "empty" and "threshold" not in docs[4].spans
+
+
+def test_grade_cells_are_not_segmented_and_spans_cover_exactly_the_expression():
+    nlp = get_cell_nlp()
+    assert nlp is get_cell_nlp() and nlp.pipe_names == ["pikg_threshold"]
+    docs = list(pipe_cells(["故障次数小于5次", "80%及以上 ", "百分之九十以上"]))
+    assert [t.text for t in docs[0]] == list("故障次数小于5次")
+    assert docs[1].text == "80%及以上 "  # the cell as written, whitespace included
+    assert [s.text for d in docs[:2] for s in d.spans["threshold"]] == ["小于5次", "80%及以上"]
+    # a Chinese numeral is rewritten before the parse: the whole cell carries the reading
+    assert docs[2].spans["threshold"][0].text == "百分之九十以上"
+
+
+def test_cached_name_segmentation_equals_spacys_jieba_tokenizer(seed_path):
+    """The memoised tokenizer must give spaCy's own ChineseTokenizer words, spaces included."""
+    from kg.extraction import extract_file
+
+    nlp = get_nlp()
+    names = [ind.name for _, ind in extract_file(seed_path("002")).iter_indicators()]
+    names += ["应急平台 互联互通率", " 两个空格  之间 ", "1.网络故障次数(次）\n"]
+    for name in names:
+        ours, spacys = nlp.make_doc(name), nlp.tokenizer.inner(name)
+        assert [(t.text, t.whitespace_) for t in ours] == [(t.text, t.whitespace_) for t in spacys]
 
 
 def test_name_docs_carry_the_analysis_and_tokens():

@@ -3,6 +3,7 @@
 Public API (stable):
 
 * :func:`get_nlp` – the cached spaCy pipeline (blank ``zh`` + jieba + pikg components)
+* :func:`get_cell_nlp` – the cached pipeline for grade cells (one token per character)
 * :func:`parse_cell` – one grade cell or project value → :class:`~kg.model.Band`
 * :func:`analyze_name` – one indicator name → :class:`~kg.model.NameAnalysis`
 * :func:`analyze_scheme` – four bands (+ name analysis) → :class:`~kg.model.Scheme`
@@ -17,7 +18,7 @@ Public API (stable):
 
 from kg.nlp.document import analyze_document, analyze_name, document_places
 from kg.nlp.lexicon import load_lexicon
-from kg.nlp.pipeline import get_nlp, pipe_cells, pipe_names
+from kg.nlp.pipeline import get_cell_nlp, get_nlp, pipe_cells, pipe_names
 from kg.nlp.scheme import analyze_scheme, ladder_issues, signatures
 from kg.nlp.thresholds import parse_cell
 
@@ -26,6 +27,7 @@ __all__ = [
     "analyze_name",
     "analyze_scheme",
     "document_places",
+    "get_cell_nlp",
     "get_nlp",
     "ladder_issues",
     "load_lexicon",

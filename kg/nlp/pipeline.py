@@ -1,10 +1,13 @@
-"""The spaCy pipeline: blank Chinese with the jieba segmenter and pikg's two components.
+"""The spaCy pipelines: blank Chinese with pikg's two components.
 
 * ``pikg_threshold`` parses a grade cell with the patterns of :mod:`kg.nlp.thresholds` and
   attaches the result to the Doc (``doc._.band``) and to a span over the expression that carried
-  it (``doc.spans["threshold"]``, ``span._.band``); jieba splits "≥90%以上" apart, so the parse
-  runs on the text and the span is aligned afterwards with ``alignment_mode="expand"``.
-* ``pikg_name`` analyses an indicator name (``doc._.name_analysis``) and keeps the jieba tokens.
+  it (``doc.spans["threshold"]``, ``span._.band``). Grade cells are never segmented (domain.md
+  §4.1: a word segmenter splits "≥90%以上" apart and costs more than the parse itself), so
+  :func:`pipe_cells` runs them through :func:`get_cell_nlp`, whose tokenizer makes one token per
+  character: the span then covers exactly the expression.
+* ``pikg_name`` analyses an indicator name (``doc._.name_analysis``) and keeps the jieba tokens;
+  :func:`pipe_names` runs names through :func:`get_nlp` (jieba + the domain user dictionary).
 
 Nothing is downloaded: jieba ships its dictionary, and the domain user dictionary
 (``kg/nlp/data/userdict.txt``) is loaded into jieba once per process by :func:`get_nlp`.
@@ -19,18 +22,27 @@ from functools import cache, lru_cache
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from spacy.util import get_words_and_spaces, registry
+from spacy.vocab import Vocab
 
 from kg.model import Band
 from kg.nlp.lexicon import user_dictionary_path
 from kg.nlp.names import analyze_name_text
-from kg.nlp.thresholds import _parse_cached, band_from_parsed, normalise_cell_text
+from kg.nlp.thresholds import (
+    _parse_cached,
+    band_from_parsed,
+    convert_chinese_numerals,
+    normalise_cell_text,
+)
 
 THRESHOLD_SPANS = "threshold"
 THRESHOLD_PIPE = "pikg_threshold"
 NAME_PIPE = "pikg_name"
+CHAR_TOKENIZER = "pikg.CharTokenizer.v1"
 JIEBA_CONFIG = {
     "nlp": {"tokenizer": {"@tokenizers": "spacy.zh.ChineseTokenizer", "segmenter": "jieba"}}
 }
+CELL_CONFIG = {"nlp": {"tokenizer": {"@tokenizers": CHAR_TOKENIZER}}}
 
 
 def _set_extensions() -> None:
@@ -39,11 +51,37 @@ def _set_extensions() -> None:
             cls.set_extension(name, default=None)
 
 
+class CharTokenizer:
+    """One token per character, whitespace included, so ``doc.text`` is the cell as written.
+
+    No segmentation and no whitespace alignment to compute, and the vocabulary stays bounded by
+    the character set however many distinct cells pass through.
+    """
+
+    def __init__(self, vocab: Vocab):
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Doc:
+        return Doc(self.vocab, words=list(text), spaces=[False] * len(text))
+
+
+@registry.tokenizers(CHAR_TOKENIZER)
+def create_char_tokenizer():
+    """spaCy factory of :class:`CharTokenizer` (``[nlp.tokenizer] @tokenizers = ...``)."""
+
+    def make(nlp: Language) -> CharTokenizer:
+        return CharTokenizer(nlp.vocab)
+
+    return make
+
+
 class CachedTokenizer:
     """Memoises jieba's segmentation per text: ladders and names repeat a lot in a batch.
 
-    Building the Doc from known words skips jieba's DAG search; the cache is bounded and
-    cleared wholesale when full, so memory stays flat on long runs.
+    The words are those of spaCy's own ``ChineseTokenizer`` (jieba, ``cut_all=False``, spaces
+    aligned by ``get_words_and_spaces``), computed here so they are kept without reading the Doc
+    back token by token. The cache is bounded and cleared wholesale when full, so memory stays
+    flat on long runs.
     """
 
     def __init__(self, inner, maxsize: int = 100_000):
@@ -55,11 +93,11 @@ class CachedTokenizer:
     def __call__(self, text: str) -> Doc:
         known = self.words.get(text)
         if known is None:
-            doc = self.inner(text)
+            words = [w for w in self.inner.jieba_seg.cut(text, cut_all=False) if w]
+            known = get_words_and_spaces(words, text)
             if len(self.words) >= self.maxsize:
                 self.words.clear()
-            self.words[text] = ([t.text for t in doc], [bool(t.whitespace_) for t in doc])
-            return doc
+            self.words[text] = known
         return Doc(self.vocab, words=known[0], spaces=known[1])
 
     def clear(self) -> None:
@@ -80,6 +118,8 @@ def _cell_reading(raw: str) -> tuple[Band, tuple[int, int] | None]:
     band = band_from_parsed(parsed, raw, text, "", 0)
     if parsed.span is None:
         return band, None
+    if convert_chinese_numerals(text)[0] != text:  # the span counts in the rewritten text
+        return band, (0, len(raw))
     fragment = text[parsed.span[0] : parsed.span[1]]
     start = raw.find(fragment)
     if start < 0:  # folding changed the characters (≧ → ≥): the whole cell carries it
@@ -140,6 +180,20 @@ def get_nlp() -> Language:
     return nlp
 
 
+@cache
+def get_cell_nlp() -> Language:
+    """The process-wide pipeline for grade cells: ``spacy.blank("zh")`` with
+    :class:`CharTokenizer` and the threshold component (built once).
+
+    >>> get_cell_nlp().pipe_names
+    ['pikg_threshold']
+    """
+    _set_extensions()
+    nlp = spacy.blank("zh", config=CELL_CONFIG)
+    nlp.add_pipe(THRESHOLD_PIPE)
+    return nlp
+
+
 def cache_clear() -> None:
     """Forget memoised segmentations and cell readings (for cold benchmarks)."""
     get_nlp().tokenizer.clear()
@@ -147,8 +201,8 @@ def cache_clear() -> None:
 
 
 def pipe_cells(texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
-    """Grade cells through ``nlp.pipe`` (the name component disabled)."""
-    return get_nlp().pipe(texts, batch_size=batch_size, disable=[NAME_PIPE])
+    """Grade cells through ``nlp.pipe`` of :func:`get_cell_nlp` (one token per character)."""
+    return get_cell_nlp().pipe(texts, batch_size=batch_size)
 
 
 def pipe_names(texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:

@@ -18,9 +18,9 @@ Inclusivity follows 民法典 第1259条: 以上/以下/以内 include the numbe
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
+from typing import NamedTuple
 
 import cn2an
 
@@ -29,6 +29,14 @@ from kg.nlp.lexicon import load_lexicon, unit_kind
 from kg.textnorm import clean_cell, fold
 
 LEX = load_lexicon()
+
+
+def _any_word(words) -> re.Pattern[str]:
+    """One alternation over ``words``: a cheap "does any of them occur?" pre-check in C, taken
+    before a Python loop that must honour the lexicon's order."""
+    alternatives = sorted({w for w in words if w}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, alternatives)) or "(?!)")
+
 
 _NUM = r"\d+(?:\.\d+)?"
 _MAG = r"(?:千万|百万|万|亿|千)?"
@@ -98,6 +106,7 @@ TWO_WORDS_RE = re.compile(
 _CN_DIGITS = "零一二两三四五六七八九十百千"
 _CN_PERCENT = re.compile(rf"百分之([{_CN_DIGITS}点]+)")
 _CN_FRACTION = re.compile(rf"([{_CN_DIGITS}]+)分之([{_CN_DIGITS}]+)")
+_CN_ANY = re.compile(rf"[{_CN_DIGITS}]")  # every numeral form (and 一半) holds one of these
 _CN_COUNT = re.compile(
     rf"(?<![第{_CN_DIGITS}])([{_CN_DIGITS}]+)(?=个|次|人|天|日|项|件|条|家|户|篇|种|场|批|年|月|倍|%|以上|以下|以内)"
 )
@@ -140,6 +149,8 @@ def convert_chinese_numerals(text: str) -> tuple[str, bool]:
     >>> convert_chinese_numerals("百日攻坚")
     ('百日攻坚', False)
     """
+    if not _CN_ANY.search(text):
+        return text, False
     original = text
     text = text.replace("一半", "50%")
     text = _CN_PERCENT.sub(_cn_percent, text)
@@ -175,15 +186,18 @@ _DEADLINE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+_DEADLINE_ANY = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _DEADLINE_PATTERNS))
+
+
 def _doy_value(month: int, day: int) -> float:
     """Deadlines are stored as ``month.day`` (10.31), the way the documents write them."""
     date(2001, month, day)  # validates the date
     return round(month + day / 100, 2)
 
 
-@dataclass(frozen=True)
-class _Parsed:
-    """What a pattern found, before it is merged into a Band."""
+class _Parsed(NamedTuple):
+    """What a pattern found, before it is merged into a Band (a tuple: cheap to make, immutable,
+    safe to share from the cache)."""
 
     form: str
     comparator: str | None = None
@@ -219,6 +233,8 @@ def _bounds(comparator: str, value: float) -> dict:
 
 
 def _parse_deadline(text: str) -> _Parsed | None:
+    if not _DEADLINE_ANY.search(text):  # most cells: no deadline pattern can match
+        return None
     for pattern, kind in _DEADLINE_PATTERNS:
         m = pattern.search(text)
         if not m:
@@ -440,9 +456,24 @@ def _from_two_words(m: re.Match[str]) -> _Parsed | None:
 # --- words: levels, qualitative scales, degree cues -------------------------------------------
 
 
+_SCALE_ANY = _any_word(t.term for t in LEX.scale_terms)
+_WORDS_ANY = _any_word(
+    [
+        *(word for word, _ in LEX.levels),
+        *(word for word, _ in LEX.rank_positions),
+        *LEX.directive_words,
+        *(t.term for t in LEX.scale_terms),
+        *(cue for cue, _ in LEX.degree_cues),
+    ]
+)
+_REVIEW_ANY = _any_word(LEX.review_cues)
+
+
 def scale_matches(text: str) -> list[tuple[str, int]]:
     """All ``(scale, rank)`` pairs whose term occurs in ``text`` (longest term first)."""
     found: list[tuple[str, int]] = []
+    if not _SCALE_ANY.search(text):
+        return found
     best_len = 0
     for term in LEX.scale_terms:
         if len(term.term) < best_len:
@@ -458,6 +489,8 @@ _ZERO_RE = re.compile(r"^(?:无|零|没有|未发生)(故障|差错|错误|投�
 
 def _parse_words(text: str) -> _Parsed | None:
     m = _ZERO_RE.search(text)
+    if not m and not _WORDS_ANY.search(text):
+        return None  # no lexicon word at all: every loop below would come up empty
     if m:  # "无故障": none of the counted events, i.e. zero (a stated assumption, flagged)
         return _Parsed("J", "eq", **_bounds("eq", 0.0), span=m.span(), flags=("none_as_zero",))
     for word, level in LEX.levels:
@@ -528,12 +561,13 @@ _CONTEXT_UNITS = (
 )
 _REFERENCES = (("同比", "yoy"), ("计划", "plan"), ("得分", "exam_score"), ("考核", "exam_score"))
 _TRAILING = "。.;；,，、 "
+_WHITESPACE = re.compile(r"\s+")
 
 
 def normalise_cell_text(raw: str) -> str:
     """Cleaned, folded text with whitespace inside the expression removed."""
     text = fold(clean_cell(raw))
-    text = re.sub(r"\s+", "", text)
+    text = _WHITESPACE.sub("", text)
     return text.rstrip(_TRAILING)
 
 
@@ -549,7 +583,7 @@ def _parse_text(text: str) -> _Parsed:
             flags=("classified",) if kind == "classified" else (),
             reason=f"placeholder ({kind})",
         )
-    for cue in LEX.review_cues:
+    for cue in LEX.review_cues if _REVIEW_ANY.search(text) else ():
         if cue in text:
             return _Parsed(
                 "L",
@@ -563,10 +597,10 @@ def _parse_text(text: str) -> _Parsed:
     extra = ("chinese_numeral",) if had_cn else ()
     deadline = _parse_deadline(converted)
     if deadline is not None:
-        return replace(deadline, flags=deadline.flags + extra)
-    m = RATIO_RE.fullmatch(converted)
+        return deadline._replace(flags=deadline.flags + extra)
+    m = RATIO_RE.fullmatch(converted) if ":" in converted else None
     if m:
-        return replace(_from_ratio(m, "A" if m.group("op") in _SYMBOL_OPS else "B"), flags=extra)
+        return _from_ratio(m, "A" if m.group("op") in _SYMBOL_OPS else "B")._replace(flags=extra)
     m = FULL_RE.fullmatch(converted)
     if m:
         op, suf = m.group("op"), m.group("suf")
@@ -581,10 +615,10 @@ def _parse_text(text: str) -> _Parsed:
         if ("50%" in converted and "一半" in text) or "分之" in text:
             form = "I"  # fractions are free text in the taxonomy (domain.md §2.1 I)
         parsed = _from_expression(m, form)
-        return replace(parsed, flags=parsed.flags + extra)
+        return parsed._replace(flags=parsed.flags + extra)
     m = TWO_WORDS_RE.search(converted)
     if m and (parsed := _from_two_words(m)):
-        return replace(parsed, flags=parsed.flags + extra)
+        return parsed._replace(flags=parsed.flags + extra)
     words = _parse_words(converted)
     if words is not None and words.form == "H":
         return words
@@ -604,7 +638,7 @@ def _parse_text(text: str) -> _Parsed:
             if word in converted:
                 reference = ref
                 break
-        return replace(parsed, form="I", unit=unit, reference=reference, flags=tuple(flags))
+        return parsed._replace(form="I", unit=unit, reference=reference, flags=tuple(flags))
     if words is not None:
         return words
     return _Parsed(
