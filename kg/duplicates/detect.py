@@ -36,13 +36,13 @@ from kg.duplicates.records import IndicatorRecord, _record_from_mapping
 from kg.duplicates.rules import (
     LIGHT_WORDS,
     Ladder,
-    canonical_ladder,
+    canonical_ladders,
     is_placeholder_ladder,
     load_standard_ladders,
     measure_head,
     n1,
-    name_key,
     slot_frame,
+    surface_and_name_keys,
     surface_key,
 )
 
@@ -79,6 +79,8 @@ class Cluster:
     edges: list[tuple[str, str, str, float]]
     flags: list[str] = field(default_factory=list)
     related: list[str] = field(default_factory=list)  # left-over ids sharing a ladder
+    edge_kinds: list[list[str]] = field(default_factory=list, repr=False)  # every kind per edge
+    edge_boilerplate: list[bool] = field(default_factory=list, repr=False)
 
     @property
     def weakest_edge(self) -> tuple[str, str, str, float] | None:
@@ -103,9 +105,32 @@ class DuplicateResult:
     records: list[IndicatorRecord]
     clusters: list[Cluster]
     block_clusters: list[BlockCluster]
-    graph: nx.Graph
     block_graph: nx.Graph
     stats: dict[str, Any]
+    _graph: nx.Graph | None = field(default=None, repr=False)
+
+    @property
+    def graph(self) -> nx.Graph:
+        """The typed evidence graph: nodes = record ids (department, where, text), edges with
+        ``kind``, ``kinds``, ``weight`` and ``boilerplate``. Built on first use, in bulk."""
+        if self._graph is None:
+            by_id = self.by_id()
+            graph = nx.Graph()
+            nodes = dict.fromkeys(m for c in self.clusters for e in c.edges for m in e[:2])
+            graph.add_nodes_from(
+                (n, {"department": by_id[n].department, "where": by_id[n].where,
+                     "text": by_id[n].text})
+                for n in nodes
+            )  # fmt: skip
+            graph.add_edges_from(
+                (u, v, {"kind": kind, "kinds": kinds, "weight": weight, "boilerplate": boiler})
+                for c in self.clusters
+                for (u, v, kind, weight), kinds, boiler in zip(
+                    c.edges, c.edge_kinds, c.edge_boilerplate, strict=True
+                )
+            )
+            self._graph = graph
+        return self._graph
 
     def assignments(self) -> dict[str, int | None]:
         """``{record id: cluster id or None}`` for every input record, in input order."""
@@ -137,27 +162,26 @@ def as_record(value: IndicatorRecord | Mapping[str, Any]) -> IndicatorRecord:
 
 
 _LIGHT_PATTERN = re.compile("|".join(LIGHT_WORDS))
+_MASK = "\x00"
 
 
-def _light_mask(key: str) -> list[bool]:
-    mask = [False] * len(key)
-    for match in _LIGHT_PATTERN.finditer(key):
-        for i in range(match.start(), match.end()):
-            mask[i] = True
-    return mask
+def _masked_keys(keys: Sequence[str]) -> list[str]:
+    """Each key with its light words blanked out character for character (same length)."""
+    if not keys:
+        return []
+    joined = "\n".join(keys)
+    masked = _LIGHT_PATTERN.sub(lambda m: _MASK * len(m.group()), joined)
+    return masked.split("\n")
 
 
-def _distinct_suffix(key: str, head: str | None, needed: int) -> str | None:
-    """The shortest suffix holding the head plus ``needed`` non-light characters."""
-    mask = _light_mask(key)
-    end = len(key) - len(head or "")
-    found = 0
-    for i in range(end - 1, -1, -1):
-        if not mask[i]:
-            found += 1
-            if found == needed:
-                return key[i:]
-    return None
+def _distinct_suffixes(key: str, masked: str, head: str | None) -> tuple[str | None, str | None]:
+    """The shortest suffixes holding the head plus 1 and plus 2 non-light characters."""
+    stem = masked[: len(key) - len(head or "")].rstrip(_MASK)
+    if not stem:
+        return None, None
+    one = key[len(stem) - 1 :]
+    stem = stem[:-1].rstrip(_MASK)
+    return one, (key[len(stem) - 1 :] if stem else None)
 
 
 def _bigrams(key: str) -> set[bytes]:
@@ -234,30 +258,29 @@ def detect(
         },
     }
 
-    # 1. normalise; group by (name key, ladder)
+    # 1. normalise (column-wise); group by (name key, ladder)
+    surface_keys, keys = surface_and_name_keys([r.text for r in recs])
+    ladders = canonical_ladders([r.grades for r in recs])
     ladder_ids: dict[Ladder, int] = {}
-    ladder_list: list[Ladder] = []
+    record_ladder = [ladder_ids.setdefault(ladder, len(ladder_ids)) for ladder in ladders]
+    ladder_list: list[Ladder] = list(ladder_ids)
+    placeholder = [is_placeholder_ladder(ladder) for ladder in ladder_list]
     group_of_key: dict[tuple[str, int], int] = {}
-    group_key: list[str] = []
-    group_ladder: list[int] = []
     group_members: list[list[int]] = []
     record_group = [-1] * len(recs)
-    for index, record in enumerate(recs):
-        ladder = canonical_ladder(record.grades)
-        lid = ladder_ids.get(ladder)
-        if lid is None:
-            lid = ladder_ids[ladder] = len(ladder_list)
-            ladder_list.append(ladder)
-        key = name_key(record.text)
-        if not key or is_placeholder_ladder(ladder):
+    for index, key in enumerate(keys):
+        lid = record_ladder[index]
+        if not key or placeholder[lid]:
             continue
-        gid = group_of_key.setdefault((key, lid), len(group_key))
-        if gid == len(group_key):
-            group_key.append(key)
-            group_ladder.append(lid)
-            group_members.append([])
-        group_members[gid].append(index)
+        gid = group_of_key.setdefault((key, lid), len(group_members))
+        if gid == len(group_members):
+            group_members.append([index])
+        else:
+            group_members[gid].append(index)
         record_group[index] = gid
+    group_key = [key for key, _lid in group_of_key]
+    group_ladder = [lid for _key, lid in group_of_key]
+    del group_of_key, ladders
     standard = [ladder in std for ladder in ladder_list]
     stats["name_groups"] = len(group_key)
     stats["ineligible"] = record_group.count(-1)
@@ -266,35 +289,37 @@ def detect(
     # 2–3. slot pairs between name groups on the same ladder
     t0 = time.perf_counter()
     buckets: dict[tuple, list[int]] = defaultdict(list)
-    for gid, key in enumerate(group_key):
-        if len(key) < 5:
-            continue  # |P|+|S| ≥ 4 plus two non-empty fillers
+    long_groups = [gid for gid, key in enumerate(group_key) if len(key) >= 5]
+    # |P|+|S| ≥ 4 plus two non-empty fillers needs at least 5 characters
+    masked = _masked_keys([group_key[gid] for gid in long_groups])
+    for gid, mask in zip(long_groups, masked, strict=True):
+        key = group_key[gid]
         head = measure_head(key)
         lid = group_ladder[gid]
         buckets[(lid, head, 2, key[:2])].append(gid)
-        one = _distinct_suffix(key, head, 1)
+        one, two = _distinct_suffixes(key, mask, head)
         if one is not None:
             buckets[(lid, head, 1, key[0], one)].append(gid)
-        two = _distinct_suffix(key, head, 2)
         if two is not None:
             buckets[(lid, head, 0, two)].append(gid)
+    del masked, long_groups
     slot_edges: dict[tuple[int, int], tuple[str, str]] = {}
     checked: set[tuple[int, int]] = set()
     candidates = 0
     for members in buckets.values():
         if len(members) < 2:
             continue
-        keys = [group_key[g] for g in members]
-        for i, j in _pairs_in_bucket(keys, max_bucket, stats):
+        bucket_keys = [group_key[g] for g in members]
+        for i, j in _pairs_in_bucket(bucket_keys, max_bucket, stats):
             pair = (members[i], members[j]) if members[i] < members[j] else (members[j], members[i])
             if pair in checked:
                 continue
             checked.add(pair)
             candidates += 1
-            frame = slot_frame(keys[i], keys[j])
+            frame = slot_frame(bucket_keys[i], bucket_keys[j])
             if frame is not None:
                 slot_edges[pair] = frame
-    del checked
+    del checked, buckets
     stats["slot_candidates"] = candidates
     stats["slot_edges"] = len(slot_edges)
     timings["near"] = time.perf_counter() - t0
@@ -311,8 +336,7 @@ def detect(
     t0 = time.perf_counter()
     group_graph = nx.Graph()
     group_graph.add_nodes_from(g for g, m in enumerate(group_members) if len(m) > 1)
-    for (a, b), frame in slot_edges.items():
-        group_graph.add_edge(a, b, frame=frame)
+    group_graph.add_edges_from(slot_edges)
     flags_of: dict[int, list[str]] = {}
     if split_bridges:
         stats["bridges_cut"] = _split_chains(group_graph, flags_of)
@@ -321,7 +345,7 @@ def detect(
 
     # 5. threshold layer on the left-overs
     t0 = time.perf_counter()
-    in_family = set(group_graph.nodes)
+    in_family = group_graph.nodes
     leftovers_by_ladder: dict[int, list[int]] = defaultdict(list)
     for gid, members in enumerate(group_members):
         if gid not in in_family:
@@ -331,28 +355,43 @@ def detect(
     ]
     timings["threshold"] = time.perf_counter() - t0
 
-    # build the typed evidence graph and the clusters
+    # typed evidence edges, grouped by cluster; the networkx graph is built only on demand
     t0 = time.perf_counter()
-    graph = nx.Graph()
-    drafts: list[tuple[list[int], str, list[str], set[int]]] = []
+    drafts: list[tuple[list[int], str, list[str], list[int]]] = []
+    cluster_of_record: dict[int, int] = {}
+    edges: list[dict[tuple[int, int], list]] = []
+
+    def add_edge(number: int, a: int, b: int, kind: str, boilerplate: bool) -> None:
+        weight = EDGE_WEIGHTS[kind] * (BOILERPLATE_DISCOUNT if boilerplate else 1.0)
+        pair = (a, b) if a < b else (b, a)
+        existing = edges[number].get(pair)
+        if existing is None:
+            edges[number][pair] = [a, b, kind, weight, {kind}, boilerplate]
+            return
+        existing[4].add(kind)
+        if weight > existing[3]:
+            existing[2], existing[3] = kind, weight
+
     for fam in name_families:
+        number = len(drafts)
         members = [i for gid in fam for i in group_members[gid]]
+        edges.append({})
+        cluster_of_record.update(dict.fromkeys(members, number))
         for gid in fam:
             first, *rest = group_members[gid]
             for other in rest:
                 kind = _name_edge_kind(recs[first].text, recs[other].text)
-                _add_edge(graph, recs, first, other, kind, standard[group_ladder[gid]])
-        for a, b in combinations(fam, 2):
-            pair = (a, b) if a < b else (b, a)
-            if pair in slot_edges and group_graph.has_edge(a, b):
-                _add_edge(
-                    graph,
-                    recs,
-                    group_members[a][0],
-                    group_members[b][0],
-                    "slot",
-                    standard[group_ladder[a]],
-                )
+                add_edge(number, first, other, kind, standard[group_ladder[gid]])
+        for a in fam:
+            for b in group_graph[a]:
+                if a < b:
+                    add_edge(
+                        number,
+                        group_members[a][0],
+                        group_members[b][0],
+                        "slot",
+                        standard[group_ladder[a]],
+                    )
         related = sorted(
             {
                 recs[i].id
@@ -361,29 +400,32 @@ def detect(
                 for i in leftovers_by_ladder.get(lid, ())
             }
         )
-        drafts.append((members, "name", related, set(fam)))
+        drafts.append((members, "name", related, fam))
     for idxs in threshold_families:
+        number = len(drafts)
+        edges.append({})
+        cluster_of_record.update(dict.fromkeys(idxs, number))
         first, *rest = idxs
         for other in rest:
-            _add_edge(graph, recs, first, other, "threshold", False)
-        drafts.append((idxs, "threshold", [], set()))
+            add_edge(number, first, other, "threshold", False)
+        drafts.append((idxs, "threshold", [], []))
     for a_index, b_index in block_links:
-        _add_edge(
-            graph, recs, a_index, b_index, "block", standard[group_ladder[record_group[a_index]]]
-        )
+        boilerplate = standard[group_ladder[record_group[a_index]]]
+        add_edge(cluster_of_record[a_index], a_index, b_index, "block", boilerplate)
 
     clusters = [
         _make_cluster(
             members,
             layer,
             related,
-            graph,
+            list(edges[number].values()),
             recs,
-            [ladder_list[lid] for lid in sorted({group_ladder[record_group[i]] for i in members})],
-            any(standard[group_ladder[record_group[i]]] for i in members),
+            surface_keys,
+            [ladder_list[lid] for lid in sorted({record_ladder[i] for i in members})],
+            any(standard[record_ladder[i]] for i in members),
             sorted({f for gid in fam for f in flags_of.get(gid, [])}),
         )
-        for members, layer, related, fam in drafts
+        for number, (members, layer, related, fam) in enumerate(drafts)
     ]
     clusters.sort(key=lambda c: (-c.score, -len(c.members), c.members[0]))
     for number, cluster in enumerate(clusters, start=1):
@@ -395,7 +437,7 @@ def detect(
     stats["clustered_records"] = sum(len(c.members) for c in clusters)
     stats["block_clusters"] = len(block_clusters)
     stats["seconds"] = {k: round(v, 3) for k, v in timings.items()}
-    return DuplicateResult(recs, clusters, block_clusters, graph, block_graph, stats)
+    return DuplicateResult(recs, clusters, block_clusters, block_graph, stats)
 
 
 def _name_edge_kind(a: str, b: str) -> str:
@@ -405,23 +447,6 @@ def _name_edge_kind(a: str, b: str) -> str:
     if surface_key(a) == surface_key(b):
         return "surface"
     return "jurisdiction"
-
-
-def _add_edge(
-    graph: nx.Graph, recs: Sequence[IndicatorRecord], a: int, b: int, kind: str, boilerplate: bool
-) -> None:
-    weight = EDGE_WEIGHTS[kind] * (BOILERPLATE_DISCOUNT if boilerplate else 1.0)
-    u, v = recs[a].id, recs[b].id
-    for node, rec in ((u, recs[a]), (v, recs[b])):
-        if node not in graph:
-            graph.add_node(node, department=rec.department, where=rec.where, text=rec.text)
-    existing = graph.get_edge_data(u, v)
-    if existing is not None:
-        existing["kinds"] = sorted({*existing["kinds"], kind})
-        if weight > existing["weight"]:
-            existing.update(kind=kind, weight=weight)
-        return
-    graph.add_edge(u, v, kind=kind, kinds=[kind], weight=weight, boilerplate=boilerplate)
 
 
 def _split_chains(group_graph: nx.Graph, flags_of: dict[int, list[str]]) -> int:
@@ -546,24 +571,22 @@ def _make_cluster(
     members: list[int],
     layer: str,
     related: list[str],
-    graph: nx.Graph,
+    raw_edges: list[list],
     recs: Sequence[IndicatorRecord],
+    surface_keys: Sequence[str],
     ladders: list[Ladder],
     standard: bool,
     flags: list[str],
 ) -> Cluster:
     ids = [recs[i].id for i in members]
-    edges = [
-        (u, v, d["kind"], round(d["weight"], 3)) for u, v, d in graph.subgraph(ids).edges(data=True)
-    ]
+    edges = [(recs[a].id, recs[b].id, kind, round(w, 3)) for a, b, kind, w, _k, _b in raw_edges]
     kinds = {e[2] for e in edges}
     if layer == "threshold":
         kind = "threshold"
     else:
         kind = next((k for k in KIND_ORDER if k in kinds), "exact")
         kind = "verbatim" if kind == "exact" else kind
-    names = [surface_key(recs[i].text) for i in members]
-    template, fillers = template_of(names)
+    template, fillers = template_of([surface_keys[i] for i in members])
     if layer == "threshold":
         template = "<X> @ " + " / ".join(ladders[0])
     departments = sorted({recs[i].department for i in members})
@@ -585,4 +608,6 @@ def _make_cluster(
         edges=edges,
         flags=flags,
         related=related,
+        edge_kinds=[sorted(e[4]) for e in raw_edges],
+        edge_boilerplate=[e[5] for e in raw_edges],
     )

@@ -283,6 +283,16 @@ QUALIFIERS = ["重点", "年度", "农村", "城区", "季度", "专项", "基�
 OPPOSITES = (("差错率", "准确率"), ("合格率", "不合格率"), ("完成率", "未完成率"))
 OTHER_MEASURE = {"完成率": "参与率", "办结率": "满意度", "合格率": "覆盖率", "落实率": "知晓率"}
 JURISDICTIONS = ("县", "区", "新区", "市")
+_NOT_IN_POOL = set("县区市全本率度数次")
+BACKGROUND_CHARS = tuple(
+    ch for ch in (chr(0x4E00 + 7 * i) for i in range(2400)) if ch not in _NOT_IN_POOL
+)
+"""Characters of the background names' random words: about 2,400 CJK ideographs.
+
+Background names are singletons by construction. Built from the small real vocabulary
+alone, two of them on the same ladder are often slot-related (one subject swapped), which
+the guard must then drop; random two-character words after a real subject make such
+accidents rare, so a requested size is met in one pass."""
 JURISDICTION_FRAMES = (
     "全{j}{a}{b}{h}",
     "{j}级{a}{b}{h}",
@@ -360,6 +370,18 @@ class _Builder:
                 return name
         return self.fresh_name(head, tries) if tries > 1 else name
 
+    def background_name(self) -> str:
+        """A unique name unlike the others: a real subject, three random words, a head."""
+        rng = self.rng
+        while True:
+            words = "".join(rng.choice(BACKGROUND_CHARS) for _ in range(6))
+            head = rng.choice(RATE_HEADS if rng.random() < 0.8 else COUNT_HEADS)
+            name = f"{rng.choice(SUBJECTS)}{words}{head}"
+            key = name_key(name)
+            if key not in self.used_keys:
+                self.used_keys.add(key)
+                return name
+
     def standard_ladder(self) -> tuple[str, ...]:
         return tuple(self.rng.choice(self.std_rate))
 
@@ -372,7 +394,7 @@ class _Builder:
             form = rng.randrange(5 if distinctive else 2)
             if form == 0:
                 unit = rng.choice("次件人个项场篇户")
-                n = rng.randint(4, 5000)
+                n = rng.randint(4, 5_000_000)  # wide enough for a million one-off ladders
                 ladder = (
                     f"≥{n}{unit}",
                     f"≥{n * 3 // 4}{unit}",
@@ -662,7 +684,7 @@ def generate(
     for _ in range(max(0, target - planted)):
         ladder = builder.standard_ladder() if rng.random() < 0.55 else builder.unique_ladder(False)
         background_tags.add(
-            builder.place(builder.fresh_name(), ladder, None, rng.choice(builder.open_subs))
+            builder.place(builder.background_name(), ladder, None, rng.choice(builder.open_subs))
         )
 
     records: list[IndicatorRecord] = []
@@ -709,9 +731,10 @@ def generate(
     blocks.update({s: b for s, b in builder.block_family.items() if s in blocks})
     for sub, block in real_labels.blocks.items():
         blocks[sub] = f"real:{block}" if block else None
+    labelled = set(family_of.values())
     return records, Labels(
         family=family_of,
-        kind={f: k for f, k in builder.family_kind.items() if f in set(family_of.values())},
+        kind={f: k for f, k in builder.family_kind.items() if f in labelled},
         traps=traps,
         blocks=blocks,
     )
