@@ -189,3 +189,16 @@ def test_orphan_blocks_of_000(audited):
         == counts(audited, "structure.orphan_block")["004"]
         == 0
     )
+
+
+def test_each_department_section_links_its_cross_document_copies(audited):
+    from kg.audit.report import to_html
+
+    result, keys = audited
+    page = to_html(result)
+    shared = [
+        f for f in result.findings if f.doc_id == "" and keys["004"] in f.data.get("documents", [])
+    ]
+    assert shared
+    section = page[page.index(f'id="d-{keys["004"]}"') :]
+    assert f'href="#f-{shared[0].id}"' in section.split("</section>")[0]

@@ -212,6 +212,11 @@ def to_html(result: AuditResult, title: str = "pikg 审计报告 / Audit report"
             (s, [(g, GROUPS.get(g, (g, g)), _by_rule(groups[g])) for g in GROUPS if g in groups])
         )
     shared = [f for f in result.findings if f.doc_id not in known]
+    # Cross-document findings are listed once, and each department section links to its own.
+    shared_of = {
+        s.doc_id: [f for f in shared if s.doc_id in f.data.get("documents", [])]
+        for s in result.documents
+    }
     # Back-links from the views (``audit.html#node=<IRI>``): anchor each node at its first finding.
     anchors: dict[str, list[str]] = defaultdict(list)
     seen: set[str] = set()
@@ -235,6 +240,7 @@ def to_html(result: AuditResult, title: str = "pikg 审计报告 / Audit report"
             top=result.top_by_budget(10),
             sections=sections,
             shared=shared,
+            shared_of=shared_of,
             anchors=anchors,
             view_href=lambda node: view_href(result.config.view_link, node),
             total_indicators=sum(s.indicators for s in result.documents),
