@@ -13,6 +13,12 @@ def test_public_name_resolves(name):
     assert callable(getattr(kg, name))
 
 
+def test_ingest_function_survives_the_module_import():
+    import kg.ingest  # binds the submodule as an attribute of the package
+
+    assert kg.ingest_paths is kg.ingest.ingest
+
+
 def test_unknown_name_is_an_attribute_error():
     with pytest.raises(AttributeError):
         kg.no_such_function  # noqa: B018
@@ -30,7 +36,7 @@ def test_api_round_trip_on_a_sample(samples_dir):
     indicators = [ind for _, ind in doc.iter_indicators()]
     assert indicators and all(ind.scheme is not None for ind in indicators)
     store = kg.Store()
-    summary = kg.ingest([path], store)
+    summary = kg.ingest_paths([path], store)
     assert summary.ingested == 1
     rows = list(store.select("SELECT (COUNT(?i) AS ?n) WHERE { ?i a pi:ActivityIndicator }"))
     assert int(rows[0]["n"]) == len(indicators)
