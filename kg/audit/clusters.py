@@ -8,7 +8,7 @@ with the money they grade, like every other rule.
 from __future__ import annotations
 
 from kg.audit.records import AuditContext, AuditNode, CopyCluster
-from kg.duplicates import IndicatorRecord, detect
+from kg.duplicates import DuplicateResult, IndicatorRecord, detect
 from kg.model import GRADES
 
 COPY_KINDS = {
@@ -56,11 +56,12 @@ def detector_records(context: AuditContext) -> list[IndicatorRecord]:
     return records
 
 
-def attach_copy_clusters(context: AuditContext) -> AuditContext:
-    """Run the copy detector on the context's indicators and store its clusters there."""
+def detect_copies(context: AuditContext) -> DuplicateResult | None:
+    """Run the copy detector on the context's indicators, keep its clusters in the context
+    and return the detector's result (``None`` when there is nothing to compare)."""
     records = detector_records(context)
     if not records:
-        return context
+        return None
     result = detect(records)
     context.clusters = [
         CopyCluster(
@@ -72,4 +73,10 @@ def attach_copy_clusters(context: AuditContext) -> AuditContext:
         )
         for cluster in result.clusters
     ]
+    return result
+
+
+def attach_copy_clusters(context: AuditContext) -> AuditContext:
+    """:func:`detect_copies`, returning the context (for chaining)."""
+    detect_copies(context)
     return context

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from kg.audit.clusters import attach_copy_clusters
+from kg.audit.clusters import detect_copies
 from kg.audit.config import AuditConfig
 from kg.audit.engine import AuditResult, audit_context
 from kg.audit.sparql_rules import sparql_rule
@@ -31,10 +31,9 @@ def run_audit(
     """
     config = config or AuditConfig()
     context = load_context(store)
-    if "copies.cluster" not in config.disabled:
-        attach_copy_clusters(context)
+    copies = detect_copies(context) if "copies.cluster" not in config.disabled else None
     extra = [sparql_rule(path, store) for path in [*config.sparql_rules, *rule_files]]
     result = audit_context(context, config, extra)
     if write:
-        write_findings(store, result)
+        write_findings(store, result, copies)
     return result

@@ -19,6 +19,9 @@ import pyoxigraph as ox
 from kg.audit.engine import AuditResult
 from kg.audit.records import AuditContext, AuditDocument, AuditIndicator, AuditNode
 from kg.audit.registry import RULES
+from kg.duplicates import DuplicateResult
+from kg.duplicates.store import COPY_GRAPHS
+from kg.duplicates.store import write_findings as write_copy_findings
 from kg.model import GRADES, Band, NameAnalysis, Scheme
 from kg.namespace import FTYPE, ID, PI, PROV, RDF, SEV, XSD, audit_graph, finding_iri
 
@@ -239,8 +242,8 @@ def findings_nquads(result: AuditResult, run_iri: ox.NamedNode) -> dict[str, lis
     """N-Quads lines per finding type, ready for :meth:`kg.store.Store.replace_graph`."""
     by_type: dict[str, list[str]] = defaultdict(list)
     for finding in result.findings:
-        if not finding.finding_type:
-            continue  # a custom SPARQL rule without a declared finding type: report only
+        if not finding.finding_type or finding.finding_type in COPY_GRAPHS:
+            continue  # report only: no declared type (custom rule), or a duplicates-owned graph
         graph = audit_graph(finding.finding_type)
         members = [node for node in finding.nodes if node.startswith(ID)]
         iri = finding_iri(finding.finding_type, finding.rule, finding.message_en, members)
@@ -268,16 +271,25 @@ def findings_nquads(result: AuditResult, run_iri: ox.NamedNode) -> dict[str, lis
     return by_type
 
 
-def write_findings(store, result: AuditResult) -> ox.NamedNode:
+def write_findings(
+    store, result: AuditResult, copies: DuplicateResult | None = None
+) -> ox.NamedNode:
     """Replace ``pig:audit/{type}`` for every finding type the run's rules produce.
 
     Types whose rules ran but found nothing are emptied, so a fixed defect disappears from
-    the store; types of rules that did not run are left alone. Returns the audit-run IRI.
+    the store; types of rules that did not run are left alone. The copy graphs
+    (``COPY_GRAPHS``: verbatim-copy … threshold-reuse) belong to the duplicates module, whose
+    writer keeps the pairwise similarity evidence: they are written from ``copies`` (the
+    detector result of this run) by :func:`kg.duplicates.store.write_findings`, never
+    overwritten with the audit's summary. Returns the audit-run IRI.
     """
     now = datetime.now(UTC)
     run_iri = ox.NamedNode(f"{ID}run/audit/{now:%Y-%m-%dT%H-%M-%SZ}-{secrets.token_hex(2)}")
     by_type = findings_nquads(result, run_iri)
     types = {r.finding_type for r in result.rules if r.finding_type} | set(by_type)
+    types -= set(COPY_GRAPHS)
+    if copies is not None:
+        write_copy_findings(store, copies)
     params = {r.id: {**r.params, **result.config.params.get(r.id, {})} for r in result.rules}
     for ftype in sorted(types):
         graph = audit_graph(ftype)
