@@ -117,3 +117,26 @@ def test_standard_ladder_never_forms_a_threshold_family():
     result = detect(rows, standard_ladders=[["100%", "≥95%", "≥90%", "<90%"]])
     assert result.assignments()["1"] == result.assignments()["2"] is not None
     assert result.clusters[0].kind == "threshold"
+
+
+def test_column_wise_rules_equal_the_per_string_rules():
+    """The detector's column-wise normalisation is the N1–N4 definition, string for string."""
+    import random
+
+    from kg.duplicates.rules import canonical_ladders, surface_and_name_keys, surface_key
+
+    rng = random.Random(5)
+    pool = "（）()%％次人万元。.，;；:：、 \t\n\r\u3000县区市新全本级直委政府≧≦﹥﹤ＡＢ１２ab工作率度\u0301e"
+    texts = ["".join(rng.choice(pool) for _ in range(rng.randint(0, 14))) for _ in range(3000)]
+    texts += [
+        "县级志书编纂任务完成率(%)",
+        "区级志书编纂任务完成率（％）",
+        "x。（次）.",
+        "a\nb（%）",
+    ]
+    surface, names = surface_and_name_keys(texts)
+    assert surface == [surface_key(t) for t in texts]
+    assert names == [name_key(t) for t in texts]
+    rows = [tuple(rng.choice([*texts[:50], "≧1% 。", ""]) for _ in range(4)) for _ in range(500)]
+    assert canonical_ladders(rows) == [canonical_ladder(row) for row in rows]
+    assert surface_and_name_keys([]) == ([], []) and canonical_ladders([]) == []

@@ -723,6 +723,41 @@ def generate(
             builder.family_kind[f"real:{family}"] = "real_" + real_labels.kind[family]
 
     records = _reconcile(records, family_of, traps, background)
+    # the guard drops accidental relations; top the set up with background to the size asked
+    taken = set(ids)
+    for _round in range(3):
+        deficit = size - len(records)
+        if deficit <= 0:
+            break
+        extra = []
+        for _ in range(deficit):
+            number = rng.randrange(10**9)
+            while number in taken:
+                number = rng.randrange(10**9)
+            taken.add(number)
+            ladder = (
+                builder.standard_ladder() if rng.random() < 0.55 else builder.unique_ladder(False)
+            )
+            sub = rng.choice(builder.open_subs)
+            text = builder.background_name()
+            sub.items.append((text, ladder, builder.tag()))
+            extra.append(
+                IndicatorRecord(
+                    id=f"r{number:09d}",
+                    text=text,
+                    grades=ladder,  # type: ignore[arg-type]
+                    department=sub.department,
+                    activity=sub.activity,
+                    sub_activity=sub.name,
+                    sub_id=sub.sub_id,
+                    pos=len(sub.items) - 1,
+                    content=sub.content,
+                )
+            )
+        for record in extra:
+            family_of[record.id] = None
+            background.add(record.id)
+        records = _reconcile(records + extra, family_of, traps, background)
     kept = {r.id for r in records}
     family_of = {k: v for k, v in family_of.items() if k in kept}
     traps = {k: v for k, v in traps.items() if k in kept and v[1] in kept}
