@@ -21,17 +21,18 @@ app = typer.Typer(
 )
 
 # Command modules (import order = order in --help).
-# (each command module adds its import here)
-from kg.cli import audit  # noqa: E402,F401
+from kg.cli import demo  # noqa: E402,F401
+from kg.cli import extract  # noqa: E402,F401
 from kg.cli import ingest  # noqa: E402,F401
 from kg.cli import query  # noqa: E402,F401
 from kg.cli import export  # noqa: E402,F401
+from kg.cli import validate  # noqa: E402,F401
 from kg.cli import duplicates  # noqa: E402,F401
+from kg.cli import audit  # noqa: E402,F401
 from kg.cli import view  # noqa: E402,F401
 from kg.cli import synth  # noqa: E402,F401
-from kg.cli import extract  # noqa: E402,F401
 from kg.cli import docs  # noqa: E402,F401
-
+# (each command module adds its import here)
 
 def main() -> None:
     """Entry point: user errors become one line on stderr and exit code 2."""
