@@ -111,6 +111,17 @@ def user_dictionary_path():
     return resources.files(DATA_PACKAGE).joinpath("userdict.txt")
 
 
+def any_word_pattern(words) -> re.Pattern[str]:
+    """One alternation over ``words`` (longest first): a cheap "does any of them occur?" test run
+    in C before a Python loop that must honour the lexicon's own order.
+
+    >>> any_word_pattern(["差错", "故障"]).search("网络故障次数") is not None
+    True
+    """
+    alternatives = sorted({w for w in words if w}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, alternatives)) or "(?!)")
+
+
 def unit_kind(unit: str | None) -> str | None:
     """``count:次`` → ``count``; ``percent`` → ``percent``; ``None`` stays ``None``."""
     if unit is None:

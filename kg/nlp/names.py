@@ -16,10 +16,11 @@ import re
 from functools import lru_cache
 
 from kg.model import NameAnalysis
-from kg.nlp.lexicon import load_lexicon
+from kg.nlp.lexicon import any_word_pattern, load_lexicon
 from kg.textnorm import clean_cell, fold
 
 LEX = load_lexicon()
+_POSITIVE_HEADS = ("完成", "满意", "覆盖", "办结", "合格", "达标", "知晓", "到位", "落实", "结案")
 
 _NUMBERING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+、|\(?[一二三四五六七八九十]+\)|\d+[、.．]|[①-⑳])\s*"
@@ -29,8 +30,17 @@ _PUNCT = re.compile(r"[\s\"'“”‘’《》<>,.;:!?、。；：！？()\[\]{}
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _DATE = re.compile(r"\d{1,2}月\d{1,2}日|\d{4}年|\d{1,2}月")
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
-_HEADS = sorted(LEX.metric_heads, key=len, reverse=True)
-_POSITIVE_HEADS = ("完成", "满意", "覆盖", "办结", "合格", "达标", "知晓", "到位", "落实", "结案")
+# Heads reversed, longest first: the first match in the reversed name is the head that ends
+# last in the name, and the longest of those (what a scan of every head with rfind would pick).
+_HEADS_REVERSED = any_word_pattern(head[::-1] for head in LEX.metric_heads)
+_PLACEHOLDER = re.compile(r"<[A-Z]+>")
+_JURISDICTION_ANY = any_word_pattern(word for word, _ in LEX.jurisdiction)
+_DIRECTIVE_VERBS = tuple(LEX.directive_verbs)
+_LOWER_ANY = any_word_pattern(LEX.lower_better_words)
+_REDUCTION_ANY = any_word_pattern(LEX.reduction_words)
+_HANDLING_ANY = any_word_pattern(LEX.handling_words)
+_POSITIVE_ANY = any_word_pattern(_POSITIVE_HEADS)
+_MEASURE_ANY = any_word_pattern(LEX.measure_chars)
 
 
 def _declared_unit(text: str) -> tuple[str, str | None]:
@@ -47,18 +57,11 @@ def _declared_unit(text: str) -> tuple[str, str | None]:
 
 
 def _measure_head(text: str) -> str | None:
-    best: tuple[int, int, str] | None = None
-    for head in _HEADS:
-        pos = text.rfind(head)
-        if pos < 0:
-            continue
-        end = pos + len(head)
-        candidate = (end, len(head), head)
-        if best is None or candidate[:2] > best[:2]:
-            best = candidate
-    if best is None:
+    """The metric head ending last in ``text`` (the longest one on a tie)."""
+    m = _HEADS_REVERSED.search(text[::-1])
+    if m is None:
         return None
-    end, _, head = best
+    head, end = m.group()[::-1], len(text) - m.start()
     if head == "率" and end >= 3:  # a bare 率 takes the two characters before it: 反馈率
         return body_head if _CJK.fullmatch(body_head := text[end - 3 : end]) else head
     return head
@@ -70,11 +73,11 @@ def _key(text: str, places: tuple[str, ...]) -> str:
     for place in places:
         if place:
             text = text.replace(place, "<PLACE>")
-    for word, placeholder in LEX.jurisdiction:
+    for word, placeholder in LEX.jurisdiction if _JURISDICTION_ANY.search(text) else ():
         text = text.replace(word, placeholder)
     text = _DATE.sub("<DATE>", text)
     text = _NUMBER.sub("<NUM>", text)
-    changed = True
+    changed = text.startswith(_DIRECTIVE_VERBS)
     while changed:
         changed = False
         for verb in LEX.directive_verbs:
@@ -82,8 +85,8 @@ def _key(text: str, places: tuple[str, ...]) -> str:
                 text, changed = text[len(verb) :], True
     for synonym, canonical in LEX.head_synonyms.items():
         text = text.replace(synonym, canonical)
-    placeholders = re.findall(r"<[A-Z]+>", text)
-    parts = re.split(r"<[A-Z]+>", text)
+    placeholders = _PLACEHOLDER.findall(text)
+    parts = _PLACEHOLDER.split(text)
     parts = [_PUNCT.sub("", part) for part in parts]
     out = parts[0]
     for placeholder, part in zip(placeholders, parts[1:], strict=True):
@@ -92,9 +95,9 @@ def _key(text: str, places: tuple[str, ...]) -> str:
 
 
 def _direction(text: str, head: str | None) -> str:
-    lower = any(word in text for word in LEX.lower_better_words)
-    reduction = any(word in text for word in LEX.reduction_words)
-    if lower and any(word in text for word in LEX.handling_words):
+    lower = _LOWER_ANY.search(text) is not None
+    reduction = _REDUCTION_ANY.search(text) is not None
+    if lower and _HANDLING_ANY.search(text):
         return "higher_better"  # "不合格产品查处率": handling a bad thing is good
     if lower and reduction:
         return "ambiguous"  # "再犯罪减低率": a reduction of a bad thing
@@ -102,7 +105,7 @@ def _direction(text: str, head: str | None) -> str:
         return "lower_better"
     if reduction:
         return "ambiguous"
-    if head and (any(p in text for p in _POSITIVE_HEADS) or LEX.metric_heads.get(head) != "amount"):
+    if head and (_POSITIVE_ANY.search(text) or LEX.metric_heads.get(head) != "amount"):
         return "higher_better"
     return "unknown"
 
@@ -115,7 +118,7 @@ def _analyze_cached(text: str, places: tuple[str, ...]) -> NameAnalysis:
     head = _measure_head(body)
     kind = LEX.metric_heads.get(head, "unknown") if head else "unknown"
     label = _PUNCT.sub("", body) in LEX.category_labels
-    has_measure = unit is not None or any(c in body for c in LEX.measure_chars)
+    has_measure = unit is not None or _MEASURE_ANY.search(body) is not None
     task = bool(body) and not label and not has_measure
     if task:
         kind = "qualitative"

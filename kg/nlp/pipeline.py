@@ -43,6 +43,10 @@ JIEBA_CONFIG = {
     "nlp": {"tokenizer": {"@tokenizers": "spacy.zh.ChineseTokenizer", "segmenter": "jieba"}}
 }
 CELL_CONFIG = {"nlp": {"tokenizer": {"@tokenizers": CHAR_TOKENIZER}}}
+# What pikg's tokenizers already know, kept in ``doc.user_data`` so the components need not
+# rebuild it token by token (``doc.text`` joins every token; so does a token list).
+TEXT_KEY = "pikg.text"
+WORDS_KEY = "pikg.words"
 
 
 def _set_extensions() -> None:
@@ -60,9 +64,16 @@ class CharTokenizer:
 
     def __init__(self, vocab: Vocab):
         self.vocab = vocab
+        self.orths: dict[str, int] = {}  # character → string-store hash (skips re-hashing)
 
     def __call__(self, text: str) -> Doc:
-        return Doc(self.vocab, words=list(text), spaces=[False] * len(text))
+        orths = self.orths
+        words = [orths.get(c) or self._orth(c) for c in text]
+        return Doc(self.vocab, words=words, spaces=[False] * len(words), user_data={TEXT_KEY: text})
+
+    def _orth(self, char: str) -> int:
+        self.orths[char] = orth = self.vocab.strings.add(char)
+        return orth
 
 
 @registry.tokenizers(CHAR_TOKENIZER)
@@ -88,17 +99,19 @@ class CachedTokenizer:
         self.inner = inner
         self.vocab = inner.vocab
         self.maxsize = maxsize
-        self.words: dict[str, tuple[list[str], list[bool]]] = {}
+        self.words: dict[str, tuple[list[str], list[bool], list[str]]] = {}
 
     def __call__(self, text: str) -> Doc:
         known = self.words.get(text)
         if known is None:
             words = [w for w in self.inner.jieba_seg.cut(text, cut_all=False) if w]
-            known = get_words_and_spaces(words, text)
+            words, spaces = get_words_and_spaces(words, text)
+            known = (words, spaces, [w for w in words if not w.isspace()])
             if len(self.words) >= self.maxsize:
                 self.words.clear()
             self.words[text] = known
-        return Doc(self.vocab, words=known[0], spaces=known[1])
+        user_data = {TEXT_KEY: text, WORDS_KEY: known[2]}
+        return Doc(self.vocab, words=known[0], spaces=known[1], user_data=user_data)
 
     def clear(self) -> None:
         self.words.clear()
@@ -127,10 +140,15 @@ def _cell_reading(raw: str) -> tuple[Band, tuple[int, int] | None]:
     return band, (start, start + len(fragment))
 
 
+def _text_of(doc: Doc) -> str:
+    text = doc.user_data.get(TEXT_KEY)
+    return doc.text if text is None else text
+
+
 @Language.component(THRESHOLD_PIPE)
 def threshold_component(doc: Doc) -> Doc:
     """Parse ``doc.text`` as a grade cell; grade-less (the caller knows 优/良/中/差)."""
-    band, chars = _cell_reading(doc.text)
+    band, chars = _cell_reading(_text_of(doc))
     doc._.band = band
     if chars is not None:
         span = doc.char_span(chars[0], chars[1], label="THRESHOLD", alignment_mode="expand")
@@ -143,9 +161,10 @@ def threshold_component(doc: Doc) -> Doc:
 @Language.component(NAME_PIPE)
 def name_component(doc: Doc) -> Doc:
     """Analyse ``doc.text`` as an indicator name, keeping the jieba tokens."""
-    doc._.name_analysis = analyze_name_text(
-        doc.text, tokens=[t.text for t in doc if not t.is_space]
-    )
+    tokens = doc.user_data.get(WORDS_KEY)
+    if tokens is None:  # a Doc from another tokenizer
+        tokens = [t.text for t in doc if not t.is_space]
+    doc._.name_analysis = analyze_name_text(_text_of(doc), tokens=tokens)
     return doc
 
 

@@ -25,17 +25,10 @@ from typing import NamedTuple
 import cn2an
 
 from kg.model import GRADES, Band
-from kg.nlp.lexicon import load_lexicon, unit_kind
+from kg.nlp.lexicon import ScaleTerm, any_word_pattern, load_lexicon, unit_kind
 from kg.textnorm import clean_cell, fold
 
 LEX = load_lexicon()
-
-
-def _any_word(words) -> re.Pattern[str]:
-    """One alternation over ``words``: a cheap "does any of them occur?" pre-check in C, taken
-    before a Python loop that must honour the lexicon's order."""
-    alternatives = sorted({w for w in words if w}, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, alternatives)) or "(?!)")
 
 
 _NUM = r"\d+(?:\.\d+)?"
@@ -186,6 +179,9 @@ _DEADLINE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+# Every deadline pattern needs one of these characters (or is the bare "10.31" form): a
+# one-character-class search rules most cells out before the alternation of all the patterns.
+_DEADLINE_CUE = re.compile(r"[月延迟期提后内日天当即按如准]|^\d{1,2}\.\d{1,2}\(?含\)?$")
 _DEADLINE_ANY = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _DEADLINE_PATTERNS))
 
 
@@ -233,7 +229,7 @@ def _bounds(comparator: str, value: float) -> dict:
 
 
 def _parse_deadline(text: str) -> _Parsed | None:
-    if not _DEADLINE_ANY.search(text):  # most cells: no deadline pattern can match
+    if not (_DEADLINE_CUE.search(text) and _DEADLINE_ANY.search(text)):
         return None
     for pattern, kind in _DEADLINE_PATTERNS:
         m = pattern.search(text)
@@ -456,8 +452,8 @@ def _from_two_words(m: re.Match[str]) -> _Parsed | None:
 # --- words: levels, qualitative scales, degree cues -------------------------------------------
 
 
-_SCALE_ANY = _any_word(t.term for t in LEX.scale_terms)
-_WORDS_ANY = _any_word(
+_SCALE_ANY = any_word_pattern(t.term for t in LEX.scale_terms)
+_WORDS_ANY = any_word_pattern(
     [
         *(word for word, _ in LEX.levels),
         *(word for word, _ in LEX.rank_positions),
@@ -466,22 +462,30 @@ _WORDS_ANY = _any_word(
         *(cue for cue, _ in LEX.degree_cues),
     ]
 )
-_REVIEW_ANY = _any_word(LEX.review_cues)
+_REVIEW_ANY = any_word_pattern(LEX.review_cues)
+
+
+def _terms_by_length() -> tuple[tuple[re.Pattern[str], tuple[ScaleTerm, ...]], ...]:
+    lengths = sorted({len(t.term) for t in LEX.scale_terms}, reverse=True)
+    groups = [tuple(t for t in LEX.scale_terms if len(t.term) == n) for n in lengths]
+    return tuple((any_word_pattern(t.term for t in group), group) for group in groups)
+
+
+_SCALE_BY_LENGTH = _terms_by_length()
+_FIRST_TERM: dict[tuple[str, int], str] = {}
+for _term in LEX.scale_terms:
+    _FIRST_TERM.setdefault((_term.scale, _term.rank), _term.term)
 
 
 def scale_matches(text: str) -> list[tuple[str, int]]:
-    """All ``(scale, rank)`` pairs whose term occurs in ``text`` (longest term first)."""
-    found: list[tuple[str, int]] = []
+    """All ``(scale, rank)`` pairs whose term occurs in ``text``, for the longest such terms
+    (in lexicon order)."""
     if not _SCALE_ANY.search(text):
-        return found
-    best_len = 0
-    for term in LEX.scale_terms:
-        if len(term.term) < best_len:
-            break
-        if term.term in text:
-            best_len = len(term.term)
-            found.append((term.scale, term.rank))
-    return found
+        return []
+    for pattern, group in _SCALE_BY_LENGTH:
+        if pattern.search(text):
+            return [(t.scale, t.rank) for t in group if t.term in text]
+    return []
 
 
 _ZERO_RE = re.compile(r"^(?:无|零|没有|未发生)(故障|差错|错误|投诉|事故|失误|失泄密|泄密)")
@@ -529,7 +533,7 @@ def _parse_words(text: str) -> _Parsed | None:
     if matches:
         scale, rank = matches[0]
         ranks = {r for _, r in matches}
-        term = next(t.term for t in LEX.scale_terms if t.scale == scale and t.rank == rank)
+        term = _FIRST_TERM[(scale, rank)]
         start = text.find(term)
         return _Parsed(
             "G",
@@ -597,7 +601,7 @@ def _parse_text(text: str) -> _Parsed:
     extra = ("chinese_numeral",) if had_cn else ()
     deadline = _parse_deadline(converted)
     if deadline is not None:
-        return deadline._replace(flags=deadline.flags + extra)
+        return deadline._replace(flags=deadline.flags + extra) if extra else deadline
     m = RATIO_RE.fullmatch(converted) if ":" in converted else None
     if m:
         return _from_ratio(m, "A" if m.group("op") in _SYMBOL_OPS else "B")._replace(flags=extra)
@@ -615,10 +619,10 @@ def _parse_text(text: str) -> _Parsed:
         if ("50%" in converted and "一半" in text) or "分之" in text:
             form = "I"  # fractions are free text in the taxonomy (domain.md §2.1 I)
         parsed = _from_expression(m, form)
-        return parsed._replace(flags=parsed.flags + extra)
+        return parsed._replace(flags=parsed.flags + extra) if extra else parsed
     m = TWO_WORDS_RE.search(converted)
     if m and (parsed := _from_two_words(m)):
-        return parsed._replace(flags=parsed.flags + extra)
+        return parsed._replace(flags=parsed.flags + extra) if extra else parsed
     words = _parse_words(converted)
     if words is not None and words.form == "H":
         return words
