@@ -127,3 +127,19 @@ def test_records_keep_tree_lines_and_money():
     assert context.budget_at_stake(record) == Decimal("12.50")
     assert context.evidence(record).text == "公文办结率 | ≥90% | ≥80% | ≥70% | <70%"
     assert context.documents[0].stated_totals[0][1] == Decimal("12.50")
+
+
+def test_finding_across_documents_names_its_first_evidence_file():
+    from kg.audit.records import Evidence
+    from kg.audit.registry import Finding
+
+    shared = Finding(
+        "copies.cluster",
+        "warning",
+        "复制",
+        "copied",
+        evidence=[Evidence("a.txt", 90, "x"), Evidence("b.txt", 12, "x")],
+    )
+    assert (shared.source_file, shared.line) == ("a.txt", 90)
+    own = Finding("x", "info", "z", "e", file="c.txt", evidence=[Evidence("a.txt", 1, "y")])
+    assert own.source_file == "c.txt"

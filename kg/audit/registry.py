@@ -63,6 +63,11 @@ class Finding:
     def line(self) -> int:
         return self.evidence[0].line if self.evidence else 0
 
+    @property
+    def source_file(self) -> str:
+        """The finding's own file, or its first evidence's file for a finding across documents."""
+        return self.file or (self.evidence[0].file if self.evidence else "")
+
 
 RuleFunc = Callable[[AuditContext, dict[str, Any]], Iterable[Finding]]
 
