@@ -28,7 +28,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import KgError
-from kg.namespace import doc_graph, ontology_dir
+from kg.namespace import doc_graph, ontology_files, vocab_files
 from kg.store import Store
 
 SUFFIXES = (".txt", ".docx")
@@ -51,7 +51,7 @@ def pipeline_version() -> str:
             )
         elif target.is_file():
             paths.append(target)
-    paths.extend(sorted(ontology_dir().rglob("*.ttl")))
+    paths.extend(ontology_files() + vocab_files())  # not shapes/examples: they map nothing
     for path in sorted(paths):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())

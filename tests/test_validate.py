@@ -1,0 +1,89 @@
+"""SHACL shapes: conformance fixtures, and the four real seeds ingest with zero violations."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+
+from kg.ingest import ingest
+from kg.namespace import PI, XSD, ontology_dir, vocab_files
+from kg.store import Store
+from kg.validate import curie, validate_graph, validate_store
+
+EXAMPLES = ontology_dir() / "examples"
+
+
+def _with_vocab(path: Path) -> rdflib.Graph:
+    graph = rdflib.Graph()
+    for vocab in vocab_files():
+        graph.parse(vocab, format="turtle")
+    graph.parse(path, format="turtle")
+    return graph
+
+
+def _named_shape(path: Path) -> str:
+    match = re.search(r"^# shape: (pis:\w+)$", path.read_text(encoding="utf-8"), re.M)
+    assert match, f"{path.name} must name the shape it trips in a '# shape: pis:…' line"
+    return match.group(1)
+
+
+@pytest.mark.parametrize("path", sorted((EXAMPLES / "valid").glob("*.ttl")), ids=lambda p: p.name)
+def test_valid_examples_conform(path):
+    violations = [i for i in validate_graph(_with_vocab(path)) if i.severity == "Violation"]
+    assert violations == []
+
+
+@pytest.mark.parametrize("path", sorted((EXAMPLES / "invalid").glob("*.ttl")), ids=lambda p: p.name)
+def test_invalid_examples_trip_their_shape(path):
+    shape = _named_shape(path)
+    tripped = {i.shape for i in validate_graph(_with_vocab(path)) if i.severity == "Violation"}
+    assert shape in tripped, f"{path.name}: expected {shape}, got {sorted(tripped)}"
+
+
+def test_there_are_invalid_examples_for_the_core_shapes():
+    named = {_named_shape(p) for p in (EXAMPLES / "invalid").glob("*.ttl")}
+    assert {"pis:ActivityShape", "pis:IndicatorShape", "pis:GradeBandShape"} <= named
+    assert len(list((EXAMPLES / "valid").glob("*.ttl"))) >= 1
+
+
+@pytest.fixture(scope="module")
+def seed_store(seeds_dir):
+    store = Store()
+    summary = ingest([seeds_dir], store, jobs=2)
+    assert summary.ingested == 4 and summary.ok
+    return store
+
+
+def test_four_seeds_have_zero_violations(seed_store):
+    report = validate_store(seed_store)
+    assert len(report.graphs) == 5  # vocab + four documents
+    assert report.violations == [], "\n".join(i.line(curie) for i in report.violations[:20])
+    # the audit signals are warnings: the 28 ladders with an empty grade cell among them
+    fewer = [i for i in report.warnings if i.message.startswith("fewer than four grades")]
+    assert len(fewer) == 28
+    assert all(re.fullmatch(r"seeds/\d{3}_[0-9a-f]{16}\.txt:\d+", i.source) for i in fewer)
+
+
+def test_one_document_and_a_broken_graph(seed_store):
+    doc = min(seed_store.documents(), key=lambda d: seed_store.triple_count(d.graph))
+    one = validate_store(seed_store, doc.sha256[:12])
+    assert one.graphs == [doc.graph] and one.conforms
+    # break one band the way a buggy mapping would: "<" with a lower bound
+    band = seed_store.select(
+        "SELECT ?b ?g WHERE { GRAPH ?g { ?b pi:comparator cmp:lt } } ORDER BY ?b LIMIT 1",
+        {"g": ox.NamedNode(doc.graph)},
+    )[0]
+    graph = ox.NamedNode(band["g"])
+    broken_triple = ox.Quad(
+        ox.NamedNode(band["b"]), PI.lowerBound, ox.Literal("1.0", datatype=XSD.decimal), graph
+    )
+    store = Store()
+    nquads = seed_store.dump("nquads", graph) + f"{broken_triple} .\n".encode()
+    store.bulk_add_documents([(graph, "test", nquads)])
+    broken = validate_store(store, band["g"])
+    assert [(i.shape, i.focus) for i in broken.violations] == [("pis:LtBoundsShape", band["b"])]
+    assert re.fullmatch(r"seeds/.+\.txt:\d+", broken.violations[0].source)
