@@ -27,6 +27,8 @@ from kg.cli import ingest  # noqa: E402,F401
 from kg.cli import query  # noqa: E402,F401
 from kg.cli import export  # noqa: E402,F401
 from kg.cli import validate  # noqa: E402,F401
+from kg.cli import serve  # noqa: E402,F401
+from kg.cli import push  # noqa: E402,F401
 from kg.cli import duplicates  # noqa: E402,F401
 from kg.cli import audit  # noqa: E402,F401
 from kg.cli import view  # noqa: E402,F401

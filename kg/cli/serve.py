@@ -1,0 +1,50 @@
+"""``kg serve [--store DIR] [--host H] [--port P] [--timeout S]``: read-only SPARQL endpoint."""
+
+from __future__ import annotations
+
+import signal
+from typing import Annotated
+
+import typer
+
+from kg.cli import app
+from kg.cli.ingest import StoreOption, store_path
+from kg.errors import KgError
+from kg.server import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TIMEOUT_S, serve
+
+
+@app.command("serve")
+def serve_cmd(
+    store: StoreOption = None,
+    host: Annotated[
+        str, typer.Option("--host", help="Interface to bind (loopback by default).")
+    ] = DEFAULT_HOST,
+    port: Annotated[int, typer.Option("--port", "-p", help="TCP port.")] = DEFAULT_PORT,
+    timeout: Annotated[
+        int, typer.Option("--timeout", help="Time limit per query, in seconds.")
+    ] = DEFAULT_TIMEOUT_S,
+) -> None:
+    """Serve a snapshot of the store as a read-only SPARQL 1.1 endpoint (oxigraph server).
+
+    Queries go to http://HOST:PORT/query (GET ?query=… or POST), see the union of all graphs
+    by default, and stop after --timeout seconds; updates are refused. The snapshot is taken
+    at start, so `kg ingest` can keep writing the store; restart to serve the new state.
+    """
+    signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl-C: the snapshot is removed
+    try:
+        server = serve(store_path(store), host=host, port=port, timeout_s=timeout)
+    except KeyboardInterrupt:
+        return
+    typer.echo(f"SPARQL endpoint (read-only): {server.query_url}  (Ctrl-C stops)", err=True)
+    try:
+        code = server.process.wait()
+    except KeyboardInterrupt:
+        code = 0
+    finally:
+        server.stop()
+    if code not in (0, -signal.SIGTERM):
+        raise KgError(f"the oxigraph server exited with code {code}")
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
