@@ -148,10 +148,14 @@ def _text_of(doc: Doc) -> str:
 @Language.component(THRESHOLD_PIPE)
 def threshold_component(doc: Doc) -> Doc:
     """Parse ``doc.text`` as a grade cell; grade-less (the caller knows 优/良/中/差)."""
-    band, chars = _cell_reading(_text_of(doc))
+    text = _text_of(doc)
+    band, chars = _cell_reading(text)
     doc._.band = band
     if chars is not None:
-        span = doc.char_span(chars[0], chars[1], label="THRESHOLD", alignment_mode="expand")
+        if len(doc) == len(text):  # one token per character: offsets are token indices
+            span = Span(doc, chars[0], chars[1], label="THRESHOLD")
+        else:
+            span = doc.char_span(chars[0], chars[1], label="THRESHOLD", alignment_mode="expand")
         if span is not None:
             span._.band = band
             doc.spans[THRESHOLD_SPANS] = [span]
