@@ -102,3 +102,18 @@ def test_place_names_come_from_the_title(analysed):
 
     assert "秦皇岛" in document_places(analysed["000"])
     assert "青龙" in "".join(document_places(analysed["004"]))
+
+
+def test_indicators_sharing_a_ladder_own_their_objects(analysed):
+    """Identical ladders are analysed once, but each indicator may mutate its own copies."""
+    by_signature: dict[str, list] = {}
+    for _, ind in analysed["000"].iter_indicators():
+        by_signature.setdefault(ind.scheme.signature, []).append(ind)
+    first, second = by_signature["ge90%|ge80%|ge70%|lt70%"][:2]
+    first.bands[0].flags.append("touched")
+    first.scheme.issues.append("touched")
+    first.analysis.tokens.append("touched")
+    assert "touched" not in second.bands[0].flags + second.scheme.issues + second.analysis.tokens
+    deadlines = [b for _, i in analysed["002"].iter_indicators() for b in i.bands if b.deadline]
+    deadlines[0].deadline["kind"] = "touched"
+    assert all(b.deadline["kind"] != "touched" for b in deadlines[1:])

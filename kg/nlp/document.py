@@ -7,7 +7,6 @@ indicator still gets its own Band objects (copies), so later stages may mutate t
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import replace
 
@@ -46,6 +45,18 @@ def analyze_name(text: str, places: tuple[str, ...] = ()) -> NameAnalysis:
     if places:
         return analyze_name_text(text, places, analysis.tokens)
     return analysis
+
+
+def _own_band(band: Band) -> Band:
+    """A private copy: every field is a scalar except ``flags`` and the flat ``deadline`` dict
+    (a field-wise copy is ~20x cheaper than ``copy.deepcopy``)."""
+    return replace(
+        band, flags=list(band.flags), deadline=dict(band.deadline) if band.deadline else None
+    )
+
+
+def _own_analysis(analysis: NameAnalysis) -> NameAnalysis:
+    return replace(analysis, tokens=list(analysis.tokens))
 
 
 def _bands_for(texts: list[str], parsed: dict[str, Band]) -> list[Band]:
@@ -114,9 +125,9 @@ def analyze_document(doc: Document) -> Document:
                 _mark_shifted(bands)
             _scheme_cache[key] = (bands, analyze_scheme(bands, analysis))
         bands, scheme = _scheme_cache[key]
-        ind.bands = copy.deepcopy(bands)
-        ind.scheme = copy.deepcopy(scheme)
-        ind.analysis = copy.deepcopy(analysis)
+        ind.bands = [_own_band(band) for band in bands]
+        ind.scheme = replace(scheme, issues=list(scheme.issues))
+        ind.analysis = _own_analysis(analysis)
 
     for pind in project_indicators:
         text = pind.raw_value or pind.value or ""
@@ -126,5 +137,5 @@ def analyze_document(doc: Document) -> Document:
             flags=list(template.flags),
             deadline=dict(template.deadline) if template.deadline else None,
         )
-        pind.analysis = copy.deepcopy(analyses[pind.name or ""])
+        pind.analysis = _own_analysis(analyses[pind.name or ""])
     return doc
