@@ -16,6 +16,7 @@ Nothing is downloaded: jieba ships its dictionary, and the domain user dictionar
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from functools import cache, lru_cache
 
@@ -46,6 +47,7 @@ CELL_CONFIG = {"nlp": {"tokenizer": {"@tokenizers": CHAR_TOKENIZER}}}
 # What pikg's tokenizers already know, kept in ``doc.user_data`` so the components need not
 # rebuild it token by token (``doc.text`` joins every token; so does a token list).
 TEXT_KEY = "pikg.text"
+_SPACE = re.compile(r"\s")
 WORDS_KEY = "pikg.words"
 
 
@@ -105,7 +107,10 @@ class CachedTokenizer:
         known = self.words.get(text)
         if known is None:
             words = [w for w in self.inner.jieba_seg.cut(text, cut_all=False) if w]
-            words, spaces = get_words_and_spaces(words, text)
+            if _SPACE.search(text) is None and "".join(words) == text:
+                spaces = [False] * len(words)  # what the alignment below finds, without the walk
+            else:
+                words, spaces = get_words_and_spaces(words, text)
             known = (words, spaces, [w for w in words if not w.isspace()])
             if len(self.words) >= self.maxsize:
                 self.words.clear()
