@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -202,6 +203,21 @@ def ingest(
     return summary
 
 
+def _start_method() -> str:
+    """``fork`` where it exists (Linux), else ``spawn``.
+
+    ``spawn`` re-imports the caller's ``__main__`` in every worker, so ``ingest()`` called from
+    a script without an ``if __name__ == "__main__"`` guard re-ran the script in each worker,
+    which then tried to start its own pool and died (a "broken process pool" with the default
+    ``jobs``, while ``jobs=1`` worked). Forked workers need no re-import; they only parse,
+    extract and map, and never touch the store (its RocksDB threads stay in the parent), and
+    they leave through ``os._exit``, so no inherited store handle is ever closed or flushed
+    by a child.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    return "fork" if "fork" in methods and sys.platform.startswith("linux") else "spawn"
+
+
 def _results(
     todo: list[tuple[Path, str]], version: str, jobs: int | None
 ) -> Iterator[tuple[str, object]]:
@@ -210,7 +226,7 @@ def _results(
         for file, recorded in todo:
             yield recorded, _safe_process(str(file), recorded, version)
         return
-    context = multiprocessing.get_context("spawn")  # the parent holds RocksDB threads: no fork
+    context = multiprocessing.get_context(_start_method())
     window = workers * 4  # bounded: at most this many mapped documents wait in memory
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_warm_up) as pool:
         pending: list[tuple[str, Future]] = []

@@ -49,6 +49,8 @@ from kg.namespace import (
 DEFAULT_STORE = "kg-store"
 CATALOG_GRAPH = ox.NamedNode(GRAPH + "catalog")
 """Commit records: ``<doc graph> pi:pipelineVersion "…"`` once a document graph is complete."""
+PENDING_GRAPH = ox.NamedNode(GRAPH + "pending")
+"""Intent records: ``<doc graph> pi:pipelineVersion "…"`` written *before* a bulk load."""
 
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -371,9 +373,20 @@ class Store:
         self._writable()
         if not batch:
             return
+        entries = [(g, v) for g, v, _ in batch]
+        # 1. intent (transactional): whatever a kill leaves of these graphs is known to recover()
+        self._ox.update(
+            "INSERT DATA { GRAPH "
+            + str(PENDING_GRAPH)
+            + " { "
+            + " ".join(f"{g} {PI.pipelineVersion} {ox.Literal(v)} ." for g, v in entries)
+            + " } }"
+        )
+        # 2. the fast, non-transactional load
         self._ox.bulk_load(b"".join(data for _, _, data in batch), format=ox.RdfFormat.N_QUADS)
         self._ox.flush()
-        self._commit([(g, v) for g, v, _ in batch])
+        # 3. commit (transactional): intent out, commit record in, in one update
+        self._commit(entries, pending=True)
 
     def replace_document(self, graph: ox.NamedNode, version: str, nquads: bytes) -> None:
         """Replace one document graph atomically (transactional) and commit it."""
@@ -381,21 +394,41 @@ class Store:
         self.replace_graph(graph, nquads, fmt="nquads")
         self._commit([(graph, version)])
 
-    def _commit(self, entries: list[tuple[ox.NamedNode, str]]) -> None:
+    def _commit(self, entries: list[tuple[ox.NamedNode, str]], *, pending: bool = False) -> None:
+        """Write commit records in one transaction (and drop the intent records of a bulk load:
+        loads run one at a time, so every intent belongs to this batch)."""
         removals = "\n".join(
             f"DELETE WHERE {{ GRAPH {CATALOG_GRAPH} {{ {g} {PI.pipelineVersion} ?v }} }} ;"
             for g, _ in entries
         )
+        if pending:
+            removals += f"\nDROP SILENT GRAPH {PENDING_GRAPH} ;"
         inserts = "\n".join(f"{g} {PI.pipelineVersion} {ox.Literal(v)} ." for g, v in entries)
         self._ox.update(f"{removals}\nINSERT DATA {{ GRAPH {CATALOG_GRAPH} {{ {inserts} }} }}")
 
     def recover(self) -> list[str]:
-        """Remove document graphs that an interrupted ingest left without a commit record."""
+        """Remove what an interrupted ingest left: every graph with an intent record but no
+        commit record (even if the kill came before its name was registered), and any
+        document graph without a commit record. Intent records go last, so a kill during
+        recovery is repaired by the next open."""
         self._writable()
         committed = self.committed()
-        leftovers = [g for g in self.document_graphs() if g not in committed]
+        pending = {
+            q.subject.value
+            for q in self._ox.quads_for_pattern(None, PI.pipelineVersion, None, PENDING_GRAPH)
+        }
+        leftovers = sorted(
+            {g for g in pending if g not in committed}
+            | {g for g in self.document_graphs() if g not in committed}
+        )
         for g in leftovers:
-            self._ox.remove_graph(ox.NamedNode(g))
+            node = ox.NamedNode(g)
+            self._ox.clear_graph(node)
+            if self._ox.contains_named_graph(node):
+                self._ox.remove_graph(node)
+        if pending:
+            self._ox.clear_graph(PENDING_GRAPH)
+            self._ox.remove_graph(PENDING_GRAPH)
         for g in committed:
             if not self._ox.contains_named_graph(ox.NamedNode(g)):
                 self.drop_graph(g)
@@ -461,6 +494,7 @@ def _one_line(exc: BaseException) -> str:
 
 __all__ = [
     "CATALOG_GRAPH",
+    "PENDING_GRAPH",
     "PIG",
     "DocumentInfo",
     "Store",

@@ -11,6 +11,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from kg.cli import app
+from kg.ingest import ingest
 from kg.store import Store
 
 runner = CliRunner()
@@ -90,3 +91,27 @@ def test_killed_ingest_rerun_equals_uninterrupted_run(seeds_dir, tmp_path):
     rerun = runner.invoke(app, ["ingest", str(folder), "--store", str(store), "-j", "1", "-q"])
     assert rerun.exit_code == 0, rerun.output
     assert _snapshot(store) == _snapshot(reference)
+
+
+def test_parallel_ingest_from_an_unguarded_script(seeds_dir, tmp_path):
+    """A script calling ingest() at top level (no ``if __name__ == "__main__"``) with the
+    default jobs used to break the worker pool: spawned workers re-ran the script."""
+    script = tmp_path / "ingest_seeds.py"
+    script.write_text(
+        "from kg.ingest import ingest\n"
+        "from kg.store import Store\n"
+        f"summary = ingest([{str(seeds_dir)!r}], Store(), jobs=2)\n"
+        "print(summary.ingested, len(summary.failed), summary.counts['indicators'])\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["4", "0", "724"]
+
+
+def test_jobs_2_gives_the_same_store_as_jobs_1(seeds_dir, tmp_path):
+    serial, parallel = Store(), Store()
+    ingest([seeds_dir], serial, jobs=1)
+    summary = ingest([seeds_dir], parallel, jobs=2)
+    assert summary.ingested == 4 and summary.ok
+    assert set(parallel.dump("nquads").splitlines()) == set(serial.dump("nquads").splitlines())

@@ -7,7 +7,7 @@ import pytest
 
 from kg.errors import KgError
 from kg.namespace import GRADE, PI, audit_graph, doc_graph
-from kg.store import CATALOG_GRAPH, Store
+from kg.store import CATALOG_GRAPH, PENDING_GRAPH, Store
 
 
 def test_ontology_and_vocab_are_loaded_for_labels():
@@ -64,3 +64,22 @@ def test_second_writer_gets_a_clear_error(tmp_path):
     with pytest.raises(KgError, match="cannot open"):
         Store(path)
     first.close()
+
+
+def test_a_bulk_load_killed_before_its_commit_is_removed_on_open(tmp_path):
+    """The intent record written before a bulk load names the graph even if the kill came
+    before the load registered it, so recovery clears whatever reached the indexes."""
+    path = tmp_path / "store"
+    store = Store(path)
+    good, killed = doc_graph("c" * 64), doc_graph("d" * 64)
+    store.bulk_add_documents([(good, "v1", f'<urn:x> <urn:p> "1" {good} .\n'.encode())])
+    assert store.graphs().count(PENDING_GRAPH.value) == 0  # the intent went with the commit
+    before = set(store.dump("nquads").splitlines())
+    store.oxigraph.add(ox.Quad(killed, PI.pipelineVersion, ox.Literal("v1"), PENDING_GRAPH))
+    store.oxigraph.bulk_load(
+        f'<urn:y> <urn:p> "2" {killed} .\n'.encode(), format=ox.RdfFormat.N_QUADS
+    )
+    store.close()
+    store = Store(path)
+    assert set(store.dump("nquads").splitlines()) == before
+    assert killed.value not in store.graphs() and PENDING_GRAPH.value not in store.graphs()
