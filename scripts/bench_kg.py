@@ -1,0 +1,199 @@
+"""Benchmark of the knowledge graph: ingest vs bulk load, named-query latency, rdflib baseline.
+
+For one synthetic corpus (``kg.synth.generate_corpus``), in the same run:
+
+(a) end-to-end ``kg ingest FOLDER`` (a subprocess: start-up, reading, extraction, NLP, mapping,
+    store writes) against pyoxigraph's ``bulk_load`` of the N-Quads that ingest produced (also
+    a subprocess, into a fresh on-disk store): the ratio is the target (≤ 2×);
+(b) every named query (defaults) on the resulting on-disk store: first run and best of three,
+    target < 1 s each (~1 M triples by default, ~5 M with ``size="large"``);
+(c) rdflib's own SPARQL engine on the same named query over ~100,000 triples of the corpus,
+    in a subprocess with a time limit (the baseline the graph design avoids).
+
+Peak RSS of every subprocess comes from ``wait4``. Run ``python scripts/bench_kg.py [size]``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+SIZES = {
+    # documents for ~1 M / ~5 M triples; "small" is for a quick check while developing
+    "small": {"documents": 12, "rdflib_triples": 20_000, "rdflib_timeout_s": 60},
+    "default": {"documents": 150, "rdflib_triples": 100_000, "rdflib_timeout_s": 120},
+    "large": {"documents": 750, "rdflib_triples": 100_000, "rdflib_timeout_s": 120},
+}
+RDFLIB_QUERY = "count-graded-in-percent"
+"""A four-band question (indicator → band → unit) that rdflib must answer by joins."""
+
+
+def _measure(command: list[str], timeout_s: float | None = None) -> dict[str, Any]:
+    """Wall time, exact peak RSS (``wait4``) and stdout of a subprocess, killed at the timeout."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=REPO, stdout=out, stderr=err)
+        timed_out = False
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if timeout_s is not None and time.perf_counter() - started > timeout_s:
+                process.kill()
+                timed_out = True
+                pid, status, usage = os.wait4(process.pid, 0)
+                break
+            time.sleep(0.05)
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if process.returncode != 0 and not timed_out:
+        raise RuntimeError(f"{command[:4]} failed: {stderr.decode()[-1000:]}")
+    return {
+        "seconds": round(wall, 2),
+        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+        "timed_out": timed_out,
+        "stdout": stdout,
+    }
+
+
+_BULK_LOAD = """
+import sys, pyoxigraph as ox
+store = ox.Store(sys.argv[2])
+store.bulk_load(path=sys.argv[1], format=ox.RdfFormat.N_QUADS)
+store.flush()
+print(len(store))
+"""
+
+_RDFLIB = """
+import sys, time, rdflib
+from kg import queries
+from kg.namespace import sparql_prolog
+dataset = rdflib.Dataset(default_union=True)
+dataset.parse(sys.argv[1], format="nquads")
+text = sparql_prolog() + "\\n" + queries.get(sys.argv[2]).render()
+started = time.perf_counter()
+rows = list(dataset.query(text))
+print(len(dataset), len(rows), round(time.perf_counter() - started, 3))
+"""
+
+
+def _python(code: str, *args: str) -> list[str]:
+    return [sys.executable, "-c", code, *args]
+
+
+def run(size: str = "default") -> dict[str, Any]:
+    """Run the benchmark; returns the metrics (seconds, ratios, triples, peak RSS in MB)."""
+    from kg import queries
+    from kg.store import Store
+    from kg.synth import generate_corpus
+
+    params = SIZES[size]
+    result: dict[str, Any] = {"size": size, "documents": params["documents"]}
+    with tempfile.TemporaryDirectory(prefix="bench-kg-") as tmp:
+        work = Path(tmp)
+        corpus = work / "corpus"
+        generate_corpus(corpus, params["documents"], seed=7, jobs=0)
+
+        # (a) kg ingest end to end, then bulk load of the same N-Quads
+        store_dir = work / "kg-store"
+        ingest = _measure(
+            [sys.executable, "-m", "kg", "ingest", str(corpus), "--store", str(store_dir), "-q"]
+        )
+        result["ingest_seconds"] = ingest["seconds"]
+        result["ingest_peak_rss_mb"] = ingest["peak_rss_mb"]
+        result["ingest_summary"] = ingest["stdout"].decode().strip().splitlines()[0]
+        nquads = work / "all.nq"
+        with Store(store_dir, read_only=True) as store:
+            result["store_triples"] = len(store)
+            with nquads.open("wb") as out:
+                for graph in store.document_graphs():
+                    out.write(store.dump("nquads", graph))
+        bulk = _measure(_python(_BULK_LOAD, str(nquads), str(work / "bulk-store")))
+        result["document_triples"] = int(bulk["stdout"].decode().strip())
+        result["bulk_load_seconds"] = bulk["seconds"]
+        result["ingest_vs_bulk_load"] = round(ingest["seconds"] / max(bulk["seconds"], 1e-6), 2)
+
+        # (b) named queries on the on-disk store
+        latencies: dict[str, dict[str, float]] = {}
+        with Store(store_dir, read_only=True) as store:
+            for query in queries.all_queries():
+                text = query.render()
+                times = []
+                for _ in range(3):
+                    started = time.perf_counter()
+                    rows = store.select(text)
+                    times.append(time.perf_counter() - started)
+                latencies[query.name] = {
+                    "first_s": round(times[0], 3),
+                    "best_s": round(min(times), 3),
+                    "rows": len(rows),
+                }
+        result["queries"] = latencies
+        result["slowest_query_s"] = max(v["first_s"] for v in latencies.values())
+
+        # (c) rdflib's SPARQL engine on ~100k triples of the same corpus
+        subset = work / "subset.nq"
+        written = 0
+        with Store(store_dir, read_only=True) as store, subset.open("wb") as out:
+            for graph in store.document_graphs():
+                if written >= params["rdflib_triples"]:
+                    break
+                data = store.dump("nquads", graph)
+                out.write(data)
+                written += data.count(b"\n")
+        rdflib_run = _measure(
+            _python(_RDFLIB, str(subset), RDFLIB_QUERY), timeout_s=params["rdflib_timeout_s"]
+        )
+        result["rdflib_triples"] = written
+        result["rdflib_query"] = RDFLIB_QUERY
+        if rdflib_run["timed_out"]:
+            result["rdflib_query_s"] = f"> {params['rdflib_timeout_s']} (load + query)"
+        else:
+            _size, _rows, seconds = rdflib_run["stdout"].decode().split()
+            result["rdflib_query_s"] = float(seconds)
+        result["bulk_load_peak_rss_mb"] = bulk["peak_rss_mb"]
+        result["rdflib_peak_rss_mb"] = rdflib_run["peak_rss_mb"]
+    return result
+
+
+def _print(result: dict[str, Any]) -> None:
+    print(f"bench_kg size={result['size']}: {result['documents']} synthetic documents")
+    print(f"  {result['ingest_summary']}")
+    rows = [
+        ("store triples (incl. ontology, vocab)", result["store_triples"]),
+        ("document triples (N-Quads)", result["document_triples"]),
+        ("kg ingest end to end (s)", result["ingest_seconds"]),
+        ("pyoxigraph bulk_load of its N-Quads (s)", result["bulk_load_seconds"]),
+        ("ratio ingest / bulk load (target ≤ 2)", result["ingest_vs_bulk_load"]),
+        ("kg ingest peak RSS (MB)", result["ingest_peak_rss_mb"]),
+        ("slowest named query, first run (s, target < 1)", result["slowest_query_s"]),
+        (
+            f"rdflib {result['rdflib_query']} on {result['rdflib_triples']} triples (s)",
+            result["rdflib_query_s"],
+        ),
+        ("bulk load peak RSS (MB)", result["bulk_load_peak_rss_mb"]),
+        ("rdflib peak RSS (MB)", result["rdflib_peak_rss_mb"]),
+    ]
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        print(f"  {name:<{width}}  {value}")
+    print("  named queries (first / best of 3, seconds, rows):")
+    for name, q in result["queries"].items():
+        print(f"    {name:<28} {q['first_s']:>7.3f} {q['best_s']:>7.3f} {q['rows']:>7}")
+
+
+if __name__ == "__main__":
+    outcome = run(sys.argv[1] if len(sys.argv) > 1 else "default")
+    _print(outcome)
+    if "--json" in sys.argv:
+        print(json.dumps(outcome, ensure_ascii=False, default=str))
