@@ -97,6 +97,20 @@ def test_grade_cells_are_not_segmented_and_spans_cover_exactly_the_expression():
     assert docs[2].spans["threshold"][0].text == "百分之九十以上"
 
 
+def test_components_also_read_docs_from_other_tokenizers():
+    """Without pikg's tokenizers the components fall back to ``doc.text`` and the tokens."""
+    from spacy.tokens import Doc as SpacyDoc
+
+    from kg.nlp.pipeline import name_component, threshold_component
+
+    doc = get_nlp()("故障次数小于5")  # jieba Doc through both components
+    assert doc._.band.comparator == "lt" and doc.spans["threshold"][0].text.endswith("小于5")
+    words = SpacyDoc(get_nlp().vocab, words=["网络", "故障", "次数"], spaces=[False, True, False])
+    assert name_component(words)._.name_analysis.tokens == ["网络", "故障", "次数"]
+    cell = threshold_component(SpacyDoc(get_nlp().vocab, words=["≥", "90", "%"]))
+    assert cell._.band.lower == 90 and cell.spans["threshold"][0].text == "≥ 90 %"
+
+
 def test_cached_name_segmentation_equals_spacys_jieba_tokenizer(seed_path):
     """The memoised tokenizer must give spaCy's own ChineseTokenizer words, spaces included."""
     from kg.extraction import extract_file

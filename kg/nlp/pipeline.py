@@ -47,8 +47,8 @@ CELL_CONFIG = {"nlp": {"tokenizer": {"@tokenizers": CHAR_TOKENIZER}}}
 # What pikg's tokenizers already know, kept in ``doc.user_data`` so the components need not
 # rebuild it token by token (``doc.text`` joins every token; so does a token list).
 TEXT_KEY = "pikg.text"
+WORDS_KEY = "pikg.words"  # jieba's words without whitespace tokens, a tuple shared by the cache
 _SPACE = re.compile(r"\s")
-WORDS_KEY = "pikg.words"
 
 
 def _set_extensions() -> None:
@@ -101,7 +101,7 @@ class CachedTokenizer:
         self.inner = inner
         self.vocab = inner.vocab
         self.maxsize = maxsize
-        self.words: dict[str, tuple[list[str], list[bool], list[str]]] = {}
+        self.words: dict[str, tuple[list[str], list[bool], tuple[str, ...]]] = {}
 
     def __call__(self, text: str) -> Doc:
         known = self.words.get(text)
@@ -111,7 +111,7 @@ class CachedTokenizer:
                 spaces = [False] * len(words)  # what the alignment below finds, without the walk
             else:
                 words, spaces = get_words_and_spaces(words, text)
-            known = (words, spaces, [w for w in words if not w.isspace()])
+            known = (words, spaces, tuple(w for w in words if not w.isspace()))
             if len(self.words) >= self.maxsize:
                 self.words.clear()
             self.words[text] = known
