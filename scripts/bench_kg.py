@@ -28,8 +28,8 @@ REPO = Path(__file__).resolve().parents[1]
 SIZES = {
     # documents for ~1 M / ~5 M triples; "small" is for a quick check while developing
     "small": {"documents": 12, "rdflib_triples": 20_000, "rdflib_timeout_s": 60},
-    "default": {"documents": 150, "rdflib_triples": 100_000, "rdflib_timeout_s": 120},
-    "large": {"documents": 750, "rdflib_triples": 100_000, "rdflib_timeout_s": 120},
+    "default": {"documents": 280, "rdflib_triples": 100_000, "rdflib_timeout_s": 120},
+    "large": {"documents": 1400, "rdflib_triples": 100_000, "rdflib_timeout_s": 120},
 }
 RDFLIB_QUERY = "count-graded-in-percent"
 """A four-band question (indicator → band → unit) that rdflib must answer by joins."""

@@ -365,3 +365,19 @@ def test_documents(store, docs):
         for r in run(store, "documents")
     }
     assert got == expected
+
+
+def test_a_department_in_two_documents_gives_each_row_once(seed_path, tmp_path):
+    """Department and hub nodes are described in every document graph that uses them; the
+    queries match per document graph so the union default graph does not repeat rows."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    text = seed_path("002").read_bytes()
+    (folder / "a.txt").write_bytes(text)
+    (folder / "b.txt").write_bytes(text + b"\n")  # same department, another document
+    store = Store()
+    ingest([folder], store, jobs=1)
+    one = Store()
+    ingest([seed_path("002")], one, jobs=1)
+    for name in ("department-tree", "ladder-issues", "count-graded-in-percent"):
+        assert len(run(store, name)) == 2 * len(run(one, name)), name
