@@ -23,19 +23,24 @@ import hashlib
 import math
 import re
 import time
+from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
 import networkx as nx
+import numpy as np
 from datasketch import MinHash, MinHashLSH
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from kg.duplicates.records import IndicatorRecord, _record_from_mapping
 from kg.duplicates.rules import (
     LIGHT_WORDS,
     Ladder,
+    StandardLadders,
     canonical_ladders,
     is_placeholder_ladder,
     load_standard_ladders,
@@ -58,6 +63,9 @@ EDGE_WEIGHTS: dict[str, float] = {
 
 BOILERPLATE_DISCOUNT = 0.3
 """Factor on an edge whose ladder is a standard ladder: sharing it is weak evidence (§3.3)."""
+
+MAX_EXTRA_EVIDENCE = 4
+"""Evidence guard of :func:`detect`: links kept per member beyond a cluster's skeleton."""
 
 KIND_ORDER = ("block", "slot", "jurisdiction", "surface", "exact", "threshold")
 
@@ -105,9 +113,20 @@ class DuplicateResult:
     records: list[IndicatorRecord]
     clusters: list[Cluster]
     block_clusters: list[BlockCluster]
-    block_graph: nx.Graph
     stats: dict[str, Any]
+    block_edges: list[tuple[str, str, int, float]] = field(default_factory=list, repr=False)
     _graph: nx.Graph | None = field(default=None, repr=False)
+
+    @property
+    def block_graph(self) -> nx.Graph:
+        """Sub-activity instances linked by a block copy (edges with ``shared`` items and
+        ``jaccard``). Built on first use from :attr:`block_edges`."""
+        graph = nx.Graph()
+        graph.add_edges_from(
+            (sub, other, {"shared": shared, "jaccard": jaccard})
+            for sub, other, shared, jaccard in self.block_edges
+        )
+        return graph
 
     @property
     def graph(self) -> nx.Graph:
@@ -207,6 +226,298 @@ def _pairs_in_bucket(keys: Sequence[str], max_bucket: int, stats: dict[str, int]
 # --- the detector -------------------------------------------------------------------------
 
 
+@dataclass
+class _Core:
+    """The partition of one run in columnar form (arrays and ids, no per-record objects).
+
+    ``detect`` turns it into clusters with evidence; ``partition`` only reads the labels.
+    Group ``g`` is one (name key, ladder) pair; its records are
+    ``member_order[member_start[g] : member_start[g] + group_size[g]]`` in input order.
+    """
+
+    recs: list[IndicatorRecord]
+    surface_of_text: list[str]
+    record_text: np.ndarray
+    record_ladder: np.ndarray
+    ladder_list: list[Ladder]
+    standard: list[bool]
+    record_group: np.ndarray
+    group_key: list[str]
+    group_ladder: np.ndarray
+    group_size: np.ndarray
+    member_order: np.ndarray
+    member_start: np.ndarray
+    group_graph: nx.Graph
+    flags_of: dict[int, list[str]]
+    name_families: list[list[int]]
+    threshold_families: list[list[int]]
+    leftover_ladder: np.ndarray  # left-over records on non-standard ladders, sorted by ladder
+    leftover_record: np.ndarray
+    block_sets: dict[str, dict[int, int]]
+    block_edges: list[tuple[str, str, int, float]]
+    stats: dict[str, Any]
+    timings: dict[str, float]
+
+    def members(self, gid: int) -> list[int]:
+        start = self.member_start[gid]
+        return self.member_order[start : start + self.group_size[gid]].tolist()
+
+    def leftovers_on(self, lid: int) -> list[int]:
+        """Left-over records (not in a name family) on the non-standard ladder ``lid``."""
+        lo, hi = np.searchsorted(self.leftover_ladder, [lid, lid + 1])
+        return self.leftover_record[lo:hi].tolist()
+
+
+def _distinct_ids(values: Iterable[Hashable]) -> tuple[np.ndarray, list]:
+    """Each value's index among the distinct values (first-appearance order), and those."""
+    ids: dict[Hashable, int] = {}
+    codes = np.fromiter((ids.setdefault(v, len(ids)) for v in values), dtype=np.int64)
+    return codes, list(ids)
+
+
+def _runs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Stable sort order of ``keys`` and the start/end of every run of equal keys in it."""
+    order = np.argsort(keys, kind="stable")
+    if not len(keys):
+        return order, order, order
+    ordered = keys[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    ends = np.r_[starts[1:], len(keys)]
+    return order, starts, ends
+
+
+def _normalise_and_group(recs: Sequence[IndicatorRecord], std: StandardLadders) -> dict[str, Any]:
+    """Layer 1–2: N1–N4 on every distinct name, canonical ladders on every distinct raw
+    ladder, and the (name key, ladder) groups as arrays. Names and ladders are normalised
+    once per distinct value: large sets repeat both a lot."""
+    record_text, texts = _distinct_ids(r.text for r in recs)
+    surface_of_text, key_of_text = surface_and_name_keys(texts)
+    del texts
+    text_key, key_list = _distinct_ids(key_of_text)
+    del key_of_text
+    raw_of_record, raw_ladders = _distinct_ids(
+        r.grades if type(r.grades) is tuple else tuple(r.grades) for r in recs
+    )
+    canonical_of_raw, ladder_list = _distinct_ids(canonical_ladders(raw_ladders))
+    del raw_ladders
+    record_ladder = canonical_of_raw[raw_of_record]
+    del raw_of_record
+    placeholder = np.fromiter((is_placeholder_ladder(lad) for lad in ladder_list), dtype=bool)
+    record_key = text_key[record_text]
+    empty_key = key_list.index("") if "" in key_list else -1
+    eligible = np.flatnonzero((record_key != empty_key) & ~placeholder[record_ladder])
+    codes = record_key[eligible] * len(ladder_list) + record_ladder[eligible]
+    _uniq, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))  # first-appearance order
+    record_group = np.full(len(recs), -1, dtype=np.int64)
+    record_group[eligible] = rank[inverse.reshape(-1)]
+    group_first = np.empty(len(first), dtype=np.int64)
+    group_first[rank] = eligible[first]
+    member_order = eligible[np.argsort(record_group[eligible], kind="stable")]
+    group_size = np.bincount(record_group[eligible], minlength=len(first))
+    member_start = np.r_[0, np.cumsum(group_size)[:-1]] if len(first) else group_size
+    return {
+        "surface_of_text": surface_of_text,
+        "record_text": record_text,
+        "record_ladder": record_ladder,
+        "ladder_list": ladder_list,
+        "standard": [ladder in std for ladder in ladder_list],
+        "record_group": record_group,
+        "group_key": [key_list[k] for k in record_key[group_first].tolist()],
+        "group_ladder": record_ladder[group_first],
+        "group_size": group_size,
+        "member_order": member_order,
+        "member_start": member_start,
+    }
+
+
+def _slot_edges(
+    group_key: Sequence[str], group_ladder: np.ndarray, max_bucket: int, stats: dict[str, Any]
+) -> list[tuple[int, int]]:
+    """Layer 3: verified slot pairs of name groups, sorted.
+
+    Every group of 5+ characters goes into three blocks keyed on (ladder, measure head, …):
+    its 2-character prefix; its first character plus its shortest suffix holding one
+    non-light character before the head; its shortest suffix holding two. A slot pair has
+    ≥ 2 distinctive frame characters, so it shares at least one of these blocks. Block keys
+    are hashed into one int64 column and grouped by sorting (no dict of lists per block); a
+    hash collision can only add candidates, and every candidate is verified (same ladder,
+    slot rule), so it never changes the result.
+    """
+    block_hash = array("q")
+    block_group = array("q")
+    long_groups = [gid for gid, key in enumerate(group_key) if len(key) >= 5]
+    # |P|+|S| ≥ 4 plus two non-empty fillers needs at least 5 characters
+    masked = _masked_keys([group_key[gid] for gid in long_groups])
+    head_of = measure_head.__wrapped__  # uncached: a million keys would only fill the cache
+    ladders = group_ladder.tolist()
+    for gid, mask in zip(long_groups, masked, strict=True):
+        key = group_key[gid]
+        head = head_of(key)
+        lid = ladders[gid]
+        block_hash.append(hash((lid, head, 2, key[:2])))
+        block_group.append(gid)
+        one, two = _distinct_suffixes(key, mask, head)
+        if one is not None:
+            block_hash.append(hash((lid, head, 1, key[0], one)))
+            block_group.append(gid)
+        if two is not None:
+            block_hash.append(hash((lid, head, 0, two)))
+            block_group.append(gid)
+    del masked, long_groups
+    hashes = np.frombuffer(block_hash, dtype=np.int64)
+    groups = np.frombuffer(block_group, dtype=np.int64)
+    order, starts, ends = _runs(hashes)
+    edges: set[tuple[int, int]] = set()
+    checked: set[int] = set()
+    shift = max(1, len(group_key)).bit_length()
+    candidates = 0
+    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+        if end - start < 2:
+            continue
+        members = groups[order[start:end]].tolist()
+        bucket_keys = [group_key[g] for g in members]
+        for i, j in _pairs_in_bucket(bucket_keys, max_bucket, stats):
+            a, b = members[i], members[j]
+            if a > b:
+                a, b = b, a
+            code = (a << shift) | b
+            if code in checked:
+                continue
+            checked.add(code)
+            candidates += 1
+            if ladders[a] == ladders[b] and slot_frame(bucket_keys[i], bucket_keys[j]):
+                edges.add((a, b))
+    stats["slot_candidates"] = candidates
+    return sorted(edges)
+
+
+def _detect_core(
+    recs: list[IndicatorRecord],
+    std: StandardLadders,
+    block_min_shared: int,
+    block_min_jaccard: float,
+    max_bucket: int,
+    split_bridges: bool,
+) -> _Core:
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    stats: dict[str, Any] = {
+        "records": len(recs),
+        "minhash_blocks": 0,
+        "parameters": {
+            "block_min_shared": block_min_shared,
+            "block_min_jaccard": block_min_jaccard,
+            "standard_ladders": hashlib.sha256(
+                "\n".join(sorted("|".join(ladder) for ladder in std.kinds)).encode()
+            ).hexdigest()[:16],
+        },
+    }
+
+    # 1–2. normalise; group by (name key, ladder)
+    columns = _normalise_and_group(recs, std)
+    group_key, group_ladder = columns["group_key"], columns["group_ladder"]
+    group_size, standard = columns["group_size"], columns["standard"]
+    stats["name_groups"] = len(group_key)
+    stats["ineligible"] = int((columns["record_group"] < 0).sum())
+    timings["normalise"] = time.perf_counter() - started
+
+    # 3. slot pairs between name groups on the same ladder
+    t0 = time.perf_counter()
+    slot_edges = _slot_edges(group_key, group_ladder, max_bucket, stats)
+    stats["slot_edges"] = len(slot_edges)
+    timings["near"] = time.perf_counter() - t0
+
+    # 4. block layer on sub-activity item sets
+    t0 = time.perf_counter()
+    block_sets, block_edges = _block_layer(
+        recs, columns["record_group"], group_key, block_min_shared, block_min_jaccard
+    )
+    stats["block_edges"] = len(block_edges)
+    timings["block"] = time.perf_counter() - t0
+
+    # 6 (name level). components of the group graph, with the chain check
+    t0 = time.perf_counter()
+    group_graph = nx.Graph()
+    group_graph.add_nodes_from(np.flatnonzero(group_size > 1).tolist())
+    group_graph.add_edges_from(slot_edges)
+    del slot_edges
+    flags_of: dict[int, list[str]] = {}
+    if split_bridges:
+        stats["bridges_cut"] = _split_chains(group_graph, flags_of)
+    name_families = [sorted(c) for c in nx.connected_components(group_graph)]
+    timings["components"] = time.perf_counter() - t0
+
+    # 5. threshold layer on the left-overs (single groups outside every name family)
+    t0 = time.perf_counter()
+    in_family = np.zeros(len(group_key), dtype=bool)
+    in_family[list(group_graph.nodes)] = True
+    non_standard = ~np.array(standard, dtype=bool)
+    left = np.flatnonzero(~in_family & non_standard[group_ladder])
+    left_order, starts, ends = _runs(group_ladder[left])
+    leftover_ladder = group_ladder[left][left_order]
+    leftover_record = columns["member_order"][columns["member_start"][left[left_order]]]
+    threshold_families = [
+        leftover_record[s:e].tolist()
+        for s, e in zip(starts.tolist(), ends.tolist(), strict=True)
+        if e - s > 1
+    ]
+    timings["threshold"] = time.perf_counter() - t0
+    timings["core"] = time.perf_counter() - started
+    return _Core(
+        recs=recs,
+        **columns,
+        group_graph=group_graph,
+        flags_of=flags_of,
+        name_families=name_families,
+        threshold_families=threshold_families,
+        leftover_ladder=leftover_ladder,
+        leftover_record=leftover_record,
+        block_sets=block_sets,
+        block_edges=block_edges,
+        stats=stats,
+        timings=timings,
+    )
+
+
+def partition(
+    records: Iterable[IndicatorRecord | Mapping[str, Any]],
+    *,
+    standard_ladders: Any = None,
+    block_min_shared: int = 2,
+    block_min_jaccard: float = 0.5,
+    max_bucket: int = 3000,
+    split_bridges: bool = True,
+) -> tuple[dict[str, int | None], dict[str, int | None]]:
+    """The partition of :func:`detect` without the report: ``(assignments, block assignments)``.
+
+    The same clusters as ``detect(...).assignments()`` and ``.block_assignments()``, but
+    numbered in discovery order, and several times cheaper (no evidence, templates or
+    scores): for label checks and generator guards that only need who is with whom.
+    """
+    recs = [as_record(r) for r in records]
+    core = _detect_core(
+        recs,
+        load_standard_ladders(standard_ladders),
+        block_min_shared,
+        block_min_jaccard,
+        max_bucket,
+        split_bridges,
+    )
+    label = np.full(len(recs), -1, dtype=np.int64)
+    for number, fam in enumerate(core.name_families, start=1):
+        for gid in fam:
+            label[core.members(gid)] = number
+    offset = len(core.name_families) + 1
+    for number, idxs in enumerate(core.threshold_families, start=offset):
+        label[idxs] = number
+    assignments = {r.id: (None if c < 0 else c) for r, c in zip(recs, label.tolist(), strict=True)}
+    block_of = {sub: b.id for b in _block_clusters(core) for sub in b.sub_ids}
+    subs = dict.fromkeys(r.sub_id for r in recs if r.sub_id)
+    return assignments, {sub: block_of.get(sub) for sub in subs}
+
+
 def detect(
     records: Iterable[IndicatorRecord | Mapping[str, Any]],
     *,
@@ -215,6 +526,7 @@ def detect(
     block_min_jaccard: float = 0.5,
     max_bucket: int = 3000,
     split_bridges: bool = True,
+    max_extra_evidence: int = MAX_EXTRA_EVIDENCE,
 ) -> DuplicateResult:
     """Find copied and templated indicators (duplicates.md kinds a–d) among ``records``.
 
@@ -228,6 +540,12 @@ def detect(
     max_bucket : blocks with more distinct names than this use MinHash LSH for candidates.
     split_bridges : cut a single slot link that chains two groups of names (see
         :func:`_split_chains`).
+    max_extra_evidence : evidence guard. Every cluster keeps the links that hold it together
+        (name stars, a spanning tree of its slot links); further slot and block links are
+        kept up to ``max_extra_evidence`` per member (with a floor of 100 per cluster),
+        the rest are dropped and the cluster is flagged ``evidence_capped``. The partition
+        never changes; this only bounds memory when whole departments are copies of each
+        other (a block copied *n* times has *n(n−1)/2* links per item).
 
     Examples
     --------
@@ -243,206 +561,155 @@ def detect(
     ('surface', ['c'])
     """
     started = time.perf_counter()
-    timings: dict[str, float] = {}
     recs = [as_record(r) for r in records]
-    std = load_standard_ladders(standard_ladders)
-    stats: dict[str, Any] = {
-        "records": len(recs),
-        "minhash_blocks": 0,
-        "parameters": {
-            "block_min_shared": block_min_shared,
-            "block_min_jaccard": block_min_jaccard,
-            "standard_ladders": hashlib.sha256(
-                "\n".join(sorted("|".join(ladder) for ladder in std.kinds)).encode()
-            ).hexdigest()[:16],
-        },
-    }
-
-    # 1. normalise (column-wise); group by (name key, ladder)
-    surface_keys, keys = surface_and_name_keys([r.text for r in recs])
-    ladders = canonical_ladders([r.grades for r in recs])
-    ladder_ids: dict[Ladder, int] = {}
-    record_ladder = [ladder_ids.setdefault(ladder, len(ladder_ids)) for ladder in ladders]
-    ladder_list: list[Ladder] = list(ladder_ids)
-    placeholder = [is_placeholder_ladder(ladder) for ladder in ladder_list]
-    group_of_key: dict[tuple[str, int], int] = {}
-    group_members: list[list[int]] = []
-    record_group = [-1] * len(recs)
-    for index, key in enumerate(keys):
-        lid = record_ladder[index]
-        if not key or placeholder[lid]:
-            continue
-        gid = group_of_key.setdefault((key, lid), len(group_members))
-        if gid == len(group_members):
-            group_members.append([index])
-        else:
-            group_members[gid].append(index)
-        record_group[index] = gid
-    group_key = [key for key, _lid in group_of_key]
-    group_ladder = [lid for _key, lid in group_of_key]
-    del group_of_key, ladders
-    standard = [ladder in std for ladder in ladder_list]
-    stats["name_groups"] = len(group_key)
-    stats["ineligible"] = record_group.count(-1)
-    timings["normalise"] = time.perf_counter() - started
-
-    # 2–3. slot pairs between name groups on the same ladder
-    t0 = time.perf_counter()
-    buckets: dict[tuple, list[int]] = defaultdict(list)
-    long_groups = [gid for gid, key in enumerate(group_key) if len(key) >= 5]
-    # |P|+|S| ≥ 4 plus two non-empty fillers needs at least 5 characters
-    masked = _masked_keys([group_key[gid] for gid in long_groups])
-    for gid, mask in zip(long_groups, masked, strict=True):
-        key = group_key[gid]
-        head = measure_head(key)
-        lid = group_ladder[gid]
-        buckets[(lid, head, 2, key[:2])].append(gid)
-        one, two = _distinct_suffixes(key, mask, head)
-        if one is not None:
-            buckets[(lid, head, 1, key[0], one)].append(gid)
-        if two is not None:
-            buckets[(lid, head, 0, two)].append(gid)
-    del masked, long_groups
-    slot_edges: dict[tuple[int, int], tuple[str, str]] = {}
-    checked: set[tuple[int, int]] = set()
-    candidates = 0
-    for members in buckets.values():
-        if len(members) < 2:
-            continue
-        bucket_keys = [group_key[g] for g in members]
-        for i, j in _pairs_in_bucket(bucket_keys, max_bucket, stats):
-            pair = (members[i], members[j]) if members[i] < members[j] else (members[j], members[i])
-            if pair in checked:
-                continue
-            checked.add(pair)
-            candidates += 1
-            frame = slot_frame(bucket_keys[i], bucket_keys[j])
-            if frame is not None:
-                slot_edges[pair] = frame
-    del checked, buckets
-    stats["slot_candidates"] = candidates
-    stats["slot_edges"] = len(slot_edges)
-    timings["near"] = time.perf_counter() - t0
-
-    # 4. block layer on sub-activity item sets
-    t0 = time.perf_counter()
-    block_graph, block_links = _block_layer(
-        recs, record_group, group_key, block_min_shared, block_min_jaccard
+    core = _detect_core(
+        recs,
+        load_standard_ladders(standard_ladders),
+        block_min_shared,
+        block_min_jaccard,
+        max_bucket,
+        split_bridges,
     )
-    stats["block_edges"] = block_graph.number_of_edges()
-    timings["block"] = time.perf_counter() - t0
-
-    # 6 (name level). components of the group graph, with the chain check
     t0 = time.perf_counter()
-    group_graph = nx.Graph()
-    group_graph.add_nodes_from(g for g, m in enumerate(group_members) if len(m) > 1)
-    group_graph.add_edges_from(slot_edges)
-    flags_of: dict[int, list[str]] = {}
-    if split_bridges:
-        stats["bridges_cut"] = _split_chains(group_graph, flags_of)
-    name_families = [sorted(c) for c in nx.connected_components(group_graph)]
-    timings["components"] = time.perf_counter() - t0
+    clusters = _clusters(core, max_extra_evidence)
+    block_clusters = _block_clusters(core)
+    timings = core.timings
+    timings["report"] = time.perf_counter() - t0
+    timings["total"] = time.perf_counter() - started
+    stats = core.stats
+    stats["clusters"] = len(clusters)
+    stats["clustered_records"] = sum(len(c.members) for c in clusters)
+    stats["block_clusters"] = len(block_clusters)
+    stats["seconds"] = {k: round(v, 3) for k, v in timings.items()}
+    return DuplicateResult(recs, clusters, block_clusters, stats, core.block_edges)
 
-    # 5. threshold layer on the left-overs
-    t0 = time.perf_counter()
-    in_family = group_graph.nodes
-    leftovers_by_ladder: dict[int, list[int]] = defaultdict(list)
-    for gid, members in enumerate(group_members):
-        if gid not in in_family:
-            leftovers_by_ladder[group_ladder[gid]].append(members[0])
-    threshold_families = [
-        idxs for lid, idxs in leftovers_by_ladder.items() if len(idxs) > 1 and not standard[lid]
-    ]
-    timings["threshold"] = time.perf_counter() - t0
 
-    # typed evidence edges, grouped by cluster; the networkx graph is built only on demand
-    t0 = time.perf_counter()
-    drafts: list[tuple[list[int], str, list[str], list[int]]] = []
-    cluster_of_record: dict[int, int] = {}
-    edges: list[dict[tuple[int, int], list]] = []
+class _Evidence:
+    """Typed evidence links of one cluster, at most ``cap`` of them beyond its skeleton."""
 
-    def add_edge(number: int, a: int, b: int, kind: str, boilerplate: bool) -> None:
+    __slots__ = ("cap", "dropped", "links")
+
+    def __init__(self, cap: int):
+        self.links: dict[tuple[int, int], list] = {}
+        self.cap = cap
+        self.dropped = 0
+
+    def add(self, a: int, b: int, kind: str, boilerplate: bool, skeleton: bool = False) -> None:
         weight = EDGE_WEIGHTS[kind] * (BOILERPLATE_DISCOUNT if boilerplate else 1.0)
         pair = (a, b) if a < b else (b, a)
-        existing = edges[number].get(pair)
+        existing = self.links.get(pair)
         if existing is None:
-            edges[number][pair] = [a, b, kind, weight, {kind}, boilerplate]
+            if not skeleton:
+                if self.cap <= 0:
+                    self.dropped += 1
+                    return
+                self.cap -= 1
+            self.links[pair] = [a, b, kind, weight, {kind}, boilerplate]
             return
         existing[4].add(kind)
         if weight > existing[3]:
             existing[2], existing[3] = kind, weight
 
-    for fam in name_families:
+
+def _clusters(core: _Core, max_extra_evidence: int) -> list[Cluster]:
+    """Clusters with typed evidence, templates and scores, ranked (ids 1, 2, … by rank)."""
+    recs, standard = core.recs, core.standard
+    group_ladder = core.group_ladder.tolist()
+    drafts: list[tuple[list[int], str, list[str], list[int]]] = []
+    evidence: list[_Evidence] = []
+    cluster_of_record: dict[int, int] = {}
+
+    def cap_for(size: int) -> int:
+        return max(100, max_extra_evidence * size)
+
+    for fam in core.name_families:
         number = len(drafts)
+        group_members = {gid: core.members(gid) for gid in fam}
         members = [i for gid in fam for i in group_members[gid]]
-        edges.append({})
+        links = _Evidence(cap_for(len(members)))
+        evidence.append(links)
         cluster_of_record.update(dict.fromkeys(members, number))
         for gid in fam:
             first, *rest = group_members[gid]
+            boilerplate = standard[group_ladder[gid]]
+            text = recs[first].text
             for other in rest:
-                kind = _name_edge_kind(recs[first].text, recs[other].text)
-                add_edge(number, first, other, kind, standard[group_ladder[gid]])
-        for a in fam:
-            for b in group_graph[a]:
-                if a < b:
-                    add_edge(
-                        number,
-                        group_members[a][0],
-                        group_members[b][0],
-                        "slot",
-                        standard[group_ladder[a]],
-                    )
+                kind = _name_edge_kind(text, recs[other].text)
+                links.add(first, other, kind, boilerplate, skeleton=True)
+        slot_links = [(a, b) for a in fam for b in core.group_graph[a] if a < b]
+        if len(slot_links) > links.cap:  # a spanning tree first, so the cluster stays connected
+            tree = set(nx.minimum_spanning_edges(core.group_graph.subgraph(fam), data=False))
+            tree = {(a, b) if a < b else (b, a) for a, b in tree}
+            slot_links = sorted(tree) + [link for link in slot_links if link not in tree]
+            skeleton_size = len(tree)
+        else:
+            skeleton_size = len(slot_links)
+        for number_in, (a, b) in enumerate(slot_links):
+            links.add(
+                group_members[a][0],
+                group_members[b][0],
+                "slot",
+                standard[group_ladder[a]],
+                skeleton=number_in < skeleton_size,
+            )
         related = sorted(
             {
                 recs[i].id
                 for lid in {group_ladder[gid] for gid in fam}
                 if not standard[lid]
-                for i in leftovers_by_ladder.get(lid, ())
+                for i in core.leftovers_on(lid)
             }
         )
         drafts.append((members, "name", related, fam))
-    for idxs in threshold_families:
+    for idxs in core.threshold_families:
         number = len(drafts)
-        edges.append({})
+        links = _Evidence(0)
+        evidence.append(links)
         cluster_of_record.update(dict.fromkeys(idxs, number))
         first, *rest = idxs
         for other in rest:
-            add_edge(number, first, other, "threshold", False)
+            links.add(first, other, "threshold", False, skeleton=True)
         drafts.append((idxs, "threshold", [], []))
-    for a_index, b_index in block_links:
-        boilerplate = standard[group_ladder[record_group[a_index]]]
-        add_edge(cluster_of_record[a_index], a_index, b_index, "block", boilerplate)
+    record_group = core.record_group
+    for sub, other, _shared, _jaccard in core.block_edges:
+        mine, theirs = core.block_sets[sub], core.block_sets[other]
+        for gid, b_index in mine.items():
+            a_index = theirs.get(gid)
+            if a_index is not None:
+                boilerplate = standard[group_ladder[record_group[a_index]]]
+                evidence[cluster_of_record[a_index]].add(a_index, b_index, "block", boilerplate)
 
-    clusters = [
-        _make_cluster(
-            members,
-            layer,
-            related,
-            list(edges[number].values()),
-            recs,
-            surface_keys,
-            [ladder_list[lid] for lid in sorted({record_ladder[i] for i in members})],
-            any(standard[record_ladder[i]] for i in members),
-            sorted({f for gid in fam for f in flags_of.get(gid, [])}),
+    surface_of_text, record_text = core.surface_of_text, core.record_text
+    record_ladder, ladder_list = core.record_ladder, core.ladder_list
+    clusters = []
+    for number, (members, layer, related, fam) in enumerate(drafts):
+        lids = sorted(set(record_ladder[members].tolist()))
+        flags = sorted({f for gid in fam for f in core.flags_of.get(gid, [])})
+        if evidence[number].dropped:
+            flags.append("evidence_capped")
+        clusters.append(
+            _make_cluster(
+                members,
+                layer,
+                related,
+                list(evidence[number].links.values()),
+                recs,
+                [surface_of_text[t] for t in record_text[members].tolist()],
+                [ladder_list[lid] for lid in lids],
+                any(standard[lid] for lid in lids),
+                flags,
+            )
         )
-        for number, (members, layer, related, fam) in enumerate(drafts)
-    ]
+    core.stats["evidence_dropped"] = sum(links.dropped for links in evidence)
     clusters.sort(key=lambda c: (-c.score, -len(c.members), c.members[0]))
     for number, cluster in enumerate(clusters, start=1):
         cluster.id = number
-    block_clusters = _block_clusters(block_graph, recs)
-    timings["report"] = time.perf_counter() - t0
-    timings["total"] = time.perf_counter() - started
-    stats["clusters"] = len(clusters)
-    stats["clustered_records"] = sum(len(c.members) for c in clusters)
-    stats["block_clusters"] = len(block_clusters)
-    stats["seconds"] = {k: round(v, 3) for k, v in timings.items()}
-    return DuplicateResult(recs, clusters, block_clusters, block_graph, stats)
+    return clusters
 
 
 def _name_edge_kind(a: str, b: str) -> str:
     """verbatim, a surface edit (N1–N3) or a jurisdiction swap (N4) between two names."""
-    if n1(a).strip() == n1(b).strip():
+    if a == b or n1(a).strip() == n1(b).strip():
         return "exact"
     if surface_key(a) == surface_key(b):
         return "surface"
@@ -464,7 +731,7 @@ def _split_chains(group_graph: nx.Graph, flags_of: dict[int, list[str]]) -> int:
         sub = group_graph.subgraph(component)
         if nx.density(sub) >= 0.6:
             continue
-        for u, v in list(nx.bridges(sub)):
+        for u, v in sorted(nx.bridges(sub)):
             sub_copy = nx.Graph(sub)
             sub_copy.remove_edge(u, v)
             side = nx.node_connected_component(sub_copy, u)
@@ -479,20 +746,21 @@ def _split_chains(group_graph: nx.Graph, flags_of: dict[int, list[str]]) -> int:
 
 def _block_layer(
     recs: Sequence[IndicatorRecord],
-    record_group: Sequence[int],
+    record_group: np.ndarray,
     group_key: Sequence[str],
     min_shared: int,
     min_jaccard: float,
-) -> tuple[nx.Graph, list[tuple[int, int]]]:
+) -> tuple[dict[str, dict[int, int]], list[tuple[str, str, int, float]]]:
     """Sub-activity pairs with ≥ ``min_shared`` shared items and Jaccard ≥ ``min_jaccard``.
 
     Items are name groups, i.e. (name key, ladder). Candidates come from prefix filtering:
     items are ordered rarest first and each set is indexed on the prefix that any set with
     Jaccard ≥ t must share, so boilerplate items never produce a quadratic posting list.
+    Returns the item sets (``{sub_id: {group: first record}}``) and the verified pairs
+    ``(sub, other, shared, jaccard)``.
     """
-    sets: dict[str, dict[int, int]] = defaultdict(dict)  # sub_id -> {group: first record}
-    for index, record in enumerate(recs):
-        gid = record_group[index]
+    sets: dict[str, dict[int, int]] = defaultdict(dict)
+    for index, (record, gid) in enumerate(zip(recs, record_group.tolist(), strict=True)):
         if record.sub_id and gid >= 0:
             sets[record.sub_id].setdefault(gid, index)
     frequency: dict[int, int] = defaultdict(int)
@@ -500,44 +768,62 @@ def _block_layer(
         for gid in items:
             frequency[gid] += 1
     index_of: dict[int, list[str]] = defaultdict(list)
-    ordered: dict[str, list[int]] = {}
-    graph = nx.Graph()
-    links: list[tuple[int, int]] = []
+    edges: list[tuple[str, str, int, float]] = []
     for sub, items in sets.items():
         if len(items) < min_shared:
             continue
         order = sorted(items, key=lambda g: (frequency[g], group_key[g]))
-        ordered[sub] = order
         prefix = len(order) - math.ceil(min_jaccard * len(order)) + 1
         candidates: set[str] = set()
         for gid in order[:prefix]:
             candidates.update(index_of[gid])
             index_of[gid].append(sub)
         mine = items.keys()
-        for other in candidates:
+        for other in sorted(candidates):
             theirs = sets[other]
-            shared = [g for g in mine if g in theirs]
-            union = len(mine) + len(theirs) - len(shared)
-            jaccard = len(shared) / union
-            if len(shared) >= min_shared and jaccard >= min_jaccard:
-                graph.add_edge(sub, other, shared=len(shared), jaccard=round(jaccard, 3))
-                links.extend((theirs[g], items[g]) for g in shared)
-    return graph, links
+            shared = sum(1 for g in mine if g in theirs)
+            union = len(mine) + len(theirs) - shared
+            jaccard = shared / union
+            if shared >= min_shared and jaccard >= min_jaccard:
+                edges.append((sub, other, shared, round(jaccard, 3)))
+    return dict(sets), edges
 
 
-def _block_clusters(block_graph: nx.Graph, recs: Sequence[IndicatorRecord]) -> list[BlockCluster]:
-    department_of = {r.sub_id: r.department for r in recs if r.sub_id}
+def _block_clusters(core: _Core) -> list[BlockCluster]:
+    """Connected components of the block pairs (sparse components, not a networkx graph:
+    a block copied into every department has a quadratic number of pairs)."""
+    if not core.block_edges:
+        return []
+    sub_index: dict[str, int] = {}
+    left = np.fromiter(
+        (sub_index.setdefault(e[0], len(sub_index)) for e in core.block_edges), np.int64
+    )
+    right = np.fromiter(
+        (sub_index.setdefault(e[1], len(sub_index)) for e in core.block_edges), np.int64
+    )
+    shared = np.fromiter((e[2] for e in core.block_edges), np.int64)
+    jaccard = np.fromiter((e[3] for e in core.block_edges), np.float64)
+    size = len(sub_index)
+    adjacency = coo_matrix((np.ones(len(left)), (left, right)), shape=(size, size))
+    _count, component = connected_components(adjacency, directed=False)
+    edge_component = component[left]
+    subs = list(sub_index)
+    department_of = {r.sub_id: r.department for r in core.recs if r.sub_id}
     clusters = []
-    for component in nx.connected_components(block_graph):
-        sub = block_graph.subgraph(component)
-        edges = list(sub.edges(data=True))
+    order, starts, ends = _runs(component)
+    edge_order, edge_starts, edge_ends = _runs(edge_component)
+    for s, e, es, ee in zip(
+        starts.tolist(), ends.tolist(), edge_starts.tolist(), edge_ends.tolist(), strict=True
+    ):
+        members = sorted(subs[i] for i in order[s:e].tolist())
+        in_component = edge_order[es:ee]
         clusters.append(
             BlockCluster(
                 id=0,
-                sub_ids=sorted(component),
-                departments=sorted({department_of.get(s, "") for s in component}),
-                shared_items=max(d["shared"] for _u, _v, d in edges),
-                min_jaccard=min(d["jaccard"] for _u, _v, d in edges),
+                sub_ids=members,
+                departments=sorted({department_of.get(sub, "") for sub in members}),
+                shared_items=int(shared[in_component].max()),
+                min_jaccard=float(jaccard[in_component].min()),
             )
         )
     clusters.sort(key=lambda b: (-len(b.departments), -len(b.sub_ids), b.sub_ids[0]))
@@ -573,7 +859,7 @@ def _make_cluster(
     related: list[str],
     raw_edges: list[list],
     recs: Sequence[IndicatorRecord],
-    surface_keys: Sequence[str],
+    member_surface_keys: Sequence[str],
     ladders: list[Ladder],
     standard: bool,
     flags: list[str],
@@ -586,7 +872,7 @@ def _make_cluster(
     else:
         kind = next((k for k in KIND_ORDER if k in kinds), "exact")
         kind = "verbatim" if kind == "exact" else kind
-    template, fillers = template_of([surface_keys[i] for i in members])
+    template, fillers = template_of(member_surface_keys)
     if layer == "threshold":
         template = "<X> @ " + " / ".join(ladders[0])
     departments = sorted({recs[i].department for i in members})
