@@ -55,12 +55,17 @@ def test_documents_table_json_and_csv(seed_path):
     table = runner.invoke(app, ["duplicates", *paths, "--limit", "3"], env={"COLUMNS": "200"})
     assert table.exit_code == 0, table.output
     assert "大型会议控制率" in table.output
+    assert "invalid ladder: low_rate_floor" in table.output
     as_json = json.loads(runner.invoke(app, ["duplicates", *paths, "--format", "json"]).output)
     top = as_json["clusters"][0]
     assert {m["where"] for m in top["members"]} == {
         "000_96d939c67dd7b28c.txt:284",
         "004_eef93c3b92583fa5.txt:537",
     }
+    assert "invalid_ladder" in top["flags"] and top["ladder_issues"] == ["low_rate_floor"]
+    # the NLP ladder check reaches the clusters: the ≥80%/≤60%/>60%/≤50% family is invalid
+    threshold = next(c for c in as_json["clusters"] if c["template"].endswith("≤60% / >60% / ≤50%"))
+    assert "non_monotonic" in threshold["ladder_issues"]
     rows = list(
         csv.DictReader(
             io.StringIO(runner.invoke(app, [*["duplicates"], *paths, "-f", "csv"]).output)
@@ -114,6 +119,9 @@ def test_store_mode_prints_and_writes_back_findings(tmp_path, seed_path):
         "004_eef93c3b92583fa5.txt:537",
     }
     assert top["edges"][0]["kind"] == "surface"
+    assert "invalid_ladder" in top["flags"]
+    flagged = [c for c in payload["clusters"] if "non_monotonic" in c["ladder_issues"]]
+    assert flagged and all("invalid_ladder" in c["flags"] for c in flagged)  # from pi:ladderIssue
     query = (
         "SELECT ?f ?template WHERE { ?f a pi:Finding ; pi:template ?template ;"
         " pi:findingType ftype:surface-copy }"

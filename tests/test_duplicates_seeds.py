@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from kg.duplicates import detect
+from kg.duplicates import IndicatorRecord, detect
 from kg.duplicates.records import records_from_document
 from kg.extraction import extract_file
+from kg.nlp import analyze_document
 
 
 @pytest.fixture(scope="module")
@@ -14,7 +15,7 @@ def seeds(seed_path):
     records = [
         r
         for prefix in ("000", "002", "004")
-        for r in records_from_document(extract_file(seed_path(prefix)))
+        for r in records_from_document(analyze_document(extract_file(seed_path(prefix))))
     ]
     return detect(records)
 
@@ -88,3 +89,49 @@ def test_name_reuse_with_other_thresholds_is_not_a_copy(seeds):
     assert _cluster(seeds, "000", 244) is None or _cluster(seeds, "000", 244) != _cluster(
         seeds, "004", 497
     )
+
+
+def test_invalid_ladders_are_flagged_and_ranked_first(seeds):
+    meeting = next(c for c in seeds.clusters if c.id == _cluster(seeds, "000", 284))
+    assert "invalid_ladder" in meeting.flags and meeting.ladder_issues == ["low_rate_floor"]
+    ladder = ("≥80%", "≤60%", ">60%", "≤50%")
+    family = next(c for c in seeds.clusters if c.kind == "threshold" and c.ladders == [ladder])
+    assert "invalid_ladder" in family.flags
+    assert {"non_monotonic", "unreachable_band"} <= set(family.ladder_issues)
+    reception = next(c for c in seeds.clusters if c.id == _cluster(seeds, "000", 304))
+    assert "invalid_ladder" not in reception.flags and reception.ladder_issues == []
+    # flagged clusters come before every unflagged cluster of the same spread
+    tiers = [c.priority for c in seeds.clusters]
+    assert tiers == sorted(tiers, reverse=True)
+    flagged = [c for c in seeds.clusters if "invalid_ladder" in c.flags]
+    single = [c for c in seeds.clusters if len(c.departments) == 1]
+    assert flagged and single
+    first_plain = min(c.id for c in single if "invalid_ladder" not in c.flags)
+    assert all(c.id < first_plain for c in flagged if len(c.departments) == 1)
+
+
+def test_invalid_ladder_flag_needs_no_nlp_for_the_rate_floor():
+    rows = [
+        {"id": "a", "text": "大型会议控制率", "grades": ["≥1%", "≥0.5%", "≥0.3%", "＜0.3%"]},
+        {"id": "b", "text": "大型会议控制率（%）", "grades": ["≥1%", "≥0.5%", "≥0.3%", "<0.3%"]},
+        {"id": "c", "text": "档案整理完成率", "grades": ["≥90%", "≥80%", "≥70%", "<70%"]},
+        {"id": "d", "text": "档案整理完成率", "grades": ["≥90%", "≥80%", "≥70%", "<70%"]},
+    ]
+    result = detect(rows)
+    flags = {c.members[0]: c.flags for c in result.clusters}
+    assert "invalid_ladder" in flags["a"] and "invalid_ladder" not in flags["c"]
+    assert result.clusters[0].members == ["a", "b"]  # ranked first despite the lower score
+    # issues carried by the records (as the store does) flag a cluster as well
+    records = [dict(row) for row in rows[2:]]
+    issued = detect(
+        [
+            IndicatorRecord(
+                id=row["id"],
+                text=row["text"],
+                grades=tuple(row["grades"]),
+                extra={"ladder_issues": ["gap", "shared_endpoint"]} if row["id"] == "c" else {},
+            )
+            for row in records
+        ]
+    )
+    assert issued.clusters[0].ladder_issues == ["gap"]

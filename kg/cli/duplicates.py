@@ -21,13 +21,15 @@ from kg.store import Store, default_store_path
 
 
 def _records_from_documents(paths: list[Path]) -> list[IndicatorRecord]:
+    """Extract and analyse each document: the NLP ladder check feeds the invalid-ladder flag."""
     from kg.extraction import extract_file
+    from kg.nlp import analyze_document
 
     records: list[IndicatorRecord] = []
     for path in paths:
         if not path.is_file():
             raise KgError("no such document", str(path))
-        records.extend(records_from_document(extract_file(path)))
+        records.extend(records_from_document(analyze_document(extract_file(path))))
     return records
 
 
@@ -94,6 +96,8 @@ def _print_table(result: DuplicateResult, limit: int | None) -> None:
         if cluster.related:
             related = ", ".join(by_id[r].where for r in cluster.related[:5])
             notes.append(f"same ladder, not a member: {related}")
+        if cluster.ladder_issues:
+            notes.append("invalid ladder: " + ", ".join(cluster.ladder_issues))
         if cluster.flags:
             notes.append("flags: " + ", ".join(cluster.flags))
         if notes:
@@ -114,6 +118,7 @@ def _print_json(result: DuplicateResult, limit: int | None) -> None:
                 "departments": c.departments,
                 "documents": c.documents,
                 "flags": c.flags,
+                "ladder_issues": c.ladder_issues,
                 "related": c.related,
                 "members": [
                     {

@@ -38,12 +38,14 @@ from scipy.sparse.csgraph import connected_components
 
 from kg.duplicates.records import IndicatorRecord, _record_from_mapping
 from kg.duplicates.rules import (
+    INVALID_ISSUES,
     LIGHT_WORDS,
     Ladder,
     StandardLadders,
     canonical_ladders,
     is_placeholder_ladder,
     load_standard_ladders,
+    low_rate_floor,
     measure_head,
     n1,
     slot_frame,
@@ -87,8 +89,14 @@ class Cluster:
     edges: list[tuple[str, str, str, float]]
     flags: list[str] = field(default_factory=list)
     related: list[str] = field(default_factory=list)  # left-over ids sharing a ladder
+    ladder_issues: list[str] = field(default_factory=list)  # invalid-ladder reasons (§3.3)
     edge_kinds: list[list[str]] = field(default_factory=list, repr=False)  # every kind per edge
     edge_boilerplate: list[bool] = field(default_factory=list, repr=False)
+
+    @property
+    def priority(self) -> int:
+        """Report tier (duplicates.md §4): +1 across departments, +1 on an invalid ladder."""
+        return int(len(self.departments) > 1) + int("invalid_ladder" in self.flags)
 
     @property
     def weakest_edge(self) -> tuple[str, str, str, float] | None:
@@ -595,6 +603,7 @@ class _Evidence:
         self.dropped = 0
 
     def add(self, a: int, b: int, kind: str, boilerplate: bool, skeleton: bool = False) -> None:
+        """Record a link; a link already present only gains the kind (and a higher weight)."""
         weight = EDGE_WEIGHTS[kind] * (BOILERPLATE_DISCOUNT if boilerplate else 1.0)
         pair = (a, b) if a < b else (b, a)
         existing = self.links.get(pair)
@@ -687,6 +696,9 @@ def _clusters(core: _Core, max_extra_evidence: int) -> list[Cluster]:
         flags = sorted({f for gid in fam for f in core.flags_of.get(gid, [])})
         if evidence[number].dropped:
             flags.append("evidence_capped")
+        issues = _invalid_ladder_issues(core, members)
+        if issues:
+            flags.append("invalid_ladder")
         clusters.append(
             _make_cluster(
                 members,
@@ -698,13 +710,34 @@ def _clusters(core: _Core, max_extra_evidence: int) -> list[Cluster]:
                 [ladder_list[lid] for lid in lids],
                 any(standard[lid] for lid in lids),
                 flags,
+                issues,
             )
         )
     core.stats["evidence_dropped"] = sum(links.dropped for links in evidence)
-    clusters.sort(key=lambda c: (-c.score, -len(c.members), c.members[0]))
+    clusters.sort(key=lambda c: (-c.priority, -c.score, -len(c.members), c.members[0]))
     for number, cluster in enumerate(clusters, start=1):
         cluster.id = number
     return clusters
+
+
+def _invalid_ladder_issues(core: _Core, members: list[int]) -> list[str]:
+    """Why the members' ladders are invalid: the issues the NLP stage recorded on the records
+    (``extra["ladder_issues"]``, from the store or :func:`kg.nlp.analyze_scheme`) that are in
+    :data:`INVALID_ISSUES`, plus :func:`low_rate_floor` on each (name, ladder)."""
+    issues: set[str] = set()
+    recs = core.recs
+    for i in members:
+        extra = recs[i].extra
+        if extra:
+            issues.update(INVALID_ISSUES.intersection(extra.get("ladder_issues", ())))
+    pairs = {
+        (core.group_key[g], int(core.group_ladder[g]))
+        for g in set(core.record_group[members].tolist())
+        if g >= 0
+    }
+    if any(low_rate_floor(key, core.ladder_list[lid]) for key, lid in pairs):
+        issues.add("low_rate_floor")
+    return sorted(issues)
 
 
 def _name_edge_kind(a: str, b: str) -> str:
@@ -863,6 +896,7 @@ def _make_cluster(
     ladders: list[Ladder],
     standard: bool,
     flags: list[str],
+    ladder_issues: list[str],
 ) -> Cluster:
     ids = [recs[i].id for i in members]
     edges = [(recs[a].id, recs[b].id, kind, round(w, 3)) for a, b, kind, w, _k, _b in raw_edges]
@@ -894,6 +928,7 @@ def _make_cluster(
         edges=edges,
         flags=flags,
         related=related,
+        ladder_issues=ladder_issues,
         edge_kinds=[sorted(e[4]) for e in raw_edges],
         edge_boilerplate=[e[5] for e in raw_edges],
     )

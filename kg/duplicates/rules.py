@@ -268,6 +268,44 @@ def slot_frame(a: str, b: str) -> tuple[str, str] | None:
     return prefix, suffix
 
 
+# --- ladder validity ------------------------------------------------------------------------
+
+INVALID_ISSUES: frozenset[str] = frozenset(
+    _words(
+        "gap overlap unreachable_band non_monotonic polarity_mismatch ordinal_inversion "
+        "rate_over_100 mixed_units unit_mismatch low_rate_floor"
+    )
+)
+"""Ladder issues that make a ladder logically wrong (the grid check of :mod:`kg.nlp`, plus
+:func:`low_rate_floor`). A copied invalid ladder is shared-error evidence (duplicates.md
+§3.3–§3.4); milder notes (``shared_endpoint``, ``open_worst_end``, ``unit_missing``,
+``point_scale``, ``malformed_cell``) are not."""
+
+_CHANGE_WORDS = tuple(_words("增长 增幅 增加 提高 提升 下降 降低 减少 减低 压减 节约"))
+_RATE_FLOOR = re.compile(r"[≥>](\d+(?:\.\d+)?)%")
+_RATE_CEILING = re.compile(r"[<≤](\d+(?:\.\d+)?)%")
+
+
+def low_rate_floor(key: str, ladder: Ladder, limit: float = 5.0) -> bool:
+    """True for a rate graded higher-is-better whose 优 needs at most ``limit`` percent.
+
+    ``大型会议控制率`` ≥1% / ≥0.5% / ≥0.3% / <0.3% (000:284, 004:537): any rate worth
+    measuring passes a 1% bar, so the ladder grades nothing (domain.md §3.2 reads it as a
+    control rate written the wrong way round). The grid check of :mod:`kg.nlp` cannot see
+    this, because the bands themselves are consistent and 控制率 has no fixed polarity.
+    Change rates (增长率, 下降率, 提高率 …), where a few percent is a real target, are exempt.
+
+    >>> low_rate_floor("大型会议控制率", ("≥1%", "≥0.5%", "≥0.3%", "<0.3%"))
+    True
+    >>> low_rate_floor("经济增长率", ("≥5%", "≥4%", "≥3%", "<3%"))
+    False
+    """
+    if not key.endswith("率") or any(word in key for word in _CHANGE_WORDS):
+        return False
+    best, worst = _RATE_FLOOR.fullmatch(ladder[0]), _RATE_CEILING.fullmatch(ladder[3])
+    return best is not None and worst is not None and float(best.group(1)) <= limit
+
+
 # --- standard ladders --------------------------------------------------------------------------
 
 

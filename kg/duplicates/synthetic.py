@@ -10,7 +10,7 @@ departments; their labels come from the rules. The same seed always gives the sa
 
 The labels follow the rules by construction; :func:`kg.duplicates.labels.check_labels`
 re-derives them by brute force, and the background guard uses that reference (up to
-``REFERENCE_GUARD_LIMIT`` records; above it, the fast detector's name-level relation).
+``REFERENCE_GUARD_LIMIT`` records; above it, the fast detector's partition).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from kg.duplicates.detect import detect
+from kg.duplicates.detect import partition
 from kg.duplicates.labels import Labels, reference_partition
 from kg.duplicates.records import IndicatorRecord
 from kg.duplicates.rules import (
@@ -793,7 +793,7 @@ def _reconcile(
         if len(records) <= REFERENCE_GUARD_LIMIT:
             derived = reference_partition(records).family
         else:
-            derived = detect(records).assignments()
+            derived, _blocks = partition(records)
         members: dict[object, list[str]] = {}
         for record_id, cluster in derived.items():
             if cluster is not None:
