@@ -69,14 +69,15 @@ def test_four_seeds_have_zero_violations(seed_store):
 
 
 def test_one_document_and_a_broken_graph(seed_store):
-    doc = min(seed_store.documents(), key=lambda d: seed_store.triple_count(d.graph))
+    # the smallest document that has a "<" band (validating one document is the slow part)
+    bands = seed_store.select(
+        "SELECT ?g (MIN(STR(?b)) AS ?b) WHERE { GRAPH ?g { ?b pi:comparator cmp:lt } } GROUP BY ?g"
+    )
+    band = min(bands, key=lambda row: seed_store.triple_count(row["g"]))
+    doc = next(d for d in seed_store.documents() if d.graph == band["g"])
     one = validate_store(seed_store, doc.sha256[:12])
     assert one.graphs == [doc.graph] and one.conforms
-    # break one band the way a buggy mapping would: "<" with a lower bound
-    band = seed_store.select(
-        "SELECT ?b ?g WHERE { GRAPH ?g { ?b pi:comparator cmp:lt } } ORDER BY ?b LIMIT 1",
-        {"g": ox.NamedNode(doc.graph)},
-    )[0]
+    # break that band the way a buggy mapping would: "<" with a lower bound
     graph = ox.NamedNode(band["g"])
     broken_triple = ox.Quad(
         ox.NamedNode(band["b"]), PI.lowerBound, ox.Literal("1.0", datatype=XSD.decimal), graph
