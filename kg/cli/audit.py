@@ -28,7 +28,10 @@ class Severity(StrEnum):
     info = "info"
 
 
-@app.command("audit")
+@app.command(
+    "audit",
+    epilog="Example: kg ingest ../shared/seeds && kg audit --out report/   ·   kg audit --format json --fail-on error --out ci/",
+)
 def audit_command(
     store: Annotated[
         Path | None,

@@ -21,7 +21,10 @@ class ExportFormat(StrEnum):
     jsonld = "jsonld"
 
 
-@app.command("export")
+@app.command(
+    "export",
+    epilog="Example: kg export --format turtle --out graph.ttl   ·   kg export --graph 000_96d939c67dd7b28c.txt --format nquads",
+)
 def export_cmd(
     output_format: Annotated[
         ExportFormat, typer.Option("--format", "-f", help="RDF serialisation.")

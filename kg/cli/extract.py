@@ -59,7 +59,10 @@ def extract_command(paths: list[Path], output: OutputFormat, pretty: bool = Fals
     return failed
 
 
-@app.command("extract")
+@app.command(
+    "extract",
+    epilog="Example: kg extract kg/data/samples/101_yunxi_government_office.txt --pretty   ·   kg extract --format csv docs/*.txt > indicators.csv",
+)
 def extract(
     files: Annotated[list[Path], typer.Argument(help="Text dumps (.txt) or Word files (.docx).")],
     output: Annotated[

@@ -27,7 +27,10 @@ def store_path(store: Path | None) -> Path:
     return store if store is not None else default_store_path()
 
 
-@app.command("ingest")
+@app.command(
+    "ingest",
+    epilog="Example: kg ingest ../shared/seeds   ·   kg ingest disclosures/ --store /data/kg-store --jobs 2",
+)
 def ingest_cmd(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively).")],
     store: StoreOption = None,

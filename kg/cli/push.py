@@ -14,7 +14,10 @@ from kg.server import DEFAULT_CHUNK, push
 from kg.store import Store
 
 
-@app.command("push")
+@app.command(
+    "push",
+    epilog="Example: kg push --endpoint http://localhost:3030/ds/update   ·   kg push --graph-store http://localhost:7878/store",
+)
 def push_cmd(
     endpoint: Annotated[
         str | None,

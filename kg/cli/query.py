@@ -68,7 +68,10 @@ def list_queries() -> None:
     console.print(table)
 
 
-@app.command("query")
+@app.command(
+    "query",
+    epilog="Example: kg query --list   ·   kg query shared-indicator-names --param min_departments=3 --format csv   ·   kg query 'SELECT (COUNT(*) AS ?n) WHERE { ?i a pi:Indicator }'",
+)
 def query_cmd(
     query: Annotated[
         str | None, typer.Argument(help="A named query, a .rq file, or SPARQL text.")

@@ -13,7 +13,10 @@ from kg.errors import KgError
 from kg.server import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TIMEOUT_S, serve
 
 
-@app.command("serve")
+@app.command(
+    "serve",
+    epilog="Example: kg serve --port 7878   (then: curl 'http://127.0.0.1:7878/query?query=ASK%7B%7D')",
+)
 def serve_cmd(
     store: StoreOption = None,
     host: Annotated[

@@ -20,7 +20,10 @@ class Format(StrEnum):
     docx = "docx"
 
 
-@app.command("synth")
+@app.command(
+    "synth",
+    epilog="Example: kg synth --documents 1000 --out corpus/   ·   kg synth -n 20 --out word/ --format docx --seed 7",
+)
 def synth(
     documents: Annotated[
         int, typer.Option("--documents", "-n", help="How many documents to write.")

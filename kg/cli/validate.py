@@ -12,7 +12,10 @@ from kg.store import Store
 from kg.validate import curie, validate_store
 
 
-@app.command("validate")
+@app.command(
+    "validate",
+    epilog="Example: kg validate   ·   kg validate --document 000_96d939c67dd7b28c.txt --warnings",
+)
 def validate_cmd(
     document: Annotated[
         str | None,

@@ -47,7 +47,7 @@ def _write(view: View, out: Path) -> None:
     typer.echo(f"wrote {saved} ({shown:,} nodes in the graph; open it in a browser)")
 
 
-@view_app.command("tree")
+@view_app.command("tree", epilog="Example: kg view tree --department 政府办 --out tree.html")
 def tree_command(
     department: Annotated[
         str | None,
@@ -67,7 +67,9 @@ def tree_command(
     _write(view, out)
 
 
-@view_app.command("duplicates")
+@view_app.command(
+    "duplicates", epilog="Example: kg view duplicates --out duplicates.html --audit-link audit.html"
+)
 def duplicates_command(
     out: Annotated[Path, _out_option("duplicates.html")] = Path("duplicates.html"),
     store: StoreOption = None,
@@ -84,7 +86,7 @@ def duplicates_command(
     _write(view, out)
 
 
-@view_app.command("ladders")
+@view_app.command("ladders", epilog="Example: kg view ladders --min-uses 3 --out ladders.html")
 def ladders_command(
     out: Annotated[Path, _out_option("ladders.html")] = Path("ladders.html"),
     store: StoreOption = None,
@@ -108,7 +110,7 @@ def ladders_command(
     _write(view, out)
 
 
-@view_app.command("ontology")
+@view_app.command("ontology", epilog="Example: kg view ontology --out ontology.html")
 def ontology_command(
     out: Annotated[Path, _out_option("ontology.html")] = Path("ontology.html"),
 ) -> None:
