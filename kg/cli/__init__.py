@@ -36,6 +36,7 @@ from kg.cli import synth  # noqa: E402,F401
 from kg.cli import docs  # noqa: E402,F401
 # (each command module adds its import here)
 
+
 def main() -> None:
     """Entry point: user errors become one line on stderr and exit code 2."""
     try:
