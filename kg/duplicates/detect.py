@@ -19,14 +19,17 @@ reports, the store write-back and the views all show *why* records were put toge
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import math
 import re
 import time
 from array import array
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
 from typing import Any
 
@@ -90,7 +93,7 @@ class Cluster:
     flags: list[str] = field(default_factory=list)
     related: list[str] = field(default_factory=list)  # left-over ids sharing a ladder
     ladder_issues: list[str] = field(default_factory=list)  # invalid-ladder reasons (§3.3)
-    edge_kinds: list[list[str]] = field(default_factory=list, repr=False)  # every kind per edge
+    edge_kinds: list[tuple[str, ...]] = field(default_factory=list, repr=False)  # kinds per edge
     edge_boilerplate: list[bool] = field(default_factory=list, repr=False)
 
     @property
@@ -401,6 +404,20 @@ def _slot_edges(
     return sorted(edges)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: the detector builds millions of small containers
+    and no cycles, and every full collection would rescan all of them (at a million records
+    that made the report stage ten times slower)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _detect_core(
     recs: list[IndicatorRecord],
     std: StandardLadders,
@@ -504,15 +521,16 @@ def partition(
     numbered in discovery order, and several times cheaper (no evidence, templates or
     scores): for label checks and generator guards that only need who is with whom.
     """
-    recs = [as_record(r) for r in records]
-    core = _detect_core(
-        recs,
-        load_standard_ladders(standard_ladders),
-        block_min_shared,
-        block_min_jaccard,
-        max_bucket,
-        split_bridges,
-    )
+    with _collector_paused():
+        recs = [as_record(r) for r in records]
+        core = _detect_core(
+            recs,
+            load_standard_ladders(standard_ladders),
+            block_min_shared,
+            block_min_jaccard,
+            max_bucket,
+            split_bridges,
+        )
     label = np.full(len(recs), -1, dtype=np.int64)
     for number, fam in enumerate(core.name_families, start=1):
         for gid in fam:
@@ -569,18 +587,19 @@ def detect(
     ('surface', ['c'])
     """
     started = time.perf_counter()
-    recs = [as_record(r) for r in records]
-    core = _detect_core(
-        recs,
-        load_standard_ladders(standard_ladders),
-        block_min_shared,
-        block_min_jaccard,
-        max_bucket,
-        split_bridges,
-    )
-    t0 = time.perf_counter()
-    clusters = _clusters(core, max_extra_evidence)
-    block_clusters = _block_clusters(core)
+    with _collector_paused():
+        recs = [as_record(r) for r in records]
+        core = _detect_core(
+            recs,
+            load_standard_ladders(standard_ladders),
+            block_min_shared,
+            block_min_jaccard,
+            max_bucket,
+            split_bridges,
+        )
+        t0 = time.perf_counter()
+        clusters = _clusters(core, max_extra_evidence)
+        block_clusters = _block_clusters(core)
     timings = core.timings
     timings["report"] = time.perf_counter() - t0
     timings["total"] = time.perf_counter() - started
@@ -592,32 +611,54 @@ def detect(
     return DuplicateResult(recs, clusters, block_clusters, stats, core.block_edges)
 
 
+_KIND_BIT = {"exact": 1, "block": 2, "slot": 4, "surface": 8, "jurisdiction": 16, "threshold": 32}
+_BY_WEIGHT = sorted(_KIND_BIT, key=lambda kind: -EDGE_WEIGHTS[kind])  # ties never share a link
+_BOILERPLATE_BIT = 64
+
+
+@lru_cache(maxsize=128)
+def _link_summary(bits: int) -> tuple[str, float, tuple[str, ...], bool]:
+    """(strongest kind, its weight, all kinds sorted, boilerplate) of a link's bit set."""
+    kinds = [kind for kind in _BY_WEIGHT if bits & _KIND_BIT[kind]]
+    boilerplate = bool(bits & _BOILERPLATE_BIT)
+    weight = EDGE_WEIGHTS[kinds[0]] * (BOILERPLATE_DISCOUNT if boilerplate else 1.0)
+    return kinds[0], round(weight, 3), tuple(sorted(kinds)), boilerplate
+
+
 class _Evidence:
-    """Typed evidence links of one cluster, at most ``cap`` of them beyond its skeleton."""
+    """Typed evidence links of one cluster, at most ``cap`` of them beyond its skeleton.
+
+    A link is one dict entry ``(a, b) -> kind bits | boilerplate bit`` (no per-link
+    objects: a set where every department copies every other has millions of links). The
+    link's kind is its strongest evidence type, its weight that type's strength (× the
+    boilerplate discount), and ``(a, b)`` keeps the orientation of the first evidence seen.
+    """
 
     __slots__ = ("cap", "dropped", "links")
 
     def __init__(self, cap: int):
-        self.links: dict[tuple[int, int], list] = {}
+        self.links: dict[tuple[int, int], int] = {}
         self.cap = cap
         self.dropped = 0
 
     def add(self, a: int, b: int, kind: str, boilerplate: bool, skeleton: bool = False) -> None:
-        """Record a link; a link already present only gains the kind (and a higher weight)."""
-        weight = EDGE_WEIGHTS[kind] * (BOILERPLATE_DISCOUNT if boilerplate else 1.0)
-        pair = (a, b) if a < b else (b, a)
-        existing = self.links.get(pair)
+        """Record a link; a link already present only gains the kind."""
+        bits = _KIND_BIT[kind] | (_BOILERPLATE_BIT if boilerplate else 0)
+        links = self.links
+        existing = links.get((a, b))
         if existing is None:
+            existing = links.get((b, a))
+            if existing is not None:
+                links[(b, a)] = existing | bits
+                return
             if not skeleton:
                 if self.cap <= 0:
                     self.dropped += 1
                     return
                 self.cap -= 1
-            self.links[pair] = [a, b, kind, weight, {kind}, boilerplate]
+            links[(a, b)] = bits
             return
-        existing[4].add(kind)
-        if weight > existing[3]:
-            existing[2], existing[3] = kind, weight
+        links[(a, b)] = existing | bits
 
 
 def _clusters(core: _Core, max_extra_evidence: int) -> list[Cluster]:
@@ -704,7 +745,7 @@ def _clusters(core: _Core, max_extra_evidence: int) -> list[Cluster]:
                 members,
                 layer,
                 related,
-                list(evidence[number].links.values()),
+                evidence[number].links,
                 recs,
                 [surface_of_text[t] for t in record_text[members].tolist()],
                 [ladder_list[lid] for lid in lids],
@@ -890,7 +931,7 @@ def _make_cluster(
     members: list[int],
     layer: str,
     related: list[str],
-    raw_edges: list[list],
+    links: dict[tuple[int, int], int],
     recs: Sequence[IndicatorRecord],
     member_surface_keys: Sequence[str],
     ladders: list[Ladder],
@@ -899,7 +940,11 @@ def _make_cluster(
     ladder_issues: list[str],
 ) -> Cluster:
     ids = [recs[i].id for i in members]
-    edges = [(recs[a].id, recs[b].id, kind, round(w, 3)) for a, b, kind, w, _k, _b in raw_edges]
+    summaries = [_link_summary(bits) for bits in links.values()]
+    edges = [
+        (recs[a].id, recs[b].id, kind, weight)
+        for (a, b), (kind, weight, _kinds, _boiler) in zip(links, summaries, strict=True)
+    ]
     kinds = {e[2] for e in edges}
     if layer == "threshold":
         kind = "threshold"
@@ -929,6 +974,6 @@ def _make_cluster(
         flags=flags,
         related=related,
         ladder_issues=ladder_issues,
-        edge_kinds=[sorted(e[4]) for e in raw_edges],
-        edge_boilerplate=[e[5] for e in raw_edges],
+        edge_kinds=[summary[2] for summary in summaries],
+        edge_boilerplate=[summary[3] for summary in summaries],
     )
