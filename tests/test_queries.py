@@ -381,3 +381,20 @@ def test_a_department_in_two_documents_gives_each_row_once(seed_path, tmp_path):
     ingest([seed_path("002")], one, jobs=1)
     for name in ("department-tree", "ladder-issues", "count-graded-in-percent"):
         assert len(run(store, name)) == 2 * len(run(one, name)), name
+
+
+@pytest.mark.parametrize(
+    ("name", "columns"),
+    [
+        ("department-tree", ("file",)),
+        ("documents", ("file",)),
+        ("ladder-issues", ("file", "line")),
+        ("non-monotonic-ladders", ("file", "line")),
+    ],
+)
+def test_rows_come_in_file_order(store, name, columns):
+    """The queries sort on an in-memory copy of the file name (cheaper than ``?file`` itself);
+    the rows must still come in file-name order, then line order."""
+    keys = [tuple(r[c] for c in columns) for r in run(store, name)]
+    assert len({k[0] for k in keys}) > 1
+    assert keys == sorted(keys)
