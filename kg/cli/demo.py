@@ -37,9 +37,9 @@ def demo_cmd(
         f"Found {result.clusters} copy cluster(s) and {result.findings} audit finding(s) ({severity}).",
         "",
         "Outputs (open the HTML files in any browser; they work offline):",
-        f"  store          {result.store_dir}   (kg query --store {result.store_dir} --list)",
-        f"  audit report   {result.report}",
-        f"  audit JSON     {result.report_json}",
+        f"  store           {result.store_dir}   (kg query --store {result.store_dir} --list)",
+        f"  audit report    {result.report}",
+        f"  audit JSON      {result.report_json}",
     ]
-    lines += [f"  view {name:<10}{path}" for name, path in result.views.items()]
+    lines += [f"  view {name:<11}{path}" for name, path in result.views.items()]
     typer.echo("\n".join(lines))
