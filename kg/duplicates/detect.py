@@ -15,6 +15,11 @@ Layers, most certain first, on plain :class:`~kg.duplicates.records.IndicatorRec
 
 The result keeps the evidence as a :class:`networkx.Graph` (nodes = record ids) so that
 reports, the store write-back and the views all show *why* records were put together.
+
+Scale (docs/duplicates.md "At scale"): the layers work on columns — distinct names and
+ladders normalised once, groups and blocks as numpy arrays, evidence as bit sets — and the
+networkx graphs are built on demand, so 1,000,000 records take well under a minute and two
+gigabytes. Clusters are ranked with cross-department and invalid-ladder clusters first.
 """
 
 from __future__ import annotations
