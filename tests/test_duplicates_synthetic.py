@@ -84,3 +84,29 @@ def test_generated_set_is_not_solved_by_name_matching(generated):
     metrics = score(by_name, labels)
     assert metrics["pairwise"]["f1"] < 0.9
     assert metrics["hard_negatives"]["per_trap"]["same_name"]["merged_with_anchor"] == 1.0
+
+
+def test_generator_does_not_depend_on_the_hash_seed():
+    """The same seed gives the same set in every process (str hashing is randomised)."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import hashlib\n"
+        "from kg.duplicates.synthetic import generate\n"
+        "records, labels = generate(3, 5000)\n"
+        "rows = [(r.id, r.text, r.grades, r.sub_id) for r in records]\n"
+        "print(hashlib.sha256(repr((rows, sorted(labels.family.items()))).encode()).hexdigest())\n"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": str(hash_seed)},
+        ).stdout
+        for hash_seed in (1, 2, 3)
+    }
+    assert len(digests) == 1

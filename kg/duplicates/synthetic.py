@@ -811,7 +811,9 @@ def _reconcile(
                 continue
             droppable = {i for i in ids if i in background or i in traps}
             drop_ids.update(droppable)
-            planted = sorted({f for f in families if f is not None}, key=lambda f: -label_size[f])
+            planted = sorted(
+                {f for f in families if f is not None}, key=lambda f: (-label_size[f], f)
+            )  # ties by name: the same set under every PYTHONHASHSEED
             fixed_singletons = any(family_of.get(i) is None and i not in droppable for i in ids)
             drop_families.update(planted if fixed_singletons else planted[1:])
         if not drop_ids and not drop_families:
