@@ -27,7 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
@@ -256,7 +256,13 @@ if __name__ == "__main__":
         # named-query latency only, on a store built earlier (e.g. by a previous `large` run)
         store_arg = Path(sys.argv[sys.argv.index("--store") + 1])
         print(f"bench_kg on {store_arg}, load average {_load_average()}")
-        _print_queries(query_latencies(store_arg))
+        from kg.store import Store
+
+        with Store(store_arg, read_only=True) as existing:
+            first_file = min(PurePath(d.file_path).name for d in existing.documents())
+        _print_queries(
+            query_latencies(store_arg, {"trace-line": {"file": first_file, "line": "40"}})
+        )
         print(f"  load average after: {_load_average()}")
         sys.exit(0)
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
