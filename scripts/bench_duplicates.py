@@ -155,6 +155,8 @@ def run(size: str = "default") -> dict:
         "largest_cluster": max((len(c.members) for c in result.clusters), default=0),
         "evidence_links": sum(len(c.edges) for c in result.clusters),
         "evidence_dropped": result.stats["evidence_dropped"],
+        "slot_candidates": result.stats["slot_candidates"],
+        "oversized_blocks_minhash": result.stats["minhash_blocks"],
         "rss_records_loaded_mb": round(loaded_rss, 1),
         "peak_rss_after_detect_mb": round(detect_rss, 1),
     }
