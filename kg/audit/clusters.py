@@ -9,17 +9,8 @@ from __future__ import annotations
 
 from kg.audit.records import AuditContext, AuditNode, CopyCluster
 from kg.duplicates import DuplicateResult, IndicatorRecord, detect
+from kg.duplicates.store import FINDING_TYPE
 from kg.model import GRADES
-
-COPY_KINDS = {
-    "verbatim": "verbatim-copy",
-    "surface": "surface-copy",
-    "jurisdiction": "jurisdiction-copy",
-    "slot": "slot-copy",
-    "block": "block-copy",
-    "threshold": "threshold-reuse",
-}
-"""Detector cluster kind → finding-type notation in the ontology's ``ftype:`` scheme."""
 
 
 def _top(context: AuditContext, node: AuditNode) -> AuditNode:
@@ -66,7 +57,7 @@ def detect_copies(context: AuditContext) -> DuplicateResult | None:
     context.clusters = [
         CopyCluster(
             id=str(cluster.id),
-            kind=COPY_KINDS.get(cluster.kind, cluster.kind),
+            kind=FINDING_TYPE.get(cluster.kind, cluster.kind),
             members=list(cluster.members),
             score=cluster.score,
             label=cluster.template,
