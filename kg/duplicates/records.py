@@ -107,7 +107,8 @@ def _record_from_mapping(row: Mapping[str, Any], path: str, line: int) -> Indica
     )
 
 
-def _read_jsonl(handle: TextIO, path: str) -> Iterator[IndicatorRecord]:
+def _json_objects(handle: TextIO, path: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """``(line number, object)`` for every non-blank JSON Lines line; errors name the line."""
     for number, line in enumerate(handle, start=1):
         if not line.strip():
             continue
@@ -117,6 +118,11 @@ def _read_jsonl(handle: TextIO, path: str) -> Iterator[IndicatorRecord]:
             raise KgError(f"not valid JSON: {exc.msg}", path, number) from None
         if not isinstance(row, dict):
             raise KgError("each line must be a JSON object", path, number)
+        yield number, row
+
+
+def _read_jsonl(handle: TextIO, path: str) -> Iterator[IndicatorRecord]:
+    for number, row in _json_objects(handle, path):
         yield _record_from_mapping(row, path, number)
 
 
@@ -207,14 +213,8 @@ def read_assignments(path: str | Path, *, key: str = "id") -> dict[str, Any]:
     result: dict[str, Any] = {}
     try:
         with path.open(encoding="utf-8") as handle:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise KgError(f"not valid JSON: {exc.msg}", str(path), number) from None
-                if not isinstance(row, dict) or key not in row or "cluster" not in row:
+            for number, row in _json_objects(handle, str(path)):
+                if key not in row or "cluster" not in row:
                     raise KgError(f"expected {{{key!r}: …, 'cluster': …}}", str(path), number)
                 result[str(row[key])] = row["cluster"]
     except OSError as exc:
