@@ -104,21 +104,25 @@ def to_term(value: Any) -> ox.NamedNode | ox.Literal | ox.BlankNode:
     raise TypeError(f"cannot bind {type(value).__name__} as an RDF term")
 
 
+_FROM_DATATYPE = {
+    **dict.fromkeys(
+        (XSD.integer.value, XSD.int.value, XSD.long.value, XSD.positiveInteger.value), int
+    ),
+    XSD.decimal.value: Decimal,
+    XSD.double.value: float,
+    XSD.float.value: float,
+    XSD.boolean.value: "true".__eq__,
+}
+"""Literal datatype IRI → converter of its lexical form; other literals stay strings."""
+
+
 def to_python(term: Any) -> Any:
     """An RDF term as a plain Python value (IRIs as strings, numbers as int/Decimal/float)."""
     if term is None:
         return None
     if isinstance(term, ox.Literal):
-        dt = term.datatype.value
-        if dt in (XSD.integer.value, XSD.int.value, XSD.long.value, XSD.positiveInteger.value):
-            return int(term.value)
-        if dt == XSD.decimal.value:
-            return Decimal(term.value)
-        if dt in (XSD.double.value, XSD.float.value):
-            return float(term.value)
-        if dt == XSD.boolean.value:
-            return term.value == "true"
-        return term.value
+        convert = _FROM_DATATYPE.get(term.datatype.value)
+        return term.value if convert is None else convert(term.value)
     return term.value
 
 
@@ -202,15 +206,14 @@ class Store:
         if not isinstance(result, ox.QuerySolutions):
             raise KgError("select() needs a SELECT query")
         names = [v.value for v in result.variables]
-        rows = []
-        for solution in result:
-            row = {}
-            for name in names:
-                term = solution[name]
-                if term is not None:
-                    row[name] = to_python(term)
-            rows.append(row)
-        return rows
+        return [
+            {
+                name: to_python(term)
+                for name, term in zip(names, solution, strict=True)
+                if term is not None
+            }
+            for solution in result
+        ]
 
     def graphs(self) -> list[str]:
         """IRIs of all named graphs, sorted."""
@@ -383,8 +386,13 @@ class Store:
             + " } }"
         )
         # 2. the fast, non-transactional load
-        self._ox.bulk_load(b"".join(data for _, _, data in batch), format=ox.RdfFormat.N_QUADS)
-        self._ox.flush()
+        try:
+            self._ox.bulk_load(b"".join(data for _, _, data in batch), format=ox.RdfFormat.N_QUADS)
+            self._ox.flush()
+        except OSError as exc:  # disk full, I/O error: the next open removes the partial graphs
+            raise KgError(
+                f"cannot write to the graph store: {_one_line(exc)}", str(self.path)
+            ) from None
         # 3. commit (transactional): intent out, commit record in, in one update
         self._commit(entries, pending=True)
 
