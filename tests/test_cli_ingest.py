@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import gc
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
+from kg.errors import KgError
 from kg.ingest import ingest
 from kg.store import Store
 
@@ -115,3 +118,48 @@ def test_jobs_2_gives_the_same_store_as_jobs_1(seeds_dir, tmp_path):
     summary = ingest([seeds_dir], parallel, jobs=2)
     assert summary.ingested == 4 and summary.ok
     assert set(parallel.dump("nquads").splitlines()) == set(serial.dump("nquads").splitlines())
+
+
+def test_batches_loaded_in_the_background_give_the_same_store(seeds_dir, tmp_path):
+    """One batch per document: every load overlaps the collection of the next batch."""
+    one_batch, many = Store(), Store()
+    ingest([seeds_dir], one_batch, jobs=1)
+    summary = ingest([seeds_dir], many, jobs=2, batch_bytes=1)
+    assert summary.ingested == 4 and summary.ok
+    assert set(many.dump("nquads").splitlines()) == set(one_batch.dump("nquads").splitlines())
+
+
+def test_a_failed_background_load_is_one_error_and_a_rerun_completes(seeds_dir, tmp_path):
+    """A write error in the loader thread (disk full) reaches the caller as a KgError naming
+    the store, no later load starts, and the next run completes the store."""
+    reference = Store()
+    ingest([seeds_dir], reference, jobs=1)
+    path = tmp_path / "kg-store"
+    store = Store(path)
+    store._ox = _FailingOxigraph(store.oxigraph, fail_at=2)
+    with pytest.raises(KgError, match="cannot write to the graph store: disk full") as caught:
+        ingest([seeds_dir], store, jobs=1, batch_bytes=1)
+    assert str(path) in str(caught.value)
+    assert store._ox.loads == 2  # no load starts after a failed one
+    del caught  # its traceback holds the store, whose last reference releases the lock
+    store.close()
+    gc.collect()
+    summary = ingest([seeds_dir], Store(path), jobs=1)
+    assert summary.ok and summary.ingested == 3 and summary.skipped == 1
+    assert _snapshot(path) == set(reference.dump("nquads").decode().splitlines())
+
+
+class _FailingOxigraph:
+    """A pyoxigraph store whose ``fail_at``-th bulk load fails like a full disk."""
+
+    def __init__(self, inner, fail_at: int):
+        self.inner, self.fail_at, self.loads = inner, fail_at, 0
+
+    def bulk_load(self, *args, **kwargs):
+        self.loads += 1
+        if self.loads == self.fail_at:
+            raise OSError("disk full (simulated)")
+        return self.inner.bulk_load(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
