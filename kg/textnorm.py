@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _GLYPHS = str.maketrans(
     {
@@ -40,8 +41,11 @@ _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _TC_FIELD = re.compile(r"\s*TC\s+.*?\\f\s+\w+\s*\\l\s*\d+\s*")
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
-    """NFKC plus the glyph folding of domain.md §4.3 step 1 (keeps ``‰``, ``≥``, ``≤``)."""
+    """NFKC plus the glyph folding of domain.md §4.3 step 1 (keeps ``‰``, ``≥``, ``≤``).
+
+    Memoised: names, cells and ladders repeat across the documents of a corpus."""
     text = text.translate(_GLYPHS)
     text = unicodedata.normalize("NFKC", text)
     # NFKC turns ＜ into <, but leaves the ASCII pairs; fold those to one symbol.
@@ -56,6 +60,7 @@ def strip_artifacts(text: str) -> str:
     return _TC_FIELD.sub("", text)
 
 
+@lru_cache(maxsize=1 << 16)
 def clean_cell(raw: str) -> str:
     """Cleaned cell text: artefacts and Excel-style wrapping quotes removed, padding trimmed.
 

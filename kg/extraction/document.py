@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import fields, is_dataclass
 from decimal import Decimal
+from functools import cache
 
 from kg.extraction.duty import DutyBuilder
 from kg.extraction.projects import ProjectBuilder
@@ -102,10 +103,18 @@ def _model_strings(value, out: set[str]) -> set[str]:
     elif isinstance(value, list | tuple):
         for item in value:
             _model_strings(item, out)
-    elif is_dataclass(value) and not isinstance(value, type):
-        for item in fields(value):
-            _model_strings(getattr(value, item.name), out)
+    else:
+        names = _field_names(type(value))
+        if names:
+            for name in names:
+                _model_strings(getattr(value, name), out)
     return out
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    """The field names of a model dataclass (none for other types), looked up once per type."""
+    return tuple(f.name for f in fields(cls)) if is_dataclass(cls) else ()
 
 
 def _unplaced_cells(tables: list[Table], document: Document) -> list[Diagnostic]:

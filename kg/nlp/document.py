@@ -8,7 +8,7 @@ indicator still gets its own Band objects (copies), so later stages may mutate t
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from typing import TypeVar
 
 from kg.model import GRADES, Band, Document, NameAnalysis, Scheme
 from kg.nlp.lexicon import load_lexicon
@@ -18,6 +18,8 @@ from kg.nlp.scheme import analyze_scheme
 
 SHIFT_FLAGS = frozenset({"column_shift", "shifted", "column_shifted"})
 _PLACE_SUFFIX = re.compile(r"(?:满族自治县|自治县|经济技术开发区|开发区|新区|市|区|县)$")
+
+T = TypeVar("T")
 
 _scheme_cache: dict[tuple, tuple[list[Band], Scheme]] = {}
 
@@ -47,32 +49,34 @@ def analyze_name(text: str, places: tuple[str, ...] = ()) -> NameAnalysis:
     return analysis
 
 
-def _own_band(band: Band) -> Band:
+def _copy(obj: T, **changes: object) -> T:
+    """A shallow copy of a model dataclass with some fields changed.
+
+    What :func:`dataclasses.replace` gives for these plain dataclasses (no ``__post_init__``,
+    no ``InitVar``), without re-running ``__init__`` over every field: about 4x cheaper, and
+    it runs once per band of every indicator of every document.
+    """
+    new = object.__new__(type(obj))
+    new.__dict__.update(obj.__dict__, **changes)
+    return new
+
+
+def _own_band(band: Band, **changes: object) -> Band:
     """A private copy: every field is a scalar except ``flags`` and the flat ``deadline`` dict
     (a field-wise copy is ~20x cheaper than ``copy.deepcopy``)."""
-    return replace(
-        band, flags=list(band.flags), deadline=dict(band.deadline) if band.deadline else None
-    )
+    deadline = dict(band.deadline) if band.deadline else None
+    return _copy(band, flags=list(band.flags), deadline=deadline, **changes)
 
 
 def _own_analysis(analysis: NameAnalysis) -> NameAnalysis:
-    return replace(analysis, tokens=list(analysis.tokens))
+    return _copy(analysis, tokens=list(analysis.tokens))
 
 
 def _bands_for(texts: list[str], parsed: dict[str, Band]) -> list[Band]:
-    bands = []
-    for grade, text in zip(GRADES, texts, strict=True):
-        template = parsed[text]
-        bands.append(
-            replace(
-                template,
-                grade=grade,
-                rank=GRADES.index(grade) + 1,
-                flags=list(template.flags),
-                deadline=dict(template.deadline) if template.deadline else None,
-            )
-        )
-    return bands
+    return [
+        _own_band(parsed[text], grade=grade, rank=rank)
+        for rank, (grade, text) in enumerate(zip(GRADES, texts, strict=True), start=1)
+    ]
 
 
 def _mark_shifted(bands: list[Band]) -> None:
@@ -126,16 +130,11 @@ def analyze_document(doc: Document) -> Document:
             _scheme_cache[key] = (bands, analyze_scheme(bands, analysis))
         bands, scheme = _scheme_cache[key]
         ind.bands = [_own_band(band) for band in bands]
-        ind.scheme = replace(scheme, issues=list(scheme.issues))
+        ind.scheme = _copy(scheme, issues=list(scheme.issues))
         ind.analysis = _own_analysis(analysis)
 
     for pind in project_indicators:
         text = pind.raw_value or pind.value or ""
-        template = parsed[text]
-        pind.target = replace(
-            template,
-            flags=list(template.flags),
-            deadline=dict(template.deadline) if template.deadline else None,
-        )
+        pind.target = _own_band(parsed[text])
         pind.analysis = _own_analysis(analyses[pind.name or ""])
     return doc
