@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
+from kg.namespace import audit_graph
 from kg.store import Store
 
 runner = CliRunner()
@@ -147,3 +148,44 @@ def test_usage_errors_are_one_line_with_exit_2(store_dir, tmp_path, args, messag
     done = subprocess.run([*KG, *argv], capture_output=True, text=True, timeout=300)
     assert done.returncode == 2
     assert message in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+def test_custom_rule_findings_are_stored_as_custom_with_money_and_messages(seed_path, tmp_path):
+    """A rule file without ``finding-type`` lands in pig:audit/custom; built-in findings carry
+    their message once per language and the money they touch as pi:budgetAtStake."""
+    source = seed_path("004")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / source.name).write_bytes(source.read_bytes())
+    store = tmp_path / "kg-store"
+    assert (
+        runner.invoke(app, ["ingest", str(tmp_path / "docs"), "--store", str(store)]).exit_code == 0
+    )
+    rule = tmp_path / "funded.rq"
+    rule.write_text(
+        "SELECT ?node ?message ?budget WHERE {\n"
+        "  ?node a pi:DutyActivity ; pi:budget ?budget . FILTER (?budget > 0)\n"
+        '  BIND("有预算的职责活动" AS ?message)\n}\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        app, ["audit", "--store", str(store), "-o", str(tmp_path / "out"), "--rules", str(rule)]
+    )
+    assert result.exit_code in (0, 1), result.output
+    graph_store = Store(store, read_only=True)
+    custom = graph_store.select(
+        """SELECT ?g ?f ?message ?amount WHERE { GRAPH ?g {
+             ?f pi:findingType ftype:custom ; pi:code "custom.funded" ; pi:message ?message ;
+                pi:budgetAtStake ?amount } }"""
+    )
+    funded = graph_store.select(
+        "SELECT (COUNT(?a) AS ?n) WHERE { ?a a pi:DutyActivity ; pi:budget ?b FILTER (?b > 0) }"
+    )[0]["n"]
+    assert len(custom) == funded > 0
+    assert {row["message"] for row in custom} == {"有预算的职责活动"}
+    assert {row["g"] for row in custom} == {audit_graph("custom").value}
+    assert all(row["amount"] > 0 for row in custom)
+    languages = graph_store.select(
+        """SELECT DISTINCT (LANG(?m) AS ?lang) WHERE {
+             ?f pi:findingType ftype:non-monotonic ; pi:message ?m }"""
+    )
+    assert {row["lang"] for row in languages} == {"zh", "en"}

@@ -9,6 +9,8 @@ lines at the top set the rule's metadata::
     # severity: warning
     # finding-type: parse-anomaly
     SELECT ?node ?message WHERE { ... }
+
+Without a ``finding-type`` line the findings are of type ``custom`` (``pig:audit/custom``).
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ from kg.audit.registry import Finding, Rule, new_finding
 from kg.errors import KgError
 from kg.model import SEVERITIES
 from kg.namespace import FTYPE
+
+CUSTOM_FINDING_TYPE = "custom"
+"""The finding type of a rule that declares none: its findings are stored like the others."""
 
 _HEADER = re.compile(r"^#\s*(title|severity|finding-type)\s*:\s*(.+?)\s*$")
 
@@ -108,5 +113,5 @@ def sparql_rule(path: str | Path, store) -> Rule:
         title_zh=title,
         title_en=title,
         description=f"SPARQL rule from {path.name}",
-        finding_type=meta.get("finding-type", ""),
+        finding_type=meta.get("finding-type", CUSTOM_FINDING_TYPE),
     )

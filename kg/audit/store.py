@@ -261,13 +261,22 @@ def findings_nquads(result: AuditResult, run_iri: ox.NamedNode) -> dict[str, lis
             quad(PI.findingType, FTYPE.by_notation(finding.finding_type)),
             quad(PI.severity, SEV.by_notation(finding.severity)),
             quad(PI.code, ox.Literal(finding.rule)),
-            quad(PI.message, ox.Literal(finding.message)),
+            *(
+                [quad(PI.message, ox.Literal(finding.message_en))]
+                if finding.message_zh == finding.message_en  # a custom rule's one message
+                else [
+                    quad(PI.message, ox.Literal(finding.message_zh, language="zh")),
+                    quad(PI.message, ox.Literal(finding.message_en, language="en")),
+                ]
+            ),
             quad(PI.memberCount, ox.Literal(str(len(members)), datatype=XSD.integer)),
             quad(PROV.wasGeneratedBy, run_iri),
         ]
         lines += [quad(PI.member, ox.NamedNode(member)) for member in members]
         if finding.budget is not None:
-            lines.append(quad(PI.amount, ox.Literal(str(finding.budget), datatype=XSD.decimal)))
+            lines.append(
+                quad(PI.budgetAtStake, ox.Literal(str(finding.budget), datatype=XSD.decimal))
+            )
     return by_type
 
 

@@ -40,7 +40,7 @@ _LADDER_RULES = [
         "ladder.overlap",
         "overlap",
         "warning",
-        "unreachable-band",
+        "overlap",
         "等级区间重叠",
         "Overlapping bands",
         "同一数值落入两个等级",
