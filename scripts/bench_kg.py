@@ -35,7 +35,7 @@ SIZES = {
     # documents for ~0.9 M / ~5 M triples; "small" is for a quick check while developing
     "small": {"documents": 12, "rdflib_triples": 20_000, "rdflib_timeout_s": 60},
     "default": {"documents": 280, "rdflib_triples": 100_000, "rdflib_timeout_s": 120},
-    "large": {"documents": 1550, "rdflib_triples": 100_000, "rdflib_timeout_s": 120},
+    "large": {"documents": 1610, "rdflib_triples": 100_000, "rdflib_timeout_s": 120},
 }
 RDFLIB_QUERY = "count-graded-in-percent"
 """A four-band question (indicator → band → unit) that rdflib must answer by joins."""
