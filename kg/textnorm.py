@@ -64,7 +64,8 @@ def strip_artifacts(text: str) -> str:
 def clean_cell(raw: str) -> str:
     """Cleaned cell text: artefacts and Excel-style wrapping quotes removed, padding trimmed.
 
-    Internal newlines are kept (a cell can span paragraphs).
+    Internal newlines are kept (a cell can span paragraphs). Memoised: extraction cleans the
+    same cells several times, and cells repeat across documents.
 
     >>> clean_cell('  "做好工作。\\n"  ')
     '做好工作。'

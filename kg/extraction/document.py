@@ -9,10 +9,10 @@ from functools import cache
 
 from kg.extraction.duty import DutyBuilder
 from kg.extraction.projects import ProjectBuilder
-from kg.extraction.tables import DUTY_HEADER_LABELS, Table, clean_cell, compact, segment
+from kg.extraction.tables import DUTY_HEADER_LABELS, Table, compact, segment
 from kg.model import Diagnostic, Document, OtherTable, SourceRef, StatedTotal
 from kg.readers import Paragraph, ReadResult
-from kg.textnorm import fold
+from kg.textnorm import clean_cell, fold
 
 _YEAR = re.compile(r"(?P<year>(?:19|20)\d\d)\s*年")
 _ISSUER_TAIL = re.compile(r"(?:部门|单位)$")
@@ -104,10 +104,8 @@ def _model_strings(value, out: set[str]) -> set[str]:
         for item in value:
             _model_strings(item, out)
     else:
-        names = _field_names(type(value))
-        if names:
-            for name in names:
-                _model_strings(getattr(value, name), out)
+        for name in _field_names(type(value)):
+            _model_strings(getattr(value, name), out)
     return out
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from kg.extraction.tables import DUTY_COLUMNS, Table, clean_cell, fit_row
+from kg.extraction.tables import DUTY_COLUMNS, Table, fit_row
 from kg.model import GRADES, Activity, Diagnostic, Indicator
 from kg.readers import Cell
-from kg.textnorm import fold
+from kg.textnorm import clean_cell, fold
 
 _ACTIVITY_NUMBER = re.compile(
     r"^(?P<number>[一二三四五六七八九十百零〇两]+)\s*[、.．，,]\s*(?P<name>.*)$", re.S

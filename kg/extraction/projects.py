@@ -9,9 +9,10 @@ rule 6).
 from __future__ import annotations
 
 from kg.extraction.duty import parse_budget
-from kg.extraction.tables import Table, clean_cell, compact
+from kg.extraction.tables import Table, compact
 from kg.model import Diagnostic, Project, ProjectIndicator
 from kg.readers import Cell
+from kg.textnorm import clean_cell
 
 INDICATOR_COLUMNS = 6
 _MONEY_LABELS = {

@@ -8,18 +8,15 @@ while a row is unfinished continues the previous cell (domain.md §7 rule 1).
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 
 from kg.model import Department, Diagnostic
 from kg.readers import Cell, Paragraph, ReadResult, Row
-from kg.textnorm import clean_cell as _clean_cell
+from kg.textnorm import clean_cell
 
 DUTY_COLUMNS = 9
 
-clean_cell = functools.lru_cache(maxsize=1 << 16)(_clean_cell)
-""":func:`kg.textnorm.clean_cell`, memoised: extraction cleans the same cells several times."""
 GRADE_HEADER = ("优", "良", "中", "差")
 
 _DEPARTMENT = re.compile(r"^(?P<code>\d{3,})?\s*(?P<name>\S.*)$", re.S)
