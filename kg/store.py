@@ -391,7 +391,8 @@ class Store:
             self._ox.flush()
         except OSError as exc:  # disk full, I/O error: the next open removes the partial graphs
             raise KgError(
-                f"cannot write to the graph store: {_one_line(exc)}", str(self.path)
+                f"cannot write to the graph store: {_one_line(exc)}",
+                str(self.path) if self.path else None,
             ) from None
         # 3. commit (transactional): intent out, commit record in, in one update
         self._commit(entries, pending=True)

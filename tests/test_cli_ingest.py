@@ -149,6 +149,14 @@ def test_a_failed_background_load_is_one_error_and_a_rerun_completes(seeds_dir, 
     assert _snapshot(path) == set(reference.dump("nquads").decode().splitlines())
 
 
+def test_a_failed_load_into_a_memory_store_names_no_path(seeds_dir):
+    store = Store()
+    store._ox = _FailingOxigraph(store.oxigraph, fail_at=1)
+    with pytest.raises(KgError) as caught:
+        ingest([seeds_dir], store, jobs=1)
+    assert str(caught.value) == "cannot write to the graph store: disk full (simulated)"
+
+
 class _FailingOxigraph:
     """A pyoxigraph store whose ``fail_at``-th bulk load fails like a full disk."""
 
