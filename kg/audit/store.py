@@ -261,14 +261,7 @@ def findings_nquads(result: AuditResult, run_iri: ox.NamedNode) -> dict[str, lis
             quad(PI.findingType, FTYPE.by_notation(finding.finding_type)),
             quad(PI.severity, SEV.by_notation(finding.severity)),
             quad(PI.code, ox.Literal(finding.rule)),
-            *(
-                [quad(PI.message, ox.Literal(finding.message_en))]
-                if finding.message_zh == finding.message_en  # a custom rule's one message
-                else [
-                    quad(PI.message, ox.Literal(finding.message_zh, language="zh")),
-                    quad(PI.message, ox.Literal(finding.message_en, language="en")),
-                ]
-            ),
+            *(quad(PI.message, message) for message in _messages(finding)),
             quad(PI.memberCount, ox.Literal(str(len(members)), datatype=XSD.integer)),
             quad(PROV.wasGeneratedBy, run_iri),
         ]
@@ -278,6 +271,16 @@ def findings_nquads(result: AuditResult, run_iri: ox.NamedNode) -> dict[str, lis
                 quad(PI.budgetAtStake, ox.Literal(str(finding.budget), datatype=XSD.decimal))
             )
     return by_type
+
+
+def _messages(finding) -> list[ox.Literal]:
+    """The message once per language, or once untagged when a custom rule gave one text."""
+    if finding.message_zh == finding.message_en:
+        return [ox.Literal(finding.message_en)]
+    return [
+        ox.Literal(finding.message_zh, language="zh"),
+        ox.Literal(finding.message_en, language="en"),
+    ]
 
 
 def write_findings(
