@@ -30,6 +30,7 @@ class Diagnostic:
     message: str
     code: str = ""
     raw: str = ""
+    place: str = ""  # Sheet1!B7, p. 3 … where the line alone does not find the cell
 
 
 @dataclass
@@ -160,7 +161,12 @@ class Activity:
 
 @dataclass
 class ProjectIndicator:
-    """A 三级指标 row of a project table, with its carried-down categories."""
+    """A 三级指标 row of a target or self-evaluation table, with its carried-down categories.
+
+    ``value`` is the (annual) target as printed (指标值 / 年度指标值); the other columns of the
+    national templates (layouts.md §1–2) are kept as printed, "" when the table has no such
+    column. ``place`` is the name cell's place in the source (``Sheet1!C9``, ``p. 2``).
+    """
 
     level1: str
     level2: str
@@ -175,11 +181,45 @@ class ProjectIndicator:
     flags: list[str] = field(default_factory=list)
     target: Band | None = None
     analysis: NameAnalysis | None = None
+    long_term: str = ""  # 长期指标值
+    actual: str = ""  # 实际完成值 (self-evaluation)
+    weight: str = ""  # 权重 / 分值
+    score: str = ""  # 得分
+    unit: str = ""  # 计量单位
+    comparator: str = ""  # 指标性质 / 指标值类型 (≥, ≤, =, 定性)
+    direction: str = ""  # 指标方向 (正向 / 反向)
+    scoring_rule: str = ""  # 评分标准
+    explanation: str = ""  # 指标解释 / 备注
+    deviation: str = ""  # 偏差原因分析及改进措施
+    place: str = ""
+    actual_band: Band | None = None  # the actual value read by the threshold NLP
+
+
+@dataclass
+class AnnualTask:
+    """A 年度主要任务 row of a whole-department target table: task, content and money."""
+
+    name: str
+    line: int
+    content: str = ""
+    budget: Decimal | None = None
+    raw_budget: str = ""
+    place: str = ""
+
+
+TABLE_KINDS: tuple[str, ...] = ("project", "department", "self_evaluation")
+"""The national templates (layouts.md §1): 项目支出绩效目标表, 部门整体支出绩效目标表, 自评表."""
 
 
 @dataclass
 class Project:
-    """One 项目绩效目标表."""
+    """One performance table: a 项目绩效目标表, a 部门整体支出绩效目标表 or a 绩效自评表.
+
+    ``kind`` says which (:data:`TABLE_KINDS`); the whole-department table's ``name`` is the
+    department's, and its ``tasks`` are the 年度主要任务. ``header`` keeps every label/value pair
+    of the header block as printed (主管部门, 实施单位, 项目期 …); ``execution`` the
+    self-evaluation money block (年初预算数, 全年预算数, 全年执行数, 分值, 执行率, 得分).
+    """
 
     code: str
     name: str
@@ -193,6 +233,17 @@ class Project:
     department_code: str | None = None
     end_line: int = 0
     indicators: list[ProjectIndicator] = field(default_factory=list)
+    kind: str = "project"
+    title: str = ""
+    competent_department: str = ""  # 主管部门
+    implementing_unit: str = ""  # 实施单位
+    header: dict[str, str] = field(default_factory=dict)
+    long_term_goal: str = ""
+    achieved: str = ""  # 全年实际完成情况 (self-evaluation)
+    tasks: list[AnnualTask] = field(default_factory=list)
+    execution: dict[str, str] = field(default_factory=dict)
+    total_score: str = ""
+    place: str = ""
 
 
 @dataclass
@@ -262,7 +313,9 @@ def to_jsonable(value: Any) -> Any:
 
 __all__ = [
     "GRADES",
+    "TABLE_KINDS",
     "Activity",
+    "AnnualTask",
     "Band",
     "Department",
     "Diagnostic",

@@ -61,6 +61,28 @@ def strip_artifacts(text: str) -> str:
 
 
 @lru_cache(maxsize=1 << 16)
+def simplify(text: str) -> str:
+    """Traditional glyphs folded to simplified ones (OpenCC ``t2s``), for matching only.
+
+    Pages from mirrors and some regions print 績效目標表 and 指標值 (layouts.md §3); every
+    comparison of layout words and values goes through this, while the raw text is kept.
+
+    >>> simplify("績效目標表 指標值")
+    '绩效目标表 指标值'
+    """
+    if text.isascii():
+        return text
+    return _t2s().convert(text)
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc  # imported on first use: most documents never need it
+
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=1 << 16)
 def clean_cell(raw: str) -> str:
     """Cleaned cell text: artefacts and Excel-style wrapping quotes removed, padding trimmed.
 

@@ -10,6 +10,14 @@ from functools import cache
 from kg.extraction.duty import DutyBuilder
 from kg.extraction.projects import ProjectBuilder
 from kg.extraction.tables import DUTY_HEADER_LABELS, Table, compact, segment
+from kg.extraction.templates import (
+    TemplateReader,
+    grid_words,
+    is_furniture,
+    is_layout_word,
+    is_unit_name,
+    layout_labels,
+)
 from kg.model import Diagnostic, Document, OtherTable, SourceRef, StatedTotal
 from kg.readers import Paragraph, ReadResult
 from kg.textnorm import clean_cell, fold
@@ -29,7 +37,7 @@ def read_title(paragraphs: list[Paragraph]) -> tuple[str, str, int | None]:
     issuer is what precedes the year.
     """
     parts: list[str] = []
-    for paragraph in paragraphs[:_TITLE_SCAN]:
+    for paragraph in [p for p in paragraphs if not is_furniture(clean_cell(p.raw))][:_TITLE_SCAN]:
         text = clean_cell(paragraph.raw)
         if not text:
             continue
@@ -41,7 +49,7 @@ def read_title(paragraphs: list[Paragraph]) -> tuple[str, str, int | None]:
             year_match = _YEAR.search(folded)
             issuer = title[: year_match.start()].strip() if year_match else ""
             issuer = _ISSUER_TAIL.sub("", issuer).strip()
-            return title, issuer, int(match["year"])
+            return title, issuer if is_unit_name(issuer) else "", int(match["year"])
         if len(text) > 60:
             break
     return (parts[0] if parts else ""), "", None
@@ -82,6 +90,7 @@ STRUCTURAL_LABELS = frozenset(
         "绩效指标描述",
         "指标值",
         "指标值确定依据",
+        *layout_labels(),
     }
 )
 """Header and label cells whose content is the structure itself, not data."""
@@ -125,6 +134,8 @@ def _unplaced_cells(tables: list[Table], document: Document) -> list[Diagnostic]
                 text = clean_cell(cell.raw)
                 if not text or text in covered or compact(text) in STRUCTURAL_LABELS:
                     continue
+                if is_layout_word(text):
+                    continue
                 if all(piece in covered for piece in text.split("\n") if piece):
                     continue
                 found.append(
@@ -149,6 +160,57 @@ def _other_table(table: Table) -> OtherTable:
     )
 
 
+def _is_hebei_project(table: Table) -> bool:
+    """The seeds' project form (项目编码 row, six-column grid with 绩效指标描述/确定依据)."""
+    for row in table.rows:
+        keys = {compact(clean_cell(cell.raw)) for cell in row}
+        if "一级指标" in keys and keys & {"绩效指标描述", "指标值确定依据"}:
+            return True
+    return False
+
+
+def _unread(result: ReadResult, document: Document, templates: TemplateReader) -> list[Diagnostic]:
+    """Error diagnostics for performance tables that yielded no indicator (layouts.md §4).
+
+    A table found without an indicator row, or a document whose rows carry indicator-grid
+    column names although nothing was read, must never look like a clean document.
+    """
+    found: list[Diagnostic] = []
+    for project in templates.projects:
+        if not project.indicators and not project.tasks:
+            found.append(
+                Diagnostic(
+                    project.line,
+                    "error",
+                    f"performance table {project.title or project.name or ''} yielded no "
+                    "indicator (unread: check its header row against the layout words)".replace(
+                        "  ", " "
+                    ),
+                    "unread",
+                    place=project.place,
+                )
+            )
+    has_indicators = any(True for _ in document.iter_indicators()) or any(
+        p.indicators for p in document.projects
+    )
+    if not has_indicators and not found:
+        hits = [row for row in result.rows if grid_words(row.cells) >= 2]
+        if hits:
+            first = hits[0]
+            found.append(
+                Diagnostic(
+                    first.line,
+                    "error",
+                    "the document holds performance-table words in a grid but no indicator "
+                    "was read (unread document)",
+                    "unread",
+                    " | ".join(clean_cell(c.raw) for c in first.cells),
+                    first.place,
+                )
+            )
+    return found
+
+
 def build_document(result: ReadResult) -> Document:
     """Extract the typed model from a reader result."""
     segmented = segment(result)
@@ -168,21 +230,41 @@ def build_document(result: ReadResult) -> Document:
     diagnostics.extend(segmented.diagnostics)
     duty = DutyBuilder(document.activities, diagnostics)
     projects = ProjectBuilder(document.projects, diagnostics)
+    templates = TemplateReader(diagnostics)
+    others: list[Table] = []
     for item in segmented.items:
-        if not isinstance(item, Table):
-            continue
-        if item.kind == "duty":
+        if isinstance(item, Paragraph):
+            templates.paragraph(item)
+        elif item.kind == "duty":
             duty.add_table(item)
-        elif item.kind == "project":
+        elif item.kind == "project" and _is_hebei_project(item):
             projects.add_table(item)
         else:
-            document.tables.append(_other_table(item))
-            if item.kind == "unknown" and any(any(c.raw.strip() for c in r) for r in item.rows):
-                diagnostics.append(
-                    Diagnostic(item.line, "info", "table of unknown kind kept as rows", "table")
-                )
+            for cells in item.rows:
+                templates.row(cells)
+            others.append(item)
+    templates.finish()
+    document.projects.extend(templates.projects)
+    for department in templates.departments:
+        if not any(d.name == department.name for d in document.departments):
+            document.departments.append(department)
+    if templates.projects and not document.issuer:
+        document.issuer = next((d.name for d in templates.departments), "")
+    if not document.title and templates.projects:
+        document.title = templates.projects[0].title
+        year = _YEAR.search(fold(document.title))
+        document.year = document.year or (int(year["year"]) if year else None)
+    for item in others:
+        if any(c.line in templates.claimed_lines for row in item.rows for c in row):
+            continue
+        document.tables.append(_other_table(item))
+        if item.kind == "unknown" and any(any(c.raw.strip() for c in r) for r in item.rows):
+            diagnostics.append(
+                Diagnostic(item.line, "info", "table of unknown kind kept as rows", "table")
+            )
     tables = [item for item in segmented.items if isinstance(item, Table)]
     diagnostics.extend(_unplaced_cells(tables, document))
+    diagnostics.extend(_unread(result, document, templates))
     if not result.blocks:
         diagnostics.append(Diagnostic(1, "error", "no text found in the document", "empty"))
     elif not (document.activities or document.projects or document.tables):

@@ -15,6 +15,7 @@ from kg.nlp.lexicon import load_lexicon
 from kg.nlp.names import analyze_name_text
 from kg.nlp.pipeline import load_user_dictionary, pipe_cells, pipe_names
 from kg.nlp.scheme import analyze_scheme
+from kg.textnorm import simplify
 
 SHIFT_FLAGS = frozenset({"column_shift", "shifted", "column_shifted"})
 _PLACE_SUFFIX = re.compile(r"(?:满族自治县|自治县|经济技术开发区|开发区|新区|市|区|县)$")
@@ -104,7 +105,10 @@ def analyze_document(doc: Document) -> Document:
     cells: set[str] = set()
     for ind in indicators:
         cells.update(ind.raw_grades.get(g, ind.grades.get(g, "")) or "" for g in GRADES)
-    cells.update(p.raw_value or p.value or "" for p in project_indicators)
+    # Target and actual values of project tables are matched in simplified glyphs (績效 → 绩效,
+    # 於 → 于: layouts.md §3); the indicator keeps its raw text.
+    cells.update(simplify(p.raw_value or p.value or "") for p in project_indicators)
+    cells.update(simplify(p.actual) for p in project_indicators if p.actual)
     ordered = sorted(cells)
     parsed = {
         text: nlp_doc._.band for text, nlp_doc in zip(ordered, pipe_cells(ordered), strict=True)
@@ -134,7 +138,9 @@ def analyze_document(doc: Document) -> Document:
         ind.analysis = _own_analysis(analysis)
 
     for pind in project_indicators:
-        text = pind.raw_value or pind.value or ""
+        text = simplify(pind.raw_value or pind.value or "")
         pind.target = _own_band(parsed[text])
+        if pind.actual:
+            pind.actual_band = _own_band(parsed[simplify(pind.actual)])
         pind.analysis = _own_analysis(analyses[pind.name or ""])
     return doc
