@@ -9,6 +9,13 @@ to 127.0.0.1, with the union default graph (like ``kg query``) and a query time 
 Updates are refused by the read-only server; ``kg ingest`` can keep writing the live store,
 and a restarted ``kg serve`` shows the new state.
 
+The oxigraph server listens on a private loopback port; clients talk to a small gateway in
+this process (:class:`Gateway`) that refuses every query or update with a ``SERVICE`` clause
+(HTTP 403, see :mod:`kg.sparql_guard`) unless ``allow_service`` names its host, so the
+endpoint cannot be used to reach other hosts. The oxigraph child gets ``SIGKILL`` when its
+parent dies (Linux ``PR_SET_PDEATHSIG``), and a snapshot folder left by a killed ``kg serve``
+is removed by the next one.
+
 **Push.** :func:`push` copies named graphs into any SPARQL 1.1 store: by the Graph Store
 Protocol (one ``PUT ?graph=…`` per graph, N-Triples body) when a graph-store URL is given,
 else by SPARQL Update (``DROP SILENT GRAPH`` then ``INSERT DATA`` in chunks of N triples) —
@@ -18,20 +25,29 @@ pasted from document text.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import http.client
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pyoxigraph as ox
 
 from kg.errors import KgError
+from kg.sparql_guard import check_service
 from kg.store import CATALOG_GRAPH, Store
 
 DEFAULT_HOST = "127.0.0.1"
@@ -51,6 +67,21 @@ def oxigraph_binary() -> str:
     return found
 
 
+PR_SET_PDEATHSIG = 1
+_LIBC = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+
+
+def die_with_parent(parent: int) -> None:
+    """In a child: ask Linux to send ``SIGKILL`` when the parent dies; exit if it already has.
+
+    Used as ``preexec_fn`` (and in forked workers) so no child outlives a ``kill -9`` of pikg.
+    """
+    if sys.platform.startswith("linux"):
+        _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
 def free_port(host: str = DEFAULT_HOST) -> int:
     """A TCP port that is free on ``host`` right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -67,6 +98,7 @@ class Server:
     port: int
     location: Path
     cleanup: Path | None = None
+    gateway: Gateway | None = None
 
     @property
     def url(self) -> str:
@@ -77,7 +109,9 @@ class Server:
         return f"{self.url}/query"
 
     def stop(self) -> None:
-        """Stop the server and delete the snapshot it served."""
+        """Stop the server (and its gateway) and delete the snapshot it served."""
+        if self.gateway is not None:
+            self.gateway.stop()
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -130,7 +164,13 @@ def start_oxigraph(
         "--timeout-s",
         str(int(timeout_s)),
     ]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    parent = os.getpid()
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: die_with_parent(parent),
+    )
     server = Server(process, host, port, Path(location), cleanup)
     deadline = time.monotonic() + wait_s
     try:
@@ -151,22 +191,167 @@ def start_oxigraph(
         raise
 
 
+SNAPSHOT_PREFIX = "kg-serve-"
+OWNER_FILE = "owner"
+MAX_REQUEST_BYTES = 16 * 1024 * 1024
+"""A query or update body larger than this is refused (HTTP 413) before it is read."""
+
+
+def _start_time(pid: int) -> str | None:
+    """The kernel's start time of ``pid`` (tells a live owner from a reused PID), or None."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[19]
+
+
+def _owner_record() -> str:
+    return f"{os.getpid()} {_start_time(os.getpid()) or ''}"
+
+
+def remove_orphan_snapshots(tmp: str | Path | None = None) -> list[Path]:
+    """Delete ``kg-serve-*`` snapshot folders whose owning process no longer runs."""
+    removed = []
+    for folder in Path(tmp or tempfile.gettempdir()).glob(f"{SNAPSHOT_PREFIX}*"):
+        try:
+            pid_text, _, started = (folder / OWNER_FILE).read_text().partition(" ")
+            pid = int(pid_text)
+        except (OSError, ValueError):
+            continue  # not ours, or its owner is still writing the record
+        current = _start_time(pid)
+        if current is None or (started.strip() and current != started.strip()):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+class Gateway:
+    """The public side of ``kg serve``: forwards SPARQL requests to the private oxigraph port.
+
+    Each request's query or update text (URL ``query=``/``update=``, form body, or a
+    ``application/sparql-query``/``sparql-update`` body) goes through
+    :func:`kg.sparql_guard.check_service` first; a refused one gets HTTP 403 and one line.
+    """
+
+    def __init__(
+        self, host: str, port: int, upstream: tuple[str, int], allow_service: Iterable[str] = ()
+    ):
+        handler = _handler(upstream, tuple(allow_service))
+        try:
+            self.httpd = ThreadingHTTPServer((host, port), handler)
+        except OSError as exc:
+            raise KgError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        self.httpd.daemon_threads = True
+        self.host, self.port = host, self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def _sparql_texts(handler: BaseHTTPRequestHandler, body: bytes) -> list[str]:
+    """Every query/update text a request carries, wherever the protocol allows it."""
+    texts = []
+    for values in parse_qs(urlsplit(handler.path).query).values():
+        texts.extend(values)
+    kind = (handler.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+    decoded = body.decode("utf-8", "replace")
+    if kind == "application/x-www-form-urlencoded":
+        for values in parse_qs(decoded).values():
+            texts.extend(values)
+    elif body:
+        texts.append(decoded)
+    return texts
+
+
+def _handler(
+    upstream: tuple[str, int], allow_service: tuple[str, ...]
+) -> Callable[..., BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "pikg"
+
+        def log_message(self, format: str, *args: object) -> None:
+            """Quiet: oxigraph's own server logs nothing either."""
+
+        def _reply(self, status: int, message: str) -> None:
+            data = (message + "\n").encode("utf-8")
+            self.send_response(status)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def _forward(self) -> None:
+            try:
+                length = int(self.headers.get("Content-Length") or 0)
+            except ValueError:
+                return self._reply(400, "bad Content-Length")
+            if length > MAX_REQUEST_BYTES or length < 0:
+                return self._reply(413, f"request body over {MAX_REQUEST_BYTES} bytes")
+            body = self.rfile.read(length) if length else b""
+            try:
+                for text in _sparql_texts(self, body):
+                    check_service(text, allow_service)
+            except KgError as exc:
+                return self._reply(403, str(exc))
+            headers = {
+                name: value
+                for name, value in self.headers.items()
+                if name.lower() not in ("host", "connection", "keep-alive", "content-length")
+            }
+            connection = http.client.HTTPConnection(*upstream)
+            try:
+                connection.request(self.command, self.path, body=body or None, headers=headers)
+                response = connection.getresponse()
+                self.send_response(response.status, response.reason)
+                for name, value in response.getheaders():
+                    if name.lower() not in ("connection", "transfer-encoding", "keep-alive"):
+                        self.send_header(name, value)
+                self.send_header("Connection", "close")
+                self.end_headers()
+                while chunk := response.read(65536):
+                    self.wfile.write(chunk)
+            except OSError:
+                self.close_connection = True  # client or server went away: drop the request
+            finally:
+                connection.close()
+
+        do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = do_OPTIONS = _forward
+
+    return Handler
+
+
 def serve(
     store_path: str | Path,
     *,
     host: str = DEFAULT_HOST,
     port: int | None = None,
     timeout_s: int = DEFAULT_TIMEOUT_S,
+    allow_service: Iterable[str] = (),
 ) -> Server:
     """Serve a snapshot of the store read-only over SPARQL 1.1 (``{url}/query``).
 
-    Call :meth:`Server.stop` (or use it as a context manager) to stop it and remove the
-    snapshot.
+    ``SERVICE`` clauses are refused unless their host is in ``allow_service``. Call
+    :meth:`Server.stop` (or use it as a context manager) to stop it and remove the snapshot.
     """
-    workdir = Path(tempfile.mkdtemp(prefix="kg-serve-"))
+    remove_orphan_snapshots()
+    workdir = Path(tempfile.mkdtemp(prefix=SNAPSHOT_PREFIX))
     try:
+        (workdir / OWNER_FILE).write_text(_owner_record())
         location = snapshot(store_path, workdir / "store")
-        return start_oxigraph(location, host=host, port=port, timeout_s=timeout_s, cleanup=workdir)
+        server = start_oxigraph(location, timeout_s=timeout_s, cleanup=workdir)
+        try:
+            server.gateway = Gateway(
+                host, port or 0, (server.host, server.port), allow_service=allow_service
+            )
+        except BaseException:
+            server.stop()
+            raise
+        server.host, server.port = server.gateway.host, server.gateway.port
+        return server
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise
@@ -263,11 +448,14 @@ def _update(client: httpx.Client, endpoint: str, update: str) -> None:
 __all__ = [
     "DEFAULT_HOST",
     "DEFAULT_PORT",
+    "Gateway",
     "PushSummary",
     "Server",
+    "die_with_parent",
     "free_port",
     "oxigraph_binary",
     "push",
+    "remove_orphan_snapshots",
     "serve",
     "snapshot",
     "start_oxigraph",

@@ -35,6 +35,8 @@ class AuditConfig:
     params: dict[str, dict[str, Any]] = field(default_factory=dict)
     sparql_rules: list[Path] = field(default_factory=list)
     view_link: str = DEFAULT_VIEW_LINK
+    allow_service: tuple[str, ...] = ()
+    """Hosts SPARQL rules may reach with ``SERVICE`` (``kg audit --allow-service``; not TOML)."""
 
 
 def _check_rule_id(rule_id: str, path: Path) -> None:

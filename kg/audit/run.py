@@ -32,7 +32,10 @@ def run_audit(
     config = config or AuditConfig()
     context = load_context(store)
     copies = detect_copies(context) if "copies.cluster" not in config.disabled else None
-    extra = [sparql_rule(path, store) for path in [*config.sparql_rules, *rule_files]]
+    extra = [
+        sparql_rule(path, store, config.allow_service)
+        for path in [*config.sparql_rules, *rule_files]
+    ]
     result = audit_context(context, config, extra)
     if write:
         write_findings(store, result, copies)

@@ -16,7 +16,7 @@ Without a ``finding-type`` line the findings are of type ``custom`` (``pig:audit
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from kg.audit.registry import Finding, Rule, new_finding
 from kg.errors import KgError
 from kg.model import SEVERITIES
 from kg.namespace import FTYPE
+from kg.sparql_guard import check_service
 
 CUSTOM_FINDING_TYPE = "custom"
 """The finding type of a rule that declares none: its findings are stored like the others."""
@@ -52,14 +53,22 @@ def _header(path: Path, text: str) -> dict[str, str]:
     return meta
 
 
-def sparql_rule(path: str | Path, store) -> Rule:
-    """Load one ``.rq`` file as a rule that runs against ``store`` (:class:`kg.store.Store`)."""
+def sparql_rule(path: str | Path, store, allow_service: Iterable[str] = ()) -> Rule:
+    """Load one ``.rq`` file as a rule that runs against ``store`` (:class:`kg.store.Store`).
+
+    A ``SERVICE`` clause is refused unless its host is in ``allow_service``: a shared rule
+    file must not make the audit send requests to other hosts.
+    """
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (FileNotFoundError, IsADirectoryError):
         raise KgError("SPARQL rule file not found", str(path)) from None
     meta = _header(path, text)
+    try:
+        check_service(text, allow_service)
+    except KgError as exc:
+        raise KgError(exc.message, str(path)) from None
     if not re.search(r"\bSELECT\b", text, re.IGNORECASE):
         raise KgError("a SPARQL rule must be a SELECT query returning ?node ?message", str(path))
     title = meta.get("title", path.stem)

@@ -5,6 +5,7 @@ Commands live one per module in this package and register themselves on :data:`a
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -38,9 +39,32 @@ from kg.cli import docs  # noqa: E402,F401
 
 
 def main() -> None:
-    """Entry point: user errors become one line on stderr and exit code 2."""
+    """Entry point: user errors become one line on stderr and exit code 2.
+
+    A closed output pipe is such an error too (raised by :mod:`kg.output`, or as
+    :class:`BrokenPipeError` from a plain print); Ctrl-C says so and exits 130 like a shell.
+    """
     try:
         app()
     except KgError as exc:
+        _settle_stdout()
         print(f"kg: error: {exc}", file=sys.stderr)
         sys.exit(2)
+    except BrokenPipeError:
+        _settle_stdout()
+        print("kg: error: stdout: output closed before everything was written", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        _settle_stdout()
+        print("kg: interrupted", file=sys.stderr)
+        sys.exit(130)
+
+
+def _settle_stdout() -> None:
+    """Point a broken stdout at /dev/null, so the exit-time flush adds no second message."""
+    try:
+        sys.stdout.flush()
+    except OSError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)

@@ -60,16 +60,24 @@ def audit_command(
     no_write: Annotated[
         bool, typer.Option("--no-write", help="Do not write the findings back into the store.")
     ] = False,
+    allow_service: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-service",
+            help="Let SERVICE clauses in rule files reach this host (repeatable; off by default).",
+        ),
+    ] = None,
 ) -> None:
     """Audit every ingested document: defective ladders and indicators, structure and money,
     copies. Writes the findings to the store (pig:audit/…) and a report; prints where it is."""
-    from kg.audit import load_config, render, run_audit
+    from kg.audit import AuditConfig, load_config, render, run_audit
     from kg.store import Store, default_store_path
 
     path = store or default_store_path()
     if not Path(path).is_dir():
         raise KgError("no graph store here; run `kg ingest DIR --store DIR` first", str(path))
-    settings = load_config(config) if config else None
+    settings = load_config(config) if config else AuditConfig()
+    settings.allow_service = tuple(allow_service or ())
     with Store(path, read_only=no_write) as opened:
         if not opened.documents():
             raise KgError("the store holds no documents; run `kg ingest DIR` first", str(path))

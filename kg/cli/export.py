@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -11,6 +10,7 @@ import typer
 
 from kg.cli import app
 from kg.cli.ingest import StoreOption, store_path
+from kg.output import open_output, write_all
 from kg.store import Store
 
 
@@ -44,8 +44,7 @@ def export_cmd(
     graph_store = Store(store_path(store))
     node = graph_store.resolve_graph(graph) if graph else None
     data = graph_store.dump(output_format.value, node)
-    if out is None:
-        sys.stdout.buffer.write(data)
-    else:
-        out.write_bytes(data)
+    with open_output(out) as (stream, name):
+        write_all(stream, data, name)
+    if out is not None:
         typer.echo(f"wrote {len(data)} bytes to {out}", err=True)

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-import sys
+import re
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, BinaryIO
 
 import pyoxigraph as ox
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from kg import queries
 from kg.cli import app
 from kg.cli.ingest import StoreOption, store_path
 from kg.errors import KgError
+from kg.namespace import XSD
+from kg.output import SafeCsvWriter, TextSink, csv_cell, open_output, visible, write_all
+from kg.sparql_guard import check_service
 from kg.store import Store, to_python
 
 
@@ -26,11 +30,68 @@ class ResultFormat(StrEnum):
     json = "json"
 
 
-_RESULT_FORMATS = {
-    ResultFormat.csv: ox.QueryResultsFormat.CSV,
-    ResultFormat.tsv: ox.QueryResultsFormat.TSV,
-    ResultFormat.json: ox.QueryResultsFormat.JSON,
+AllowServiceOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--allow-service",
+        help="Let SERVICE clauses reach this host (repeatable; refused by default).",
+    ),
+]
+
+_BARE = {
+    XSD.integer.value: re.compile(r"[+-]?\d+"),
+    XSD.decimal.value: re.compile(r"[+-]?\d*\.\d+"),
+    XSD.double.value: re.compile(r"[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+"),
+    XSD.boolean.value: re.compile(r"true|false"),
 }
+"""Literals that SPARQL TSV writes without quotes (Turtle's short forms)."""
+
+
+def _csv_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
+    """A term as a SPARQL CSV cell: the IRI, ``_:id`` or the literal's lexical form."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+def _tsv_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
+    """A term as a SPARQL TSV cell (Turtle syntax); a formula-like string gets a leading '."""
+    if not isinstance(term, ox.Literal):
+        return "" if term is None else str(term)
+    pattern = _BARE.get(term.datatype.value)
+    if pattern is not None and pattern.fullmatch(term.value):
+        return term.value
+    safe = csv_cell(term.value)
+    if safe != term.value:
+        if term.language:
+            term = ox.Literal(safe, language=term.language)
+        else:
+            term = ox.Literal(safe, datatype=term.datatype)
+    return str(term)
+
+
+def write_solutions(result: ox.QuerySolutions, output: ResultFormat, stream: BinaryIO) -> None:
+    """SPARQL CSV/TSV/JSON results, written in full or a :class:`KgError` (never truncated).
+
+    CSV and TSV are made for spreadsheets too, so string cells that a spreadsheet would run
+    as a formula get a leading ``'`` (OWASP); JSON is left exact.
+    """
+    if output is ResultFormat.json:
+        write_all(stream, result.serialize(format=ox.QueryResultsFormat.JSON) or b"")
+        return
+    sink = TextSink(stream)
+    names = [v.value for v in result.variables]
+    if output is ResultFormat.csv:
+        writer = SafeCsvWriter(sink, lineterminator="\r\n")
+        writer.writerow(names)
+        for solution in result:
+            writer.writerow([_csv_term(solution[name]) for name in names])
+        return
+    sink.write("\t".join(f"?{name}" for name in names) + "\n")
+    for solution in result:
+        sink.write("\t".join(_tsv_term(solution[name]) for name in names) + "\n")
 
 
 def resolve_query(query: str, params: dict[str, str]) -> str:
@@ -84,26 +145,37 @@ def query_cmd(
         ResultFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ResultFormat.table,
     list_: Annotated[bool, typer.Option("--list", help="List the named queries.")] = False,
+    allow_service: AllowServiceOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Run a SPARQL query over all graphs (prefixes pi:, skos:, grade: … are predeclared)."""
+    """Run a SPARQL query over all graphs (prefixes pi:, skos:, grade: … are predeclared).
+
+    SERVICE clauses (federated queries) are refused unless --allow-service names their host.
+    CSV and TSV cells that a spreadsheet would run as a formula get a leading '.
+    """
     if list_:
         list_queries()
         return
     if not query:
         raise KgError("give a query (a named query, a .rq file or SPARQL) or --list")
     sparql = resolve_query(query, _parse_params(param or []))
+    check_service(sparql, allow_service or [])
     graph_store = Store(store_path(store))
     result = graph_store.query(sparql)
     if isinstance(result, ox.QueryBoolean):
         typer.echo("true" if bool(result) else "false")
         return
-    if isinstance(result, ox.QueryTriples):
-        sys.stdout.buffer.write(result.serialize(format=ox.RdfFormat.TURTLE) or b"")
-        return
-    if output is not ResultFormat.table:
-        sys.stdout.buffer.write(result.serialize(format=_RESULT_FORMATS[output]) or b"")
-        return
+    with open_output(None) as (stream, _):
+        if isinstance(result, ox.QueryTriples):
+            write_all(stream, result.serialize(format=ox.RdfFormat.TURTLE) or b"")
+        elif output is not ResultFormat.table:
+            write_solutions(result, output, stream)
+        else:
+            print_table(result, Console(file=TextSink(stream)))
+
+
+def print_table(result: ox.QuerySolutions, console: Console) -> None:
+    """Solutions as a terminal table; values are plain text (no Rich markup, no escapes)."""
     names = [v.value for v in result.variables]
     table = Table(*names)
     count = 0
@@ -111,9 +183,8 @@ def query_cmd(
         cells = []
         for name in names:
             value = to_python(solution[name])
-            cells.append("" if value is None else str(value))
+            cells.append(Text(visible("" if value is None else str(value))))
         table.add_row(*cells)
         count += 1
-    console = Console()
     console.print(table)
     console.print(f"{count} row(s)", style="dim")

@@ -26,16 +26,30 @@ def serve_cmd(
     timeout: Annotated[
         int, typer.Option("--timeout", help="Time limit per query, in seconds.")
     ] = DEFAULT_TIMEOUT_S,
+    allow_service: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-service",
+            help="Let SERVICE clauses reach this host (repeatable; refused with 403 by default).",
+        ),
+    ] = None,
 ) -> None:
     """Serve a snapshot of the store as a read-only SPARQL 1.1 endpoint (oxigraph server).
 
     Queries go to http://HOST:PORT/query (GET ?query=… or POST), see the union of all graphs
-    by default, and stop after --timeout seconds; updates are refused. The snapshot is taken
+    by default, and stop after --timeout seconds; updates are refused, and so are SERVICE
+    clauses (federated queries) unless --allow-service names the host. The snapshot is taken
     at start, so `kg ingest` can keep writing the store; restart to serve the new state.
     """
     signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl-C: the snapshot is removed
     try:
-        server = serve(store_path(store), host=host, port=port, timeout_s=timeout)
+        server = serve(
+            store_path(store),
+            host=host,
+            port=port,
+            timeout_s=timeout,
+            allow_service=allow_service or (),
+        )
     except KeyboardInterrupt:
         return
     typer.echo(f"SPARQL endpoint (read-only): {server.query_url}  (Ctrl-C stops)", err=True)
