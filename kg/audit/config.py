@@ -15,6 +15,7 @@ add SPARQL rule files.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,9 @@ from kg.audit.registry import RULES
 from kg.errors import KgError
 from kg.model import SEVERITIES
 
-DEFAULT_VIEW_LINK = "tree.html#node={anchor}"
+ANCHOR = "{anchor}"
+"""The one placeholder of ``view_link``: the URL-encoded node IRI (replaced as plain text)."""
+DEFAULT_VIEW_LINK = "tree.html#node=" + ANCHOR
 """Evidence links into the graph views (docs/views.md deep links: ``#node=<url-encoded IRI>``)."""
 
 
@@ -43,6 +46,19 @@ def _check_rule_id(rule_id: str, path: Path) -> None:
     if rule_id not in RULES:
         known = ", ".join(sorted(RULES))
         raise KgError(f"unknown rule {rule_id!r} (known rules: {known})", str(path))
+
+
+def _view_link(value: Any, path: Path) -> str:
+    """A link template with exactly the ``{anchor}`` placeholder and no other braces."""
+    if not isinstance(value, str):
+        raise KgError("[audit] view_link must be a string", str(path))
+    rest = value.replace(ANCHOR, "")
+    if ANCHOR not in value or "{" in rest or "}" in rest:
+        raise KgError(
+            f"[audit] view_link must contain {ANCHOR} and no other braces, got {value!r}",
+            str(path),
+        )
+    return value
 
 
 def load_config(path: str | Path) -> AuditConfig:
@@ -70,7 +86,7 @@ def load_config(path: str | Path) -> AuditConfig:
     for rq in audit.get("sparql_rules", []):
         config.sparql_rules.append((path.parent / rq).resolve())
     if "view_link" in audit:
-        config.view_link = str(audit["view_link"])
+        config.view_link = _view_link(audit["view_link"], path)
     for rule_id, settings in data.get("rules", {}).items():
         _check_rule_id(rule_id, path)
         if not isinstance(settings, dict):
@@ -100,6 +116,11 @@ def load_config(path: str | Path) -> AuditConfig:
             ):
                 raise KgError(
                     f"rule {rule_id}: parameter {name!r} must be {type(allowed[name]).__name__}",
+                    str(path),
+                )
+            if isinstance(value, float) and not math.isfinite(value):
+                raise KgError(
+                    f"rule {rule_id}: parameter {name!r} must be a finite number, not {value}",
                     str(path),
                 )
         config.params[rule_id] = settings

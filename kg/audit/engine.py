@@ -11,6 +11,7 @@ import kg.audit.rules  # noqa: F401  (registers the built-in rules)
 from kg.audit.config import AuditConfig
 from kg.audit.records import AuditContext, AuditDocument
 from kg.audit.registry import RULES, SEVERITY_RANK, Finding, Rule
+from kg.errors import KgError
 
 
 @dataclass
@@ -150,12 +151,15 @@ def audit_context(
     rules = [r for r in RULES.values() if r.id not in config.disabled] + list(extra_rules or [])
     findings: list[Finding] = []
     for current in rules:
-        findings.extend(
-            current.run(
-                context,
-                config.params.get(current.id),
-                config.severities.get(current.id),
-            )
+        found = current.run(
+            context,
+            config.params.get(current.id),
+            config.severities.get(current.id),
         )
+        for finding in found:
+            if finding.budget is not None and not finding.budget.is_finite():
+                # Reports are strict JSON: refuse here, where the rule can still be named.
+                raise KgError(f"rule {current.id} gave a non-finite budget {finding.budget}")
+        findings.extend(found)
     findings.sort(key=_sort_key)
     return AuditResult(findings, rules, _summaries(context, findings), config)

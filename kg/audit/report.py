@@ -16,6 +16,7 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from kg.audit.charts import SEVERITY_COLOURS, share_bar, stacked_bars
+from kg.audit.config import ANCHOR
 from kg.audit.engine import AuditResult
 from kg.audit.registry import GROUPS, SEVERITY_RANK, Finding
 from kg.errors import KgError
@@ -86,7 +87,13 @@ def result_to_dict(result: AuditResult) -> dict[str, Any]:
 
 
 def to_json(result: AuditResult) -> str:
-    return json.dumps(result_to_dict(result), ensure_ascii=False, indent=2, default=str)
+    """Strict JSON (RFC 8259): a NaN or infinity is an error, never ``NaN`` in the file."""
+    try:
+        return json.dumps(
+            result_to_dict(result), ensure_ascii=False, indent=2, default=str, allow_nan=False
+        )
+    except ValueError as exc:
+        raise KgError(f"cannot write the JSON report: {exc}") from None
 
 
 CSV_COLUMNS = (
@@ -173,8 +180,12 @@ def _environment() -> Environment:
 
 
 def view_href(template: str, node_id: str) -> str:
-    """Link to a node in the graph views; ``template`` has an ``{anchor}`` slot."""
-    return template.format(anchor=quote(node_id, safe=""))
+    """Link to a node in the graph views; ``template`` has an ``{anchor}`` slot.
+
+    The slot is replaced as plain text, never by ``str.format``: a configuration file is not
+    allowed to read Python objects (``{anchor.__class__}``) into the report.
+    """
+    return template.replace(ANCHOR, quote(node_id, safe=""))
 
 
 def _by_rule(findings: list[Finding]) -> list[tuple[str, list[Finding]]]:

@@ -85,11 +85,13 @@ def sparql_rule(path: str | Path, store, allow_service: Iterable[str] = ()) -> R
             record = context.indicator_by_id.get(node) or context.node_by_id.get(node)
             doc_id = record.doc_id if record is not None else ""
             if row.get("file") is not None:
-                evidence = [
-                    Evidence(
-                        str(row["file"]), int(row.get("line") or 0), str(row.get("text") or "")
-                    )
-                ]
+                try:
+                    line = int(row.get("line") or 0)
+                except (TypeError, ValueError):
+                    raise KgError(
+                        f"?line must be an integer, got {row['line']!r}", str(path)
+                    ) from None
+                evidence = [Evidence(str(row["file"]), line, str(row.get("text") or ""))]
             elif record is not None:
                 evidence = [context.evidence(record)]
             else:
@@ -97,9 +99,9 @@ def sparql_rule(path: str | Path, store, allow_service: Iterable[str] = ()) -> R
             try:
                 budget = Decimal(str(row["budget"])) if row.get("budget") is not None else None
             except InvalidOperation:
-                raise KgError(
-                    f"?budget must be a number, got {row['budget']!r}", str(path)
-                ) from None
+                budget = Decimal("NaN")
+            if budget is not None and not budget.is_finite():
+                raise KgError(f"?budget must be a finite number, got {row['budget']!r}", str(path))
             severity = str(row.get("severity") or "")
             if severity and severity not in SEVERITIES:
                 raise KgError(f"?severity must be one of {', '.join(SEVERITIES)}", str(path))
