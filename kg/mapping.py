@@ -39,6 +39,7 @@ from kg.model import (
     Indicator,
     NameAnalysis,
     Project,
+    ProjectIndicator,
 )
 from kg.namespace import (
     CAT,
@@ -67,6 +68,7 @@ from kg.namespace import (
 from kg.textnorm import fold
 
 _WS = re.compile(r"\s+")
+_TABLE_CLASSES = {"department": "DepartmentTarget", "self_evaluation": "SelfEvaluation"}
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
 
 
@@ -179,10 +181,12 @@ class _Mapper:
 
     # --- shared pieces ------------------------------------------------------------------------
 
-    def span(self, line: int, end_line: int = 0) -> str:
+    def span(self, line: int, end_line: int = 0, place: str = "") -> str:
         start = max(int(line or 1), 1)
         end = max(int(end_line or 0), start)
         node = f"{self.doc_iri[:-1]}/lines/{start}-{end}>"
+        if place and self.w.once(f"{node} place"):
+            self.w.add(node, T.sourcePlace, _lit(place))
         if self.w.once(node):
             add = self.w.add
             selector = f"{node[:-1]}/selector>"
@@ -318,10 +322,11 @@ class _Mapper:
         doc, add = self.doc, self.w.add
         heads = list(doc.departments)
         if not heads:
-            name = doc.issuer or doc.title
-            if not name:
+            # Only a unit name makes a department (extraction checks the issuer), never a
+            # title: a document without one keeps its department unknown.
+            if not doc.issuer:
                 return
-            heads = [Department(code=None, name=name, line=1)]
+            heads = [Department(code=None, name=doc.issuer, line=1)]
         for head in heads:
             iri = str(mint("dept", name_key(head.name), head.code or ""))
             self.departments.append((head.line, iri))
@@ -473,10 +478,13 @@ class _Mapper:
             project.line
         )
         add(iri, A, T.Project)
+        if project.kind in _TABLE_CLASSES:
+            add(iri, A, getattr(T, _TABLE_CLASSES[project.kind]))
         self.counts["projects"] += 1
         add(iri, LABEL, _lit(project.name, "zh"))
         if project.code:
             add(iri, T.projectCode, _lit(project.code))
+        self.map_table_header(iri, project)
         for prop, amount in (
             (T.budget, project.budget),
             (T.fiscalFunds, project.fiscal_funds),
@@ -495,7 +503,7 @@ class _Mapper:
         if dept:
             add(iri, T.ofDepartment, dept)
             add(dept, T.hasProject, iri)
-        add(iri, DERIVED, self.span(project.line, project.end_line))
+        add(iri, DERIVED, self.span(project.line, project.end_line, project.place))
         numbered = self._numbered(
             project.indicators, key=lambda i: f"{i.level1}|{i.level2}|{i.name}"
         )
@@ -525,7 +533,8 @@ class _Mapper:
             self.ordinal += 1
             add(node, T.ordinal, _int(self.ordinal))
             self.flags(node, ind.flags)
-            add(node, DERIVED, self.span(ind.line, ind.end_line))
+            add(node, DERIVED, self.span(ind.line, ind.end_line, ind.place))
+            self.map_indicator_columns(node, ind)
             self.name_hub(node, ind.name, ind.analysis)
             self.name_analysis(node, ind.analysis)
             if ind.value or ind.target is not None:
@@ -538,6 +547,62 @@ class _Mapper:
                 if ind.target is not None:
                     self.value_constraint(target, ind.target)
                 self.counts["targets"] += 1
+
+    def map_table_header(self, iri: str, project: Project) -> None:
+        """What the national templates print around the grid (layouts.md §1)."""
+        add = self.w.add
+        if project.title:
+            add(iri, TITLE, _lit(project.title, "zh"))
+        for prop, text in (
+            (T.competentDepartment, project.competent_department),
+            (T.implementingUnit, project.implementing_unit),
+            (T.longTermGoal, project.long_term_goal),
+            (T.achievedText, project.achieved),
+        ):
+            if text:
+                add(iri, prop, _lit(text, "zh"))
+        for label, value in project.header.items():
+            add(iri, T.headerField, _lit(f"{label}: {value}"))
+        for label, value in project.execution.items():
+            add(iri, T.executionField, _lit(f"{label}: {value}"))
+        if project.total_score:
+            add(iri, T.totalScore, _lit(project.total_score))
+        for key, task in self._numbered(project.tasks):
+            node = str(mint("task", iri, key))
+            add(iri, T.hasAnnualTask, node)
+            add(node, A, T.AnnualTask)
+            add(node, LABEL, _lit(task.name, "zh"))
+            if task.content:
+                add(node, T.contentText, _lit(task.content, "zh"))
+            if task.budget is not None:
+                add(node, T.budget, _dec(task.budget))
+            if task.raw_budget:
+                add(node, T.rawBudget, _lit(task.raw_budget))
+            add(node, DERIVED, self.span(task.line, task.line, task.place))
+
+    def map_indicator_columns(self, node: str, ind: ProjectIndicator) -> None:
+        """The optional columns of a national indicator grid, as printed, and the actual value."""
+        add = self.w.add
+        for prop, text, lang in (
+            (T.longTermValue, ind.long_term, None),
+            (T.weightText, ind.weight, None),
+            (T.scoreText, ind.score, None),
+            (T.unitText, ind.unit, None),
+            (T.comparatorText, ind.comparator, None),
+            (T.directionText, ind.direction, None),
+            (T.scoringRule, ind.scoring_rule, "zh"),
+            (T.explanation, ind.explanation, "zh"),
+            (T.deviationReason, ind.deviation, "zh"),
+        ):
+            if text:
+                add(node, prop, _lit(text, lang) if lang else _lit(text))
+        if ind.actual:
+            actual = f"{node[:-1]}/actual>"
+            add(node, T.hasActualValue, actual)
+            add(actual, A, T.ActualValue)
+            add(actual, T.rawText, _lit(ind.actual))
+            if ind.actual_band is not None:
+                self.value_constraint(actual, ind.actual_band)
 
     def map_extras(self) -> None:
         doc, add, d = self.doc, self.w.add, self.doc_iri
