@@ -12,20 +12,60 @@ from pathlib import Path
 
 from kg.errors import KgError
 from kg.readers.base import Block, Cell, Paragraph, ReadResult, Row
-from kg.readers.docx_reader import read_docx_bytes
+from kg.readers.sniff import sniff
 from kg.readers.text_reader import ENCODINGS, decode_bytes, parse_dump, read_text_bytes
 
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+SUFFIXES: tuple[str, ...] = (
+    ".txt",
+    ".docx",
+    ".doc",
+    ".rtf",
+    ".xlsx",
+    ".xlsm",
+    ".xls",
+    ".ods",
+    ".pdf",
+    ".html",
+    ".htm",
+    ".shtml",
+    ".md",
+    ".markdown",
+)
+"""File names a folder scan should hand to :func:`read_path` (the content decides the reader)."""
 
 
 def read_bytes(data: bytes, path: str = "<bytes>") -> ReadResult:
-    """Read a document from bytes: a .docx (by its zip signature) or a text dump."""
-    if data.startswith(_ZIP_MAGIC):
+    """Read a document from bytes with the reader its content calls for (see :mod:`.sniff`).
+
+    Readers of the heavier formats are imported on first use, so reading text dumps stays as
+    cheap as before.
+    """
+    fmt = sniff(data, path)
+    if fmt == "text":
+        return read_text_bytes(data, path)
+    if fmt == "docx":
+        from kg.readers.docx_reader import read_docx_bytes
+
         return read_docx_bytes(data, path)
-    if data.startswith(_OLE_MAGIC):
-        raise KgError("legacy Word .doc is not supported: save it as .docx", path=path)
-    return read_text_bytes(data, path)
+    if fmt in ("xlsx", "xls", "ods"):
+        from kg.readers.sheet_reader import read_sheet_bytes
+
+        return read_sheet_bytes(data, path, fmt)
+    if fmt == "html":
+        from kg.readers.html_reader import read_html_bytes
+
+        return read_html_bytes(data, path)
+    if fmt == "md":
+        from kg.readers.md_reader import read_md_bytes
+
+        return read_md_bytes(data, path)
+    if fmt == "pdf":
+        from kg.readers.pdf_reader import read_pdf_bytes
+
+        return read_pdf_bytes(data, path)
+    from kg.readers.doc_reader import read_doc_bytes
+
+    return read_doc_bytes(data, path, fmt)
 
 
 def read_path(path: str | Path) -> ReadResult:
@@ -40,6 +80,7 @@ def read_path(path: str | Path) -> ReadResult:
 
 __all__ = [
     "ENCODINGS",
+    "SUFFIXES",
     "Block",
     "Cell",
     "Paragraph",
@@ -49,4 +90,5 @@ __all__ = [
     "parse_dump",
     "read_bytes",
     "read_path",
+    "sniff",
 ]

@@ -1,43 +1,53 @@
-"""Word ``.docx`` files, read through python-docx.
+"""Word ``.docx`` files: ``word/document.xml`` read with a safe lxml parser.
 
 Body paragraphs and table rows are numbered together in document order, starting at 1; that
 ordinal is the ``line`` of every record extracted from a .docx (all cells of a table row
-share the row's line). Merged cells are rebuilt once, as Word stores them: a horizontally
-merged cell (``gridSpan``) is one cell, and the continuation of a vertically merged cell
-(``vMerge``) is an empty cell, exactly as in the seed text dumps. Carrying labels down is
-left to extraction, which knows which columns are categories.
+share the row's line). Merged cells are kept as Word stores them: a horizontally merged cell
+(``gridSpan``) is one cell whose ``col_span`` covers the merged columns, and the continuation
+of a vertically merged cell (``vMerge``) is an empty cell with ``covered=True``, exactly as in
+the seed text dumps; the origin's ``row_span`` counts the continuations below it. ``col`` is
+the grid column (``gridBefore`` and the spans of the cells to the left). Content controls
+(``w:sdt``) are read through; a table nested in a cell stays text of that cell. Carrying labels
+down is left to extraction, which knows which columns are categories.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
-import zipfile
 
-import docx
-from docx.oxml.ns import qn
+from lxml import etree
 
 from kg.errors import KgError
 from kg.readers.base import Cell, Paragraph, ReadResult, Row
+from kg.readers.grid import dump_blocks
+from kg.readers.limits import check_cells, describe, open_zip, read_member
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def qn(name: str) -> str:
+    """Clark name of a ``w:`` element or attribute."""
+    return f"{{{_W}}}{name.partition(':')[2]}"
+
+
+_P, _TBL, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
+_T, _TAB, _BR, _CR = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
+_VAL = qn("w:val")
+_WRAPPERS = {qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml"), qn("w:smartTag")}
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
 def _paragraph_text(element) -> str:
     """Text of a ``w:p``: runs, tabs and line breaks, without field instructions."""
     parts: list[str] = []
-    for node in element.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")):
-        if node.tag == qn("w:t"):
+    for node in element.iter(_T, _TAB, _BR, _CR):
+        if node.tag == _T:
             parts.append(node.text or "")
-        elif node.tag == qn("w:tab"):
+        elif node.tag == _TAB:
             parts.append("\t")
         else:
             parts.append("\n")
     return "".join(parts)
-
-
-def _cell_text(tc) -> str:
-    if _is_vmerge_continuation(tc):
-        return ""
-    return "\n".join(_paragraph_text(p) for p in tc.iter(qn("w:p")))
 
 
 def _is_vmerge_continuation(tc) -> bool:
@@ -45,45 +55,116 @@ def _is_vmerge_continuation(tc) -> bool:
     if tc_pr is None:
         return False
     vmerge = tc_pr.find(qn("w:vMerge"))
-    return vmerge is not None and vmerge.get(qn("w:val"), "continue") == "continue"
+    return vmerge is not None and vmerge.get(_VAL, "continue") == "continue"
+
+
+def _cell_text(tc) -> str:
+    if _is_vmerge_continuation(tc):
+        return ""
+    return "\n".join(_paragraph_text(p) for p in tc.iter(_P))
+
+
+def _int_property(parent, path: str) -> int:
+    node = parent.find(path) if parent is not None else None
+    try:
+        return max(1, int(node.get(_VAL, "1"))) if node is not None else 1
+    except ValueError:
+        return 1
+
+
+def _own(element, tag: str):
+    """Children with ``tag`` of ``element``, looking through content controls and custom XML."""
+    for child in element:
+        if child.tag == tag:
+            yield child
+        elif child.tag in _WRAPPERS:
+            yield from _own(child, tag)
+
+
+def _body_items(element):
+    """Paragraphs and tables of the body in order, looking through content controls."""
+    for child in element:
+        if child.tag in (_P, _TBL):
+            yield child
+        elif child.tag in _WRAPPERS:
+            yield from _body_items(child)
+
+
+def _table_grid(tbl) -> list[list[tuple[object, int, int, bool]]]:
+    """Per row: (tc, grid column, gridSpan, vMerge continuation) for each cell."""
+    rows = []
+    for tr in _own(tbl, _TR):
+        tr_pr = tr.find(qn("w:trPr"))
+        before = tr_pr.find(qn("w:gridBefore")) if tr_pr is not None else None
+        col = _int_property(tr_pr, qn("w:gridBefore")) if before is not None else 0
+        cells = []
+        for tc in _own(tr, _TC):
+            span = _int_property(tc.find(qn("w:tcPr")), qn("w:gridSpan"))
+            cells.append((tc, col, span, _is_vmerge_continuation(tc)))
+            col += span
+        rows.append(cells)
+    return rows
 
 
 def read_docx_bytes(data: bytes, path: str) -> ReadResult:
     """Read a .docx given as bytes; raise :class:`KgError` if it is not a valid Word file."""
+    archive = open_zip(data, path, ".docx")
+    xml = read_member(archive, "word/document.xml", path, ".docx")
     try:
-        document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise KgError(f"not a readable .docx file ({exc})", path=path) from exc
+        root = etree.fromstring(xml, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise KgError(
+            f"not a readable .docx file (word/document.xml: {describe(exc)})", path=path
+        ) from exc
+    body = root.find(qn("w:body"))
+    if body is None:
+        raise KgError("not a readable .docx file (word/document.xml has no body)", path=path)
     blocks: list[Row | Paragraph] = []
-    dump: list[str] = []
     ordinal = 0
     table_number = 0
-    for child in document.element.body.iterchildren():
-        if child.tag == qn("w:p"):
+    n_cells = 0
+    for child in _body_items(body):
+        if child.tag == _P:
             ordinal += 1
             text = _paragraph_text(child)
-            dump.append(text)
             if text.strip(" \t\u3000\n"):
                 blocks.append(Paragraph(raw=text, line=ordinal, end_line=ordinal))
-        elif child.tag == qn("w:tbl"):
-            table_number += 1
-            for tr in child.iter(qn("w:tr")):
-                if tr.getparent() is not None and tr.getparent().tag != qn("w:tbl"):
-                    continue
-                ordinal += 1
-                cells = [
-                    Cell(raw=_cell_text(tc), line=ordinal, end_line=ordinal)
-                    for tc in tr.iterchildren(qn("w:tc"))
-                ]
-                if cells:
-                    blocks.append(Row(cells, ordinal, ordinal, table=table_number))
-                    dump.extend("\t" + cell.raw for cell in cells)
-                dump.append("")
+            continue
+        table_number += 1
+        grid = _table_grid(child)
+        n_cells += sum(len(row) for row in grid)
+        check_cells(n_cells, path, f"table {table_number}")
+        for index, row in enumerate(grid):
+            ordinal += 1
+            if not row:
+                continue
+            place = f"table {table_number}, row {index + 1}"
+            cells = []
+            for tc, col, span, continuation in row:
+                row_span = 1
+                if not continuation:
+                    for below in grid[index + 1 :]:
+                        if not any(c == col and cont for _tc, c, _s, cont in below):
+                            break
+                        row_span += 1
+                cells.append(
+                    Cell(
+                        raw=_cell_text(tc),
+                        line=ordinal,
+                        end_line=ordinal,
+                        col=col,
+                        row_span=row_span,
+                        col_span=span,
+                        covered=continuation,
+                        place=f"{place}, column {col + 1}",
+                    )
+                )
+            blocks.append(Row(cells, ordinal, ordinal, table=table_number, place=place))
     return ReadResult(
         path=path,
         sha256=hashlib.sha256(data).hexdigest(),
         format="docx",
         encoding="docx",
-        text="\n".join(dump),
+        text=dump_blocks(blocks),
         blocks=blocks,
     )

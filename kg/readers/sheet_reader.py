@@ -1,0 +1,371 @@
+"""Spreadsheets: .xlsx/.xlsm (openpyxl), .xls (python-calamine) and .ods (content.xml).
+
+Every sheet is read in workbook order: a Paragraph with the sheet name, then its rows. Within a
+sheet, a run of non-empty rows is one table (``Row.table`` counts them across the document); an
+empty row ends it. Columns are numbered from the sheet's leftmost used column, so a table that
+starts in column B still has ``col`` 0 there, while ``place`` keeps the real reference
+(``目标表!B7``). Every position of the used width is emitted (empty cells as ``""``), merged
+ranges follow the grid rule of :mod:`kg.readers.grid`, and trailing empty rows and columns are
+trimmed.
+
+Values are shown as printed: numbers without a spurious ``.0``, percentages and fixed decimals
+where the cell's number format says so (.xlsx; an .ods cell's displayed text is used as is),
+dates as ISO dates, formulas as their cached value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from kg.errors import KgError
+from kg.readers.base import Cell, Paragraph, ReadResult, Row
+from kg.readers.grid import Origin, column_letters, dump_blocks, grid_rows
+from kg.readers.limits import MAX_CELLS, check_cells, describe, open_zip, read_member
+
+
+@dataclass
+class Sheet:
+    """One sheet as a sparse grid: absolute (row, col) → printed text, and merged ranges."""
+
+    name: str
+    values: dict[tuple[int, int], str] = field(default_factory=dict)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # r0, c0, r1, c1
+
+
+# ---------------------------------------------------------------- values as printed
+
+
+def format_general(value: float) -> str:
+    """A number as Excel's General format prints it: no ``.0``, at most 15 significant digits.
+
+    >>> format_general(10.0), format_general(0.1 + 0.2), format_general(-3.5)
+    ('10', '0.3', '-3.5')
+    """
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    text = f"{value:.15g}"
+    if "e" in text or "." not in text:
+        return text
+    return text.rstrip("0").rstrip(".")
+
+
+_FORMAT_TOKEN = re.compile(r'"([^"]*)"|\\(.)|\[[^\]]*\]|[_*].|([0#?.,]+)|(.)')
+
+
+def format_number(value: float, number_format: str | None) -> str:
+    """``value`` as the cell's number format prints it (percent, decimals, literal text).
+
+    Grouping commas are not added (they carry no meaning and hinder number parsing).
+
+    >>> format_number(0.95, "0%"), format_number(0.125, "0.0%"), format_number(3, "0.00")
+    ('95%', '12.5%', '3.00')
+    >>> format_number(12.5, '0.00"万元"'), format_number(1234.0, "#,##0"), format_number(7.0, "General")
+    ('12.50万元', '1234', '7')
+    """
+    section = (number_format or "General").split(";")[0]
+    if section in ("General", "@", ""):
+        return format_general(value)
+    before: list[str] = []
+    after: list[str] = []
+    digits = ""
+    for quoted, escaped, placeholder, other in _FORMAT_TOKEN.findall(section):
+        if placeholder and any(ch in "0#?" for ch in placeholder):
+            digits += placeholder
+            after.clear()  # literals between placeholders are not kept
+            continue
+        literal = quoted or escaped or placeholder or other
+        (after if digits else before).append(literal)
+    if not digits:
+        return format_general(value)
+    percent = "%" in before or "%" in after
+    decimals = sum(ch in "0#?" for ch in digits.partition(".")[2])
+    number = value * 100 if percent else value
+    text = f"{number:.{decimals}f}"
+    if text.startswith("-") and not float(text):
+        text = text[1:]
+    return "".join(before) + text + "".join(after)
+
+
+def format_value(value: object, number_format: str | None = None) -> str:
+    """Any cell value as printed; dates as ISO dates, booleans as Excel writes them."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        return (
+            format_number(float(value), number_format) if number_format else format_general(value)
+        )
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    return str(value).replace("\r\n", "\n").replace("\r", "\n")
+
+
+# ---------------------------------------------------------------- backends
+
+
+def _xlsx_sheets(data: bytes, path: str) -> Iterator[Sheet]:
+    import openpyxl
+
+    open_zip(data, path, ".xlsx").close()  # caps and DTD check before openpyxl inflates anything
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True, keep_links=False)
+    except Exception as exc:  # openpyxl raises many types on damaged parts
+        raise KgError(f"not a readable .xlsx file ({describe(exc)})", path=path) from exc
+    for worksheet in workbook.worksheets:
+        sheet = Sheet(worksheet.title)
+        # ``_cells`` holds only the cells present in the file; iter_rows() would walk the whole
+        # declared range, which a hostile file sets to a million rows.
+        cells = worksheet._cells
+        check_cells(len(cells), path, f"sheet {sheet.name}")
+        for (row, col), cell in cells.items():
+            if cell.value is not None:
+                number_format = cell.number_format if cell.data_type == "n" else None
+                sheet.values[row - 1, col - 1] = format_value(cell.value, number_format)
+        for merged in worksheet.merged_cells.ranges:
+            sheet.merges.append(
+                (merged.min_row - 1, merged.min_col - 1, merged.max_row - 1, merged.max_col - 1)
+            )
+        yield sheet
+
+
+def _xls_sheets(data: bytes, path: str) -> Iterator[Sheet]:
+    import python_calamine
+
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except python_calamine.PasswordError as exc:
+        raise KgError(
+            "password-protected .xls workbook: remove the password in Excel", path=path
+        ) from exc
+    except Exception as exc:  # calamine's errors are its own types and ValueError
+        raise KgError(f"not a readable .xls file ({describe(exc)})", path=path) from exc
+    for name in workbook.sheet_names:
+        sheet = Sheet(name)
+        try:
+            worksheet = workbook.get_sheet_by_name(name)
+            end = worksheet.end
+            if end is not None:
+                check_cells((end[0] + 1) * (end[1] + 1), path, f"sheet {name}")
+            table = worksheet.to_python(skip_empty_area=False)
+            merges = worksheet.merged_cell_ranges or []
+        except KgError:
+            raise
+        except Exception as exc:
+            raise KgError(
+                f"not a readable .xls file (sheet {name}: {describe(exc)})", path=path
+            ) from exc
+        for row, values in enumerate(table):
+            for col, value in enumerate(values):
+                if value != "" and value is not None:
+                    sheet.values[row, col] = format_value(value)
+        sheet.merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in merges]
+        yield sheet
+
+
+_ODS = {
+    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+    "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+}
+
+
+def _q(prefix: str, name: str) -> str:
+    return f"{{{_ODS[prefix]}}}{name}"
+
+
+_T_CELL, _T_COVERED, _T_ROW = (
+    _q("table", "table-cell"),
+    _q("table", "covered-table-cell"),
+    _q("table", "table-row"),
+)
+_TEXT_P, _TEXT_H = _q("text", "p"), _q("text", "h")
+
+
+def _ods_inline(element, parts: list[str]) -> None:
+    """Text of an ODF paragraph: spans, links, ``text:s`` spaces, tabs and line breaks."""
+    if element.text:
+        parts.append(element.text)
+    for child in element:
+        tag = child.tag
+        if tag == _q("text", "s"):
+            parts.append(" " * int(child.get(_q("text", "c"), "1") or 1))
+        elif tag == _q("text", "tab"):
+            parts.append("\t")
+        elif tag == _q("text", "line-break"):
+            parts.append("\n")
+        elif tag != _q("office", "annotation"):
+            _ods_inline(child, parts)
+        if child.tail:
+            parts.append(child.tail)
+
+
+def _ods_cell_text(cell) -> str:
+    if cell.get(_q("office", "value-type")) == "date":
+        value = cell.get(_q("office", "date-value"), "")
+        return value[:-9] if value.endswith("T00:00:00") else value.replace("T", " ")
+    paragraphs = []
+    for child in cell:
+        if child.tag in (_TEXT_P, _TEXT_H):
+            parts: list[str] = []
+            _ods_inline(child, parts)
+            paragraphs.append("".join(parts))
+    return "\n".join(paragraphs)
+
+
+def _ods_rows(table) -> Iterator:
+    """The ``table:table-row`` elements of a table, also inside row groups and header rows."""
+    for child in table:
+        if child.tag == _T_ROW:
+            yield child
+        elif child.tag in (
+            _q("table", "table-row-group"),
+            _q("table", "table-header-rows"),
+            _q("table", "table-rows"),
+        ):
+            yield from _ods_rows(child)
+
+
+def _ods_sheets(data: bytes, path: str) -> Iterator[Sheet]:
+    archive = open_zip(data, path, ".ods")
+    content = read_member(archive, "content.xml", path, ".ods")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        root = etree.fromstring(content, parser)
+    except etree.XMLSyntaxError as exc:
+        raise KgError(
+            f"not a readable .ods file (content.xml: {describe(exc)})", path=path
+        ) from exc
+    repeat_rows, repeat_cols = (
+        _q("table", "number-rows-repeated"),
+        _q("table", "number-columns-repeated"),
+    )
+    span_rows, span_cols = _q("table", "number-rows-spanned"), _q("table", "number-columns-spanned")
+    for table in root.iter(_q("table", "table")):
+        sheet = Sheet(table.get(_q("table", "name"), ""))
+        row = 0
+        for row_element in _ods_rows(table):
+            row_repeat = int(row_element.get(repeat_rows, "1") or 1)
+            cells: list[tuple[int, str, int, int]] = []  # col, text, row span, col span
+            col = 0
+            for cell in row_element:
+                if cell.tag not in (_T_CELL, _T_COVERED):
+                    continue
+                col_repeat = int(cell.get(repeat_cols, "1") or 1)
+                text = _ods_cell_text(cell) if cell.tag == _T_CELL else ""
+                rs, cs = int(cell.get(span_rows, "1") or 1), int(cell.get(span_cols, "1") or 1)
+                if text or rs > 1 or cs > 1:
+                    if col_repeat * row_repeat > MAX_CELLS:
+                        check_cells(col_repeat * row_repeat, path, f"sheet {sheet.name}")
+                    cells.extend((col + k, text, rs, cs) for k in range(col_repeat))
+                col += col_repeat
+            if cells:
+                check_cells(
+                    len(sheet.values) + len(cells) * row_repeat, path, f"sheet {sheet.name}"
+                )
+                for r in range(row, row + row_repeat):
+                    for c, text, rs, cs in cells:
+                        sheet.values[r, c] = text
+                        if rs > 1 or cs > 1:
+                            sheet.merges.append((r, c, r + rs - 1, c + cs - 1))
+            row += row_repeat
+        yield sheet
+
+
+# ---------------------------------------------------------------- layout
+
+
+def _quote_sheet(name: str) -> str:
+    """A sheet name as Excel writes it in a reference: quoted when not a plain word."""
+    if name and all(ch.isalnum() or ch == "_" for ch in name):
+        return name
+    return "'" + name.replace("'", "''") + "'"
+
+
+def _layout(sheet: Sheet, path: str, blocks: list, ordinal: int, table: int) -> tuple[int, int]:
+    """Append the sheet's paragraph and rows to ``blocks``; return the updated counters."""
+    ordinal += 1
+    blocks.append(Paragraph(raw=sheet.name, line=ordinal, end_line=ordinal, place=sheet.name))
+    merges = [m for m in sheet.merges if m[2] >= m[0] and m[3] >= m[1]]
+    used = [pos for pos, text in sheet.values.items() if text]
+    used += [(r1, c1) for r0, c0, r1, c1 in merges if sheet.values.get((r0, c0))]
+    used += [(r0, c0) for r0, c0, _r1, _c1 in merges if sheet.values.get((r0, c0))]
+    if not used:
+        return ordinal, table
+    top, left = min(r for r, _ in used), min(c for _, c in used)
+    bottom, right = max(r for r, _ in used), max(c for _, c in used)
+    check_cells((bottom - top + 1) * (right - left + 1), path, f"sheet {sheet.name}")
+    inside: set[tuple[int, int]] = set()
+    spans: dict[tuple[int, int], tuple[int, int]] = {}
+    for r0, c0, r1, c1 in merges:
+        r1, c1 = min(r1, bottom), min(c1, right)
+        if r0 < top or c0 < left or r0 > bottom or c0 > right:
+            continue
+        spans[r0, c0] = (r1 - r0 + 1, c1 - c0 + 1)
+        inside.update((r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1))
+    origins = []
+    for r in range(top, bottom + 1):
+        for c in range(left, right + 1):
+            if (r, c) in spans or (r, c) not in inside:
+                rs, cs = spans.get((r, c), (1, 1))
+                origins.append(Origin(r - top, c - left, rs, cs, sheet.values.get((r, c), "")))
+    prefix = _quote_sheet(sheet.name)
+    previous_empty = True
+    for index, grid in enumerate(grid_rows(bottom - top + 1, origins)):
+        if all(
+            not g.covered and not g.origin.text and g.origin.row_span == g.origin.col_span == 1
+            for g in grid
+        ):
+            previous_empty = True
+            continue
+        if previous_empty:
+            table += 1
+            previous_empty = False
+        ordinal += 1
+        number = top + index + 1
+        cells = []
+        for g in grid:
+            reference = f"{prefix}!{column_letters(left + g.col)}{number}"
+            if g.covered:
+                cells.append(Cell("", ordinal, ordinal, g.col, 1, g.col_span, True, reference))
+            else:
+                o = g.origin
+                cells.append(
+                    Cell(o.text, ordinal, ordinal, o.col, o.row_span, o.col_span, False, reference)
+                )
+        blocks.append(Row(cells, ordinal, ordinal, table=table, place=f"{sheet.name} row {number}"))
+    return ordinal, table
+
+
+_BACKENDS = {"xlsx": _xlsx_sheets, "xls": _xls_sheets, "ods": _ods_sheets}
+
+
+def read_sheet_bytes(data: bytes, path: str, fmt: str) -> ReadResult:
+    """Read a spreadsheet of format ``fmt`` (xlsx, xls or ods) given as bytes."""
+    blocks: list = []
+    ordinal = table = 0
+    for sheet in _BACKENDS[fmt](data, path):
+        ordinal, table = _layout(sheet, path, blocks, ordinal, table)
+    if not blocks:
+        raise KgError(f"not a readable .{fmt} file (a workbook without sheets)", path=path)
+    return ReadResult(
+        path=path,
+        sha256=hashlib.sha256(data).hexdigest(),
+        format=fmt,
+        encoding=fmt,
+        text=dump_blocks(blocks),
+        blocks=blocks,
+    )

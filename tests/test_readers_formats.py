@@ -1,0 +1,651 @@
+"""Readers for published formats: xlsx/xls/ods, docx merges, HTML, Markdown, PDF, .doc, sniffing.
+
+Every file is built here at test time with the library that writes that format (openpyxl,
+xlwt, python-docx, reportlab, or a hand-written ODS/HTML/Markdown string). The expected grids
+are the ones written into those files: each test lists the cells it wrote, with the merged
+ranges it asked for, so the expected ``col``/spans/``covered`` follow from the grid rule
+(covered from above → an empty covered cell at its column; covered from the left → absent).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import shutil
+import struct
+import zipfile
+
+import pytest
+
+from kg.errors import KgError
+from kg.readers import Row, read_bytes, read_path, sniff
+from kg.readers.limits import MAX_CELLS, MAX_MEMBER_BYTES
+
+
+def grid(row: Row) -> list[tuple]:
+    """A row as (text, col, row_span, col_span, covered) per cell."""
+    return [(c.raw, c.col, c.row_span, c.col_span, c.covered) for c in row.cells]
+
+
+def assert_one_line_error(data: bytes, name: str, *words: str) -> str:
+    with pytest.raises(KgError) as caught:
+        read_bytes(data, name)
+    text = str(caught.value)
+    assert text.startswith(f"{name}: "), text
+    assert "\n" not in text, text
+    for word in words:
+        assert word in text, text
+    return text
+
+
+# ---------------------------------------------------------------- xlsx
+
+
+def make_xlsx() -> bytes:
+    """Sheet 目标表: a title merged over B1:E1, a blank row, then a grid from column B.
+
+    Row 3 header: 一级指标 | 二级指标 | 三级指标 | 指标值; rows 4-6: 产出指标 merged B4:B6
+    (three rows), 数量指标 merged C4:C5, values 0.95 as "0%", 10 as a number, a date, a
+    formula whose cached value is 30. Sheet 2 (named "Sheet 2") holds one text cell A1.
+    """
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "目标表"
+    sheet["B1"] = "项目支出绩效目标表"
+    sheet.merge_cells("B1:E1")
+    for col, text in zip("BCDE", ["一级指标", "二级指标", "三级指标", "指标值"], strict=True):
+        sheet[f"{col}3"] = text
+    sheet["B4"] = "产出指标"
+    sheet.merge_cells("B4:B6")
+    sheet["C4"] = "数量指标"
+    sheet.merge_cells("C4:C5")
+    sheet["D4"], sheet["E4"] = "覆盖率", 0.95
+    sheet["E4"].number_format = "0%"
+    sheet["D5"], sheet["E5"] = "培训人次", 10
+    sheet["C6"], sheet["D6"], sheet["E6"] = "时效指标", "完成时间", dt.datetime(2024, 12, 31)
+    sheet["E6"].number_format = "yyyy-mm-dd"
+    sheet["D7"], sheet["E7"] = "合计", "=E5+20"
+    second = workbook.create_sheet("Sheet 2")
+    second["A1"] = "附注"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    # openpyxl writes no cached value for a formula; Excel would: add <v>30</v> as Excel does.
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data, count = re.subn(
+                    rb"<f>E5\+20</f><v>\s*</v>|<f>E5\+20</f>", b"<f>E5+20</f><v>30</v>", data
+                )
+                assert count == 1
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+def test_xlsx_merged_ranges_values_as_printed_and_places():
+    result = read_bytes(make_xlsx(), "target.xlsx")
+    assert result.format == "xlsx"
+    kinds = [(type(b).__name__, b.line, b.place) for b in result.blocks]
+    assert kinds == [
+        ("Paragraph", 1, "目标表"),
+        ("Row", 2, "目标表 row 1"),
+        ("Row", 3, "目标表 row 3"),
+        ("Row", 4, "目标表 row 4"),
+        ("Row", 5, "目标表 row 5"),
+        ("Row", 6, "目标表 row 6"),
+        ("Row", 7, "目标表 row 7"),
+        ("Paragraph", 8, "Sheet 2"),
+        ("Row", 9, "Sheet 2 row 1"),
+    ]
+    title, header, r4, r5, r6, r7, other = result.rows
+    # Column B is grid column 0: the sheet's leftmost used column.
+    assert grid(title) == [("项目支出绩效目标表", 0, 1, 4, False)]
+    assert grid(header) == [
+        (t, i, 1, 1, False) for i, t in enumerate(["一级指标", "二级指标", "三级指标", "指标值"])
+    ]
+    assert grid(r4) == [
+        ("产出指标", 0, 3, 1, False),
+        ("数量指标", 1, 2, 1, False),
+        ("覆盖率", 2, 1, 1, False),
+        ("95%", 3, 1, 1, False),
+    ]
+    assert grid(r5) == [
+        ("", 0, 1, 1, True),
+        ("", 1, 1, 1, True),
+        ("培训人次", 2, 1, 1, False),
+        ("10", 3, 1, 1, False),
+    ]
+    assert grid(r6) == [
+        ("", 0, 1, 1, True),
+        ("时效指标", 1, 1, 1, False),
+        ("完成时间", 2, 1, 1, False),
+        ("2024-12-31", 3, 1, 1, False),
+    ]
+    assert grid(r7) == [
+        ("", 0, 1, 1, False),
+        ("", 1, 1, 1, False),
+        ("合计", 2, 1, 1, False),
+        ("30", 3, 1, 1, False),
+    ]
+    assert [c.place for c in r4.cells] == ["目标表!B4", "目标表!C4", "目标表!D4", "目标表!E4"]
+    assert [c.place for c in r5.cells][:2] == ["目标表!B5", "目标表!C5"]
+    assert other.cells[0].place == "'Sheet 2'!A1" and other.cells[0].raw == "附注"
+    # The blank row 2 ends table 1 (the title); the grid is table 2; the next sheet table 3.
+    assert [r.table for r in result.rows] == [1, 2, 2, 2, 2, 2, 3]
+    assert "\t95%\n" in result.text and "\t培训人次\n" in result.text
+
+
+def test_xlsx_with_a_huge_used_range_is_refused_with_the_cap():
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active["A1"] = "一级指标"
+    workbook.active["XFD1048576"] = "x"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert_one_line_error(buffer.getvalue(), "huge.xlsx", "cells", f"cap {MAX_CELLS:,}")
+
+
+# ---------------------------------------------------------------- xls (xlwt) and ods
+
+
+def test_xls_read_with_merges_through_calamine():
+    xlwt = pytest.importorskip("xlwt", reason="xlwt writes the legacy .xls test file")
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("自评表")
+    sheet.write_merge(0, 0, 0, 2, "项目支出绩效自评表")  # A1:C1
+    sheet.write(1, 0, "一级指标")
+    sheet.write(1, 1, "三级指标")
+    sheet.write(1, 2, "分值")
+    sheet.write_merge(2, 3, 0, 0, "产出指标")  # A3:A4
+    sheet.write(2, 1, "覆盖率")
+    sheet.write(2, 2, 20.0)
+    sheet.write(3, 1, "及时率")
+    sheet.write(3, 2, 12.5)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = read_bytes(buffer.getvalue(), "self.xls")
+    assert result.format == "xls"
+    assert [grid(r) for r in result.rows] == [
+        [("项目支出绩效自评表", 0, 1, 3, False)],
+        [("一级指标", 0, 1, 1, False), ("三级指标", 1, 1, 1, False), ("分值", 2, 1, 1, False)],
+        [("产出指标", 0, 2, 1, False), ("覆盖率", 1, 1, 1, False), ("20", 2, 1, 1, False)],
+        [("", 0, 1, 1, True), ("及时率", 1, 1, 1, False), ("12.5", 2, 1, 1, False)],
+    ]
+    assert result.rows[3].cells[2].place == "自评表!C4"
+
+
+ODS_CONTENT = """<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">
+<office:body><office:spreadsheet>
+<table:table table:name="整体目标">
+<table:table-row>
+ <table:table-cell table:number-columns-spanned="3" office:value-type="string"><text:p>部门整体支出绩效目标表</text:p></table:table-cell>
+ <table:covered-table-cell table:number-columns-repeated="2"/>
+</table:table-row>
+<table:table-row>
+ <table:table-cell table:number-rows-spanned="2" office:value-type="string"><text:p>产出指标</text:p></table:table-cell>
+ <table:table-cell office:value-type="string"><text:p>完成<text:s text:c="2"/>率</text:p><text:p>第二行</text:p></table:table-cell>
+ <table:table-cell office:value-type="percentage" office:value="0.9"><text:p>90%</text:p></table:table-cell>
+</table:table-row>
+<table:table-row>
+ <table:covered-table-cell/>
+ <table:table-cell office:value-type="string"><text:p>完成时间</text:p></table:table-cell>
+ <table:table-cell office:value-type="date" office:date-value="2024-06-30"><text:p>2024/6/30</text:p></table:table-cell>
+</table:table-row>
+<table:table-row table:number-rows-repeated="1048570"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>
+</table:table>
+</office:spreadsheet></office:body></office:document-content>
+"""
+
+
+def make_ods(content: str = ODS_CONTENT) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(
+            "mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED
+        )
+        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+def test_ods_spans_displayed_values_and_trailing_repeats():
+    result = read_bytes(make_ods(), "whole.ods")
+    assert result.format == "ods"
+    assert [grid(r) for r in result.rows] == [
+        [("部门整体支出绩效目标表", 0, 1, 3, False)],
+        [
+            ("产出指标", 0, 2, 1, False),
+            ("完成  率\n第二行", 1, 1, 1, False),
+            ("90%", 2, 1, 1, False),
+        ],
+        [("", 0, 1, 1, True), ("完成时间", 1, 1, 1, False), ("2024-06-30", 2, 1, 1, False)],
+    ]
+    assert [c.place for c in result.rows[2].cells] == ["整体目标!A3", "整体目标!B3", "整体目标!C3"]
+
+
+# ---------------------------------------------------------------- docx
+
+
+def make_docx() -> bytes:
+    """A 4×4 table: row 1 一级指标 | 绩效指标 (gridSpan 2) | 指标值; 产出指标 vMerge over rows 2-4."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("项目支出绩效目标表")
+    table = document.add_table(rows=4, cols=4)
+    table.cell(0, 0).text = "一级指标"
+    table.cell(0, 1).merge(table.cell(0, 2)).text = "绩效指标"
+    table.cell(0, 3).text = "指标值"
+    table.cell(1, 0).merge(table.cell(3, 0)).text = "产出指标"
+    for row, (level2, name, value) in enumerate(
+        [
+            ("数量指标", "培训人次", "≥100人次"),
+            ("质量指标", "合格率", "≥95%"),
+            ("时效指标", "完成时间", "2024年底"),
+        ],
+        start=1,
+    ):
+        table.cell(row, 1).text = level2
+        table.cell(row, 2).text = name
+        table.cell(row, 3).text = value
+    document.add_paragraph("备注")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_docx_grid_columns_spans_covered_and_places():
+    result = read_bytes(make_docx(), "t.docx")
+    assert [(type(b).__name__, b.line) for b in result.blocks] == [
+        ("Paragraph", 1),
+        ("Row", 2),
+        ("Row", 3),
+        ("Row", 4),
+        ("Row", 5),
+        ("Paragraph", 6),
+    ]
+    header, r1, r2, r3 = result.rows
+    assert grid(header) == [
+        ("一级指标", 0, 1, 1, False),
+        ("绩效指标", 1, 1, 2, False),
+        ("指标值", 3, 1, 1, False),
+    ]
+    assert grid(r1) == [
+        ("产出指标", 0, 3, 1, False),
+        ("数量指标", 1, 1, 1, False),
+        ("培训人次", 2, 1, 1, False),
+        ("≥100人次", 3, 1, 1, False),
+    ]
+    assert grid(r2)[0] == ("", 0, 1, 1, True) and grid(r3)[0] == ("", 0, 1, 1, True)
+    assert [r.place for r in result.rows] == [f"table 1, row {n}" for n in range(1, 5)]
+    assert header.cells[2].place == "table 1, row 1, column 4"
+
+
+def test_docx_inside_content_controls_is_read(tmp_path):
+    """A paragraph wrapped in a w:sdt content control (template forms) is not lost."""
+    data = make_docx()
+    source = zipfile.ZipFile(io.BytesIO(data))
+    xml = source.read("word/document.xml").decode()
+    wrapped = xml.replace(
+        "<w:body>",
+        "<w:body><w:sdt><w:sdtContent><w:p><w:r><w:t>填报单位：云溪县财政局</w:t></w:r></w:p>"
+        "</w:sdtContent></w:sdt>",
+        1,
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            target.writestr(
+                info, wrapped if info.filename == "word/document.xml" else source.read(info)
+            )
+    result = read_bytes(out.getvalue(), "sdt.docx")
+    assert result.paragraphs[0].raw == "填报单位：云溪县财政局"
+    assert len(result.rows) == 4
+
+
+# ---------------------------------------------------------------- HTML
+
+PORTAL = """<!DOCTYPE html>
+<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">
+<title>云溪县2024年项目支出绩效目标表</title>
+<script>document.write("<table><tr><td>脚本</td></tr></table>");</script>
+<style>td { border: 1px solid }</style></head>
+<body>
+<!-- 站点导航 -->
+<table class="layout"><tr><td>索引号：001<br>发布日期：2024-03-01</td></tr>
+<tr><td>
+<p>项目支出绩效目标表</p>
+<table border="1">
+<tr><th rowspan="2">一级指标</th><th colspan="2">绩效指标</th><th>指标值</th></tr>
+<tr><td>二级指标</td><td>三级指标</td><td>&ge;95%</td></tr>
+<tr><td rowspan="2">产出指标</td><td>数量指标</td><td>培训<br>人次</td><td><p>100</p><p>人次</p></td></tr>
+<tr><td colspan="2">质量指标 合格率</td><td>95%</td></tr>
+</table>
+</td></tr></table>
+<p>联系电话：0000</p>
+</body></html>
+"""
+
+
+def check_portal(result) -> None:
+    paragraphs = [(p.raw, p.line) for p in result.paragraphs]
+    # Title, the layout cell (split at <br>), the <p> before the data table, the footer;
+    # the script's and the comment's text is not there.
+    assert paragraphs == [
+        ("云溪县2024年项目支出绩效目标表", 3),
+        ("索引号：001", 8),
+        ("发布日期：2024-03-01", 8),
+        ("项目支出绩效目标表", 10),
+        ("联系电话：0000", 18),
+    ]
+    assert [grid(r) for r in result.rows] == [
+        [("一级指标", 0, 2, 1, False), ("绩效指标", 1, 1, 2, False), ("指标值", 3, 1, 1, False)],
+        [
+            ("", 0, 1, 1, True),
+            ("二级指标", 1, 1, 1, False),
+            ("三级指标", 2, 1, 1, False),
+            ("≥95%", 3, 1, 1, False),
+        ],
+        [
+            ("产出指标", 0, 2, 1, False),
+            ("数量指标", 1, 1, 1, False),
+            ("培训\n人次", 2, 1, 1, False),
+            ("100\n人次", 3, 1, 1, False),
+        ],
+        [("", 0, 1, 1, True), ("质量指标 合格率", 1, 1, 2, False), ("95%", 3, 1, 1, False)],
+    ]
+    assert [r.line for r in result.rows] == [12, 13, 14, 15]
+    assert {r.table for r in result.rows} == {1}  # the layout table emits no rows
+    assert result.rows[3].place == "table 1, row 4"
+    assert result.rows[3].cells[1].place == "table 1, row 4, column 2"
+
+
+def test_html_portal_page_with_layout_table_and_merges():
+    result = read_bytes(PORTAL.replace("gb2312", "utf-8").encode(), "page.html")
+    assert (result.format, result.encoding) == ("html", "utf-8")
+    check_portal(result)
+
+
+def test_gbk_html_named_xls_is_read_as_html():
+    data = PORTAL.encode("gbk")
+    assert sniff(data, "export.xls") == "html"
+    result = read_bytes(data, "export.xls")
+    assert (result.format, result.encoding) == ("html", "gb18030")
+    check_portal(result)
+
+
+def test_html_without_a_table_is_paragraphs_only():
+    result = read_bytes("<html><body><h1>通知</h1><p>正文</p></body></html>".encode(), "n.htm")
+    assert result.rows == [] and [p.raw for p in result.paragraphs] == ["通知", "正文"]
+
+
+def test_html_entity_bomb_does_not_expand():
+    bomb = (
+        '<!DOCTYPE html [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+        '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>'
+        "<html><body><table><tr><td>&d;</td></tr></table></body></html>"
+    )
+    result = read_bytes(bomb.encode(), "bomb.html")
+    assert len(result.text) < 1000
+
+
+# ---------------------------------------------------------------- Markdown
+
+
+def test_markdown_pipe_tables_with_real_lines_and_escaped_pipes():
+    text = "# 绩效目标\n\n| 一级指标 | 指标值 |\n|:---|---:|\n| 产出 | a \\| b |\n| 效益 | 提高<br>明显 |\n\n说明\n"
+    result = read_bytes(text.encode(), "t.md")
+    assert result.format == "md"
+    assert [(type(b).__name__, b.line) for b in result.blocks] == [
+        ("Paragraph", 1),
+        ("Row", 3),
+        ("Row", 5),
+        ("Row", 6),
+        ("Paragraph", 8),
+    ]
+    assert [[c.raw for c in r.cells] for r in result.rows] == [
+        ["一级指标", "指标值"],
+        ["产出", "a | b"],
+        ["效益", "提高\n明显"],
+    ]
+    assert [c.col for c in result.rows[1].cells] == [0, 1]
+    # Content decides: the same text named .txt is still Markdown.
+    assert read_bytes(text.encode(), "t.txt").format == "md"
+
+
+# ---------------------------------------------------------------- PDF
+
+
+def _cid_font() -> str:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    return "STSong-Light"
+
+
+def make_pdf(encrypt: str | None = None) -> bytes:
+    """Page 1: a title line, then a ruled 4-column table: 项目名称 | value spanning 3 columns;
+    a header; 产出指标 spanning two rows. Then a note line. Page 2: a second ruled table."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import PageBreak, SimpleDocTemplate, Table, TableStyle
+    from reportlab.platypus import Paragraph as Para
+
+    font = _cid_font()
+    style = ParagraphStyle("zh", fontName=font, fontSize=10)
+    data = [
+        ["项目名称", "乡村道路养护", "", ""],
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "数量指标", "养护里程", "≥120公里"],
+        ["", "质量指标", "合格率", "≥95%"],
+    ]
+    table = Table(data)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), font),
+                ("GRID", (0, 0), (-1, -1), 0.5, "black"),
+                ("SPAN", (1, 0), (3, 0)),
+                ("SPAN", (0, 2), (0, 3)),
+            ]
+        )
+    )
+    second = Table([["效益指标", "满意度"], ["社会效益", "≥90%"]])
+    second.setStyle(
+        TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("GRID", (0, 0), (-1, -1), 0.5, "black")])
+    )
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=A4, encrypt=encrypt).build(
+        [Para("项目支出绩效目标表", style), table, Para("填报说明", style), PageBreak(), second]
+    )
+    return buffer.getvalue()
+
+
+def test_pdf_ruled_table_spans_text_around_and_pages():
+    result = read_bytes(make_pdf(), "target.pdf")
+    assert result.format == "pdf"
+    kinds = [(type(b).__name__, b.line, b.place) for b in result.blocks]
+    assert kinds == [
+        ("Paragraph", 1, "p. 1"),
+        ("Row", 2, "p. 1"),
+        ("Row", 3, "p. 1"),
+        ("Row", 4, "p. 1"),
+        ("Row", 5, "p. 1"),
+        ("Paragraph", 6, "p. 1"),
+        ("Row", 7, "p. 2"),
+        ("Row", 8, "p. 2"),
+    ]
+    assert [p.raw for p in result.paragraphs] == ["项目支出绩效目标表", "填报说明"]
+    assert [grid(r) for r in result.rows[:4]] == [
+        [("项目名称", 0, 1, 1, False), ("乡村道路养护", 1, 1, 3, False)],
+        [(t, i, 1, 1, False) for i, t in enumerate(["一级指标", "二级指标", "三级指标", "指标值"])],
+        [
+            ("产出指标", 0, 2, 1, False),
+            ("数量指标", 1, 1, 1, False),
+            ("养护里程", 2, 1, 1, False),
+            ("≥120公里", 3, 1, 1, False),
+        ],
+        [
+            ("", 0, 1, 1, True),
+            ("质量指标", 1, 1, 1, False),
+            ("合格率", 2, 1, 1, False),
+            ("≥95%", 3, 1, 1, False),
+        ],
+    ]
+    assert [grid(r) for r in result.rows[4:]] == [
+        [("效益指标", 0, 1, 1, False), ("满意度", 1, 1, 1, False)],
+        [("社会效益", 0, 1, 1, False), ("≥90%", 1, 1, 1, False)],
+    ]
+    assert [r.table for r in result.rows] == [1, 1, 1, 1, 2, 2]
+
+
+def test_scanned_pdf_without_text_layer_says_ocr():
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.rect(100, 100, 300, 200, fill=1)  # a picture of a page: shapes, no text
+    page.showPage()
+    page.save()
+    assert_one_line_error(buffer.getvalue(), "scan.pdf", "scanned PDF: no text layer", "ocrmypdf")
+
+
+def test_password_protected_pdf_is_a_clear_error():
+    assert_one_line_error(make_pdf(encrypt="secret"), "locked.pdf", "password-protected PDF")
+
+
+# ---------------------------------------------------------------- .doc and sniffing
+
+
+def make_ole(names: list[str]) -> bytes:
+    """A minimal OLE2 compound file (512-byte sectors: FAT in 0, directory in 1) with ``names``."""
+    header = bytearray(512)
+    header[0:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    struct.pack_into("<HHHHH", header, 0x18, 0x3E, 3, 0xFFFE, 9, 6)
+    struct.pack_into("<IIIIIIII", header, 0x2C, 1, 1, 0, 4096, 0xFFFFFFFE, 0, 0xFFFFFFFE, 0)
+    struct.pack_into("<109I", header, 0x4C, 0, *([0xFFFFFFFF] * 108))
+    fat = struct.pack("<128I", 0xFFFFFFFD, 0xFFFFFFFE, *([0xFFFFFFFF] * 126))
+    directory = bytearray(512)
+    for index, (name, kind) in enumerate([("Root Entry", 5), *((n, 2) for n in names)]):
+        encoded = name.encode("utf-16-le")
+        directory[index * 128 : index * 128 + len(encoded)] = encoded
+        struct.pack_into("<HB", directory, index * 128 + 0x40, len(encoded) + 2, kind)
+    return bytes(header) + fat + bytes(directory)
+
+
+def test_doc_without_libreoffice_is_one_clear_error(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    data = make_ole(["WordDocument", "1Table"])
+    assert sniff(data, "old.doc") == "doc"
+    text = assert_one_line_error(data, "old.doc", "legacy Word .doc: install LibreOffice")
+    assert "apt-get install libreoffice-writer" in text and "save it as .docx" in text
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"
+)
+def test_doc_is_converted_by_libreoffice(tmp_path):
+    import subprocess
+
+    (tmp_path / "t.docx").write_bytes(make_docx())
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={(tmp_path / 'p').as_uri()}", "--headless",
+         "--convert-to", "doc", "--outdir", str(tmp_path), str(tmp_path / "t.docx")],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    result = read_path(tmp_path / "t.doc")
+    assert result.format == "doc"
+    assert [c.raw for c in result.rows[0].cells] == ["一级指标", "绩效指标", "指标值"]
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "fmt"),
+    [
+        (make_docx(), "x.bin", "docx"),
+        (make_xlsx(), "report.xls", "xlsx"),
+        (make_ods(), "x.zip", "ods"),
+        (make_ole(["Workbook"]), "x.doc", "xls"),
+        (make_ole(["WordDocument"]), "x.xls", "doc"),
+        (b"\n%PDF-1.4\n", "x.txt", "pdf"),
+        (b"{\\rtf1\\ansi hello}", "x.doc", "rtf"),
+        ("\ufeff\n  <html><body>表</body></html>".encode(), "x.txt", "html"),
+        (b"<!-- saved from url -->\n<html>", "x", "html"),
+        ("<table><tr><td>一级指标</td></tr></table>".encode("utf-16"), "x.xls", "html"),
+        (b"# notes\n", "x.md", "md"),
+        ("标题\n\t单元格\n---\n".encode(), "seed.txt", "text"),
+    ],
+)
+def test_format_is_sniffed_from_content(data, name, fmt):
+    assert sniff(data, name) == fmt
+
+
+# ---------------------------------------------------------------- hostile input
+
+
+def zip_with(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+    b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+    b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    b"<w:body><w:p><w:r><w:t>&lol3;</w:t></w:r></w:p></w:body></w:document>"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "build", "words"),
+    [
+        ("cut.docx", lambda: make_docx()[:3000], ["not a readable .docx"]),
+        ("cut.xlsx", lambda: make_xlsx()[:2000], ["not a readable .xlsx"]),
+        ("cut.pdf", lambda: make_pdf()[:1500], ["PDF"]),
+        ("junk.pdf", lambda: b"%PDF-1.4\n" + bytes(range(256)) * 4, ["PDF"]),
+        (
+            "bad.docx",
+            lambda: zip_with({"word/document.xml": b"<w:document><w:body>"}),
+            ["not a readable .docx"],
+        ),
+        (
+            "laughs.docx",
+            lambda: zip_with({"word/document.xml": BILLION_LAUGHS}),
+            ["DTD or entities"],
+        ),
+        ("laughs.xlsx", lambda: zip_with({"xl/workbook.xml": BILLION_LAUGHS}), ["DTD or entities"]),
+        (
+            "bomb.xlsx",
+            lambda: zip_with(
+                {
+                    "xl/workbook.xml": b"<a/>",
+                    "xl/worksheets/sheet1.xml": bytes(MAX_MEMBER_BYTES + 1),
+                }
+            ),
+            ["zip bomb", f"cap {MAX_MEMBER_BYTES:,}"],
+        ),
+        ("other.zip", lambda: zip_with({"readme.txt": b"hi"}), ["not a Word .docx"]),
+        (
+            "locked.docx",
+            lambda: make_ole(["EncryptionInfo", "EncryptedPackage"]),
+            ["password-protected Office file"],
+        ),
+        ("damaged.doc", lambda: make_ole(["WordDocument"])[:700], ["damaged"]),
+        ("bad.ods", lambda: make_ods("<office:document-content"), ["not a readable .ods"]),
+        ("bad.xls", lambda: make_ole(["Workbook"]), ["not a readable .xls"]),
+    ],
+)
+def test_hostile_or_broken_files_are_one_clear_error(name, build, words):
+    assert_one_line_error(build(), name, *words)
