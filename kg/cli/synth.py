@@ -1,4 +1,4 @@
-"""``kg synth``: write a synthetic corpus in the seed layout, with a manifest of its contents."""
+"""``kg synth``: write a synthetic corpus (seed layout or national templates) with its manifest."""
 
 from __future__ import annotations
 
@@ -12,17 +12,33 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from kg.cli import app
+from kg.errors import KgError
 from kg.synth import MANIFEST_NAME, generate_corpus
+from kg.synth.templates import ANSWERS_NAME, generate_template_corpus
 
 
 class Format(StrEnum):
     txt = "txt"
     docx = "docx"
+    xlsx = "xlsx"
+    html = "html"
+    pdf = "pdf"
+    md = "md"
+    all = "all"
+
+
+class Layout(StrEnum):
+    seed = "seed"
+    national = "national"
+
+
+_SEED_FORMATS = (Format.txt, Format.docx)
 
 
 @app.command(
     "synth",
-    epilog="Example: kg synth --documents 1000 --out corpus/   ·   kg synth -n 20 --out word/ --format docx --seed 7",
+    epilog="Example: kg synth --documents 1000 --out corpus/   ·   kg synth -n 20 --out word/ "
+    "--format docx --seed 7   ·   kg synth --layout national --format all -n 60 --out national/",
 )
 def synth(
     documents: Annotated[
@@ -30,7 +46,29 @@ def synth(
     ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write them into (created).")],
     seed: Annotated[int, typer.Option(help="Same seed, same corpus, byte for byte.")] = 0,
-    fmt: Annotated[Format, typer.Option("--format", help="txt (text dump) or docx.")] = Format.txt,
+    layout: Annotated[
+        Layout,
+        typer.Option(
+            help="seed: the Hebei text-dump layout of the seeds; national: the Ministry of "
+            "Finance performance-table templates, with an answer key per document."
+        ),
+    ] = Layout.seed,
+    fmt: Annotated[
+        Format,
+        typer.Option(
+            "--format",
+            help="seed layout: txt or docx. national: xlsx, docx, html, pdf, md, txt, "
+            "or all (cycled over the documents).",
+        ),
+    ] = Format.txt,
+    hazard: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--hazard",
+            help="national: give every document exactly these hazards (repeat the option); "
+            "default: drawn per document.",
+        ),
+    ] = None,
     vocabulary: Annotated[
         Path | None,
         typer.Option(
@@ -43,7 +81,11 @@ def synth(
     ] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
-    """Generate N budget disclosures with planted hazards and copies (deterministic per seed)."""
+    """Generate N budget disclosures with planted hazards (deterministic per seed)."""
+    if layout is Layout.seed and fmt not in _SEED_FORMATS:
+        raise KgError(f"the seed layout is written as txt or docx, not {fmt.value}")
+    if layout is Layout.seed and hazard:
+        raise KgError("--hazard applies to --layout national only")
     console = Console(stderr=True)
     started = time.perf_counter()
     with Progress(
@@ -56,16 +98,31 @@ def synth(
         transient=True,
     ) as bar:
         task = bar.add_task("synth", total=documents)
-        manifest = generate_corpus(
-            out,
-            documents,
-            seed=seed,
-            fmt=fmt.value,
-            vocabulary=vocabulary,
-            jobs=jobs,
-            progress=lambda done, _total: bar.update(task, completed=done),
-        )
+        report = lambda done, _total: bar.update(task, completed=done)  # noqa: E731
+        if layout is Layout.national:
+            national = generate_template_corpus(
+                out, documents, seed=seed, formats=[fmt.value], hazards=hazard, progress=report
+            )
+        else:
+            manifest = generate_corpus(
+                out,
+                documents,
+                seed=seed,
+                fmt=fmt.value,
+                vocabulary=vocabulary,
+                jobs=jobs,
+                progress=report,
+            )
     seconds = time.perf_counter() - started
+    if layout is Layout.national:
+        totals = national["totals"]
+        typer.echo(
+            f"wrote {totals['documents']} national-template documents "
+            f"({', '.join(national['formats'])}) to {out} in {seconds:.1f} s: "
+            f"{totals['tables']} tables, {totals['indicators']} indicators; "
+            f"answer keys next to each file and in {out / ANSWERS_NAME}"
+        )
+        return
     totals = manifest.totals()
     typer.echo(
         f"wrote {totals['documents']} {fmt.value} documents to {out} in {seconds:.1f} s "

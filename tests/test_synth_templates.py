@@ -1,0 +1,417 @@
+"""The national-template corpus (kg.synth.templates): files hold what their answer keys say.
+
+Every file is read back with its raw library (openpyxl, python-docx, lxml, pdfplumber, plain text)
+and never with pikg's readers. A small independent reading, below, turns each file into filled
+grids (a merged cell's text in every position it covers), finds the indicator header by its words,
+maps columns by header text and carries categories down; what it finds must equal the key.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from opencc import OpenCC
+
+from kg.errors import KgError
+from kg.synth.templates import (
+    HAZARDS,
+    HTML_HAZARDS,
+    RENDERERS,
+    generate_template_corpus,
+    make_document,
+    render,
+)
+
+T2S = OpenCC("t2s")
+FIXTURES = Path(__file__).parent / "data" / "layouts"
+
+# Header label (simplified) → answer-key name; the reading below uses only this and the file.
+LABELS = {
+    "三级指标": "name",
+    "指标名称": "name",
+    "指标内容": "name",
+    "指标值": "target",
+    "目标值": "target",
+    "年度指标值": "target",
+    "指标值及单位": "target",
+    "年度目标值": "target",
+    "长期指标值": "long_term",
+    "实际完成值": "actual",
+    "全年实际值": "actual",
+    "实际完成情况": "actual",
+    "计量单位": "unit",
+    "度量单位": "unit",
+    "指标性质": "comparator",
+    "指标值类型": "comparator",
+    "权重": "weight",
+    "分值": "weight",
+    "权重（%）": "weight",
+    "得分": "score",
+    "指标方向": "direction",
+    "指标方向性": "direction",
+    "评分标准": "scoring_rule",
+    "计分标准": "scoring_rule",
+    "评（扣）分标准": "scoring_rule",
+    "评分细则": "scoring_rule",
+    "指标解释": "explanation",
+    "指标说明": "explanation",
+    "备注": "explanation",
+    "偏差原因分析及改进措施": "deviation",
+    "偏差原因": "deviation",
+}
+LEVEL1 = {"产出指标", "效益指标", "满意度指标", "成本指标"}
+SLOT = re.compile(r"^指标\d+：$")
+BLOCK_LABELS = {"项目名称", "部门（单位）名称", "部门名称", "单位名称", "总分", "合计"}
+
+
+def fold(text: str) -> str:
+    return re.sub(r"\s+", "", T2S.convert(text or ""))
+
+
+# --- raw readings: each format to a list of filled grids -------------------------------------
+
+
+def grids_xlsx(data: bytes) -> list[list[list[str]]]:
+    from openpyxl import load_workbook
+
+    out = []
+    for ws in load_workbook(io.BytesIO(data)).worksheets:
+        rows = [
+            ["" if v is None else str(v) for v in row] for row in ws.iter_rows(values_only=True)
+        ]
+        for merged in ws.merged_cells.ranges:
+            text = rows[merged.min_row - 1][merged.min_col - 1]
+            for r in range(merged.min_row - 1, merged.max_row):
+                for c in range(merged.min_col - 1, merged.max_col):
+                    rows[r][c] = text
+        out.append(rows)
+    return out
+
+
+def grids_html(data: bytes) -> list[list[list[str]]]:
+    from lxml import html
+
+    root = html.fromstring(data)
+    out = []
+    for table in root.iter("table"):
+        if table.xpath(".//table"):
+            continue  # a layout table around the content
+        filled: dict[tuple[int, int], str] = {}
+        for r, tr in enumerate(table.xpath("./tr|./tbody/tr")):
+            c = 0
+            for td in tr.xpath("./td|./th"):
+                while (r, c) in filled:
+                    c += 1
+                text = "\n".join(td.itertext())
+                for dr in range(int(td.get("rowspan", 1))):
+                    for dc in range(int(td.get("colspan", 1))):
+                        filled[(r + dr, c + dc)] = text
+                c += int(td.get("colspan", 1))
+        rows = max(r for r, _ in filled) + 1
+        cols = max(c for _, c in filled) + 1
+        out.append([[filled.get((r, c), "") for c in range(cols)] for r in range(rows)])
+    return out
+
+
+def grids_docx(data: bytes) -> list[list[list[str]]]:
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    return [[[cell.text for cell in row.cells] for row in t.rows] for t in document.tables]
+
+
+def grids_pdf(data: bytes) -> list[list[list[str]]]:
+    import pdfplumber
+
+    out = []
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            for table in page.extract_tables():
+                out.append(_carry_empty([[c or "" for c in row] for row in table]))
+    return out
+
+
+def grids_md(data: bytes) -> list[list[list[str]]]:
+    out, current = [], []
+    for line in [*data.decode("utf-8").splitlines(), ""]:
+        if line.startswith("|"):
+            if not re.fullmatch(r"\|(---\|)+", line):
+                cells = re.split(r"(?<!\\)\|", line.strip())[1:-1]
+                current.append([c.strip().replace("<br>", "\n") for c in cells])
+        elif current:
+            out.append(_carry_empty(current))
+            current = []
+    return out
+
+
+def grids_txt(data: bytes) -> list[list[list[str]]]:
+    """Rows are blocks of TAB lines; short indicator rows are right-aligned under the header."""
+    rows: list[list[str]] = []
+    current: list[str] = []
+    for line in data.decode("utf-8").splitlines():
+        if line.startswith("\t"):
+            current.append(line[1:])
+        elif line.strip() == "":
+            if current:
+                rows.append(current)
+            current = []
+        elif current:
+            current[-1] += "\n" + line
+        else:
+            rows.append([])  # prose between tables
+    width = 0
+    filled: list[list[str]] = []
+    for row in rows:
+        first = fold(row[0]) if row else ""
+        if "一级指标" in [fold(c) for c in row]:
+            above = filled[-1] if filled else []
+            if above and len(row) < len(above) + 2 and fold(above[0]).endswith("绩效指标"):
+                row = row + above[1:]  # the lower row of a two-row header
+            width = len(row)
+        elif first in BLOCK_LABELS or not row:
+            width = 0  # the header block of the next table, a total row or prose
+        elif width and len(row) < width:
+            row = [""] * (width - len(row)) + row  # merged category cells are missing
+        filled.append(row)
+    return [_carry_empty(filled)]
+
+
+def _carry_empty(rows: list[list[str]]) -> list[list[str]]:
+    """Fill empty category cells (first two columns) of indicator rows from the row above."""
+    out = []
+    for row in rows:
+        row = list(row)
+        if out and len(out[-1]) >= 2 and len(row) >= 2 and row[0] == "" and any(row[2:]):
+            above = out[-1]
+            if fold(above[0]) in LEVEL1:
+                row[0] = above[0]
+                if row[1] == "":
+                    row[1] = above[1]
+        out.append(row)
+    return out
+
+
+RAW = {
+    "xlsx": grids_xlsx,
+    "html": grids_html,
+    "docx": grids_docx,
+    "pdf": grids_pdf,
+    "md": grids_md,
+    "txt": grids_txt,
+}
+
+
+def read_indicators(grids: list[list[list[str]]]) -> list[list[dict[str, str]]]:
+    """Indicator rows per table, by header words only; a repeated header continues its table."""
+    tables: list[list[dict[str, str]]] = []
+    for rows in grids:
+        keys: list[str] | None = None
+        since_data: list[str] = []  # first cells seen since the last indicator row
+        above: list[str] = []
+        for row in rows:
+            folded = [fold(c) for c in row]
+            if "一级指标" in folded:
+                # a two-row header leaves the lower row empty under a label spanning both rows
+                keys = _keys(
+                    [c or (above[i] if i < len(above) else "") for i, c in enumerate(folded)]
+                )
+                repeat = tables and tables[-1] and not BLOCK_LABELS & set(since_data)
+                if not repeat:
+                    tables.append([])
+                since_data = []
+                continue
+            above = folded
+            if keys is None or not row or folded[0] not in LEVEL1:
+                since_data.append(folded[0] if folded else "")
+                continue
+            since_data = []
+            entry = {}
+            for key, text in zip(keys, row, strict=False):
+                if key and text.strip() and key not in entry:
+                    entry[key] = text
+            if "name" not in entry or SLOT.match(fold(entry["name"])):
+                continue
+            tables[-1].append(entry)
+    return tables
+
+
+def _keys(folded: list[str]) -> list[str]:
+    keys: list[str] = []
+    has_name = any(LABELS.get(c) == "name" for c in folded)
+    for c in folded:
+        if c == "一级指标":
+            keys.append("level1")
+        elif c == "二级指标":
+            keys.append("level2" if has_name else "name")
+        else:
+            keys.append(LABELS.get(c, ""))
+    return keys
+
+
+def expected(answer: dict) -> list[list[dict[str, str]]]:
+    return [
+        [{k: v for k, v in ind.items() if v} for ind in table["indicators"]]
+        for table in answer["tables"]
+    ]
+
+
+def squash(tables: list[list[dict[str, str]]]) -> list[list[dict[str, str]]]:
+    """Whitespace-free values: PDF cells wrap long text over lines."""
+    return [[{k: re.sub(r"\s+", "", v) for k, v in e.items()} for e in t] for t in tables]
+
+
+# --- tests --------------------------------------------------------------------------------------
+
+
+def _docs(fmt: str, count: int = 6, hazards=None):
+    for index in range(count):
+        doc = make_document(11, index, fmt, hazards)
+        yield doc, render(doc)
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "html", "md", "txt"])
+def test_files_hold_the_answer_key_cell_for_cell(fmt):
+    for doc, data in _docs(fmt):
+        answer = doc.answer()
+        found = read_indicators(RAW[fmt](data))
+        want = expected(answer)
+        assert squash(found) == squash(want), (fmt, doc.index, doc.hazards)
+        text = "\n".join("\n".join("\t".join(r) for r in g) for g in RAW[fmt](data))
+        for table in answer["tables"]:
+            for value in [table["name"], *table["header"].values()]:
+                assert value.replace("\n", "") in text.replace("\n", ""), (fmt, doc.index, value)
+            for task in table.get("tasks", []):
+                assert task["content"] in text
+            for value in table.get("money", {}).values():
+                assert value in text
+            if "total_score" in table:
+                assert table["total_score"] in text
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "html", "md", "txt"])
+def test_every_hazard_shows_when_switched_on(fmt):
+    names = [h for h in HAZARDS if h != "multiple_tables"]
+    for index in range(4):
+        doc = make_document(5, index, fmt, [*names, "multiple_tables"])
+        data = render(doc)
+        assert set(doc.hazards) >= {"merged_cells", "traditional", "furniture", "multiple_tables"}
+        grids = RAW[fmt](data)
+        flat = [fold(c) for g in grids for r in g for c in r]
+        cells = "".join(c for g in grids for r in g for c in r)
+        assert "績效" in cells and "绩效" not in cells
+        assert len(doc.tables) >= 2 and len(read_indicators(grids)) == len(doc.tables)
+        if "empty_slots" in doc.hazards:
+            assert any(SLOT.match(c) for c in flat)
+        if "unit_cell" in doc.hazards:
+            assert "单位名称" in flat or "部门名称" in flat
+        if "two_row_header" in doc.hazards:
+            assert {"绩效指标", "本年度绩效指标", "年度绩效指标"} & set(flat)
+        if "fullwidth_digits" in doc.hazards:
+            assert re.search("[０-９]", cells)
+        if "page_break" in doc.hazards:
+            assert sum(c == "一级指标" for c in flat) > len(doc.tables)
+    two_level = make_document(5, 0, fmt, ["two_level_grid", "merged_cells"])
+    grids = RAW[fmt](render(two_level))
+    assert "三级指标" not in {fold(c) for g in grids for r in g for c in r}
+    assert all("level2" not in i for t in two_level.answer()["tables"] for i in t["indicators"])
+
+
+def test_html_hazards_gbk_nested_xls_name_and_furniture():
+    doc = make_document(2, 1, "html", ["gbk", "nested_layout", "xls_name", "furniture"])
+    data = render(doc)
+    assert doc.file_name.endswith(".xls")
+    assert b"charset=gbk" in data
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    from lxml import html
+
+    root = html.fromstring(data.decode("gbk"))
+    assert root.xpath("//table[@class='layout']//table")
+    assert root.xpath("//meta[@name='ArticleTitle']")
+    text = root.body.text_content()
+    assert text.index("索引号") < text.index("第1页") < text.index(doc.title)
+
+
+def test_xlsx_category_cells_are_real_merged_ranges():
+    from openpyxl import load_workbook
+
+    doc = make_document(3, 0, "xlsx", ["merged_cells"])
+    ws = load_workbook(io.BytesIO(render(doc))).active
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    level1_cells = [c for row in ws.iter_rows() for c in row if c.value in LEVEL1]
+    assert level1_cells
+    spans = [m for m in ws.merged_cells.ranges if ws.cell(m.min_row, m.min_col).value in LEVEL1]
+    assert any(m.max_row > m.min_row for m in spans)
+    assert any(m.max_col > m.min_col for m in ws.merged_cells.ranges), merged
+    flat = make_document(3, 0, "xlsx", [])
+    ranges = load_workbook(io.BytesIO(render(flat))).active.merged_cells.ranges
+    assert [r.min_row for r in ranges] == [1]  # only the title row spans the sheet
+
+
+def test_txt_short_rows_start_at_level_two_or_three():
+    doc = make_document(4, 0, "txt", ["merged_cells"])
+    blocks = render(doc).decode().split("\n\n")
+    rows = [[line[1:] for line in b.splitlines() if line.startswith("\t")] for b in blocks]
+    names = {i["name"] for t in doc.answer()["tables"] for i in t["indicators"]}
+    starts = {row[0] for row in rows if row}
+    assert names & starts  # rows that begin at 三级 (their categories are merged above)
+
+
+@pytest.mark.parametrize("fmt", sorted(RENDERERS))
+def test_same_seed_same_bytes(fmt):
+    one = [render(make_document(9, i, fmt)) for i in range(3)]
+    two = [render(make_document(9, i, fmt)) for i in range(3)]
+    assert one == two
+    assert render(make_document(10, 0, fmt)) != one[0]
+
+
+def test_corpus_writes_files_answer_keys_and_manifest(tmp_path):
+    manifest = generate_template_corpus(tmp_path, 5, seed=2, formats=["all"])
+    assert manifest["totals"]["documents"] == 5
+    answers = json.loads((tmp_path / "answers.json").read_text(encoding="utf-8"))
+    assert answers == manifest
+    for entry in manifest["documents"]:
+        assert (tmp_path / entry["file"]).is_file()
+        stem = entry["file"].split(".")[0]
+        key = json.loads((tmp_path / f"{stem}.answer.json").read_text(encoding="utf-8"))
+        assert key == entry and key["seed"] == 2
+        assert {"kind", "name", "header", "indicators"} <= set(key["tables"][0])
+
+
+def test_kg_synth_national_writes_every_format(tmp_path):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    out = tmp_path / "national"
+    args = ["synth", "--layout", "national", "--format", "all", "-n", str(len(RENDERERS))]
+    result = CliRunner().invoke(app, [*args, "--out", str(out), "--seed", "4", "-q"])
+    assert result.exit_code == 0, result.output
+    assert f"wrote {len(RENDERERS)} national-template documents" in result.output
+    suffixes = {p.suffix for p in out.iterdir() if not p.name.endswith(".json")}
+    assert suffixes >= {f".{f}" for f in RENDERERS if f != "html"}
+    bad = CliRunner().invoke(app, ["synth", "--format", "pdf", "-n", "1", "--out", str(out)])
+    assert bad.exit_code != 0 and "txt or docx" in str(bad.exception)
+
+
+def test_bad_requests_are_one_clear_error(tmp_path):
+    with pytest.raises(KgError, match="at least 1"):
+        generate_template_corpus(tmp_path, 0)
+    with pytest.raises(KgError, match="unknown format"):
+        generate_template_corpus(tmp_path, 1, formats=["doc"])
+    with pytest.raises(KgError, match="unknown hazard"):
+        make_document(0, 0, "xlsx", ["smudges"])
+    assert set(make_document(0, 0, "txt", ["gbk", "furniture"]).hazards) == {"furniture"}
+    assert set(HTML_HAZARDS) <= set(make_document(0, 0, "html", list(HTML_HAZARDS)).hazards)
+
+
+def test_ooxml_zips_have_fixed_dates():
+    data = render(make_document(1, 0, "xlsx"))
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert {i.date_time for i in archive.infolist()} == {(2020, 1, 1, 0, 0, 0)}
+    assert b"2020-01-01T00:00:00Z" in archive.read("docProps/core.xml")
