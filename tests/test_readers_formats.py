@@ -382,6 +382,16 @@ def test_gbk_html_named_xls_is_read_as_html():
     check_portal(result)
 
 
+def test_html_caption_and_wrong_charset_declaration():
+    """A page declared GB2312 whose bytes are UTF-8 (common after a site migration) still reads;
+    a data table's caption is a paragraph before its rows."""
+    page = '<meta charset="gb2312"><table><caption>表1 绩效目标</caption><tr><td>指标值</td></tr></table>'
+    result = read_bytes(page.encode("utf-8"), "moved.html")
+    assert result.encoding.startswith("utf-8")  # the text reader's fallback decoding
+    assert [p.raw for p in result.paragraphs] == ["表1 绩效目标"]
+    assert [c.raw for c in result.rows[0].cells] == ["指标值"]
+
+
 def test_html_without_a_table_is_paragraphs_only():
     result = read_bytes("<html><body><h1>通知</h1><p>正文</p></body></html>".encode(), "n.htm")
     assert result.rows == [] and [p.raw for p in result.paragraphs] == ["通知", "正文"]
@@ -506,6 +516,24 @@ def test_pdf_ruled_table_spans_text_around_and_pages():
         [("社会效益", 0, 1, 1, False), ("≥90%", 1, 1, 1, False)],
     ]
     assert [r.table for r in result.rows] == [1, 1, 1, 1, 2, 2]
+
+
+def test_pdf_cell_text_wrapped_by_a_narrow_column_is_joined():
+    """产出指标 in a 40 pt column wraps one or two glyphs a line; the cell reads as written."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph as Para
+    from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
+
+    font = _cid_font()
+    style = ParagraphStyle("zh", fontName=font, fontSize=10, leading=12)
+    table = Table(
+        [[Para("产出指标", style), Para("按期完成。<br/>1、人员到位", style)]], colWidths=[30, 140]
+    )
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black")]))
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer).build([table])
+    result = read_bytes(buffer.getvalue(), "narrow.pdf")
+    assert [c.raw for c in result.rows[0].cells] == ["产出指标", "按期完成。\n1、人员到位"]
 
 
 def test_scanned_pdf_without_text_layer_says_ocr():
@@ -649,3 +677,30 @@ BILLION_LAUGHS = (
 )
 def test_hostile_or_broken_files_are_one_clear_error(name, build, words):
     assert_one_line_error(build(), name, *words)
+
+
+def test_one_document_in_four_formats_reads_to_one_grid(tmp_path):
+    """The benchmark's writers put the same three merged tables into xlsx, docx, HTML and PDF
+    (openpyxl merged ranges, Word gridSpan/vMerge, rowspan/colspan, ruled PDF spans): every
+    reader must give the same grid, cell for cell."""
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "scripts" / "bench_readers.py"
+    spec = importlib.util.spec_from_file_location("bench_readers", script)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    bench.write_xlsx(tmp_path / "t.xlsx", 8)
+    bench.write_docx(tmp_path / "t.docx", 8)
+    (tmp_path / "t.html").write_text(bench.html_text(8), encoding="utf-8")
+    bench.write_pdf(tmp_path / "t.pdf", 8)
+    grids = {
+        name: [grid(row) for row in read_path(tmp_path / name).rows]
+        for name in ("t.xlsx", "t.docx", "t.html", "t.pdf")
+    }
+    expected = grids.pop("t.xlsx")
+    assert len(expected) == 3 * (2 + 8)  # header block + header + 8 indicator rows per table
+    output_rows = sum(row[0] == "产出指标" for row in bench.indicator_rows(8))
+    assert expected[2][0] == ("产出指标", 0, output_rows, 1, False)
+    for name, rows in grids.items():
+        assert rows == expected, name

@@ -172,7 +172,10 @@ class _Reader:
             self.text(element.tail, line)
 
     def table(self, table) -> None:
-        trs = [tr for tr in table.iter("tr")]
+        for caption in table.iter("caption"):
+            self.text(_cell_text(caption), caption.sourceline or table.sourceline or 0)
+            self.flush()
+        trs = list(table.iter("tr"))
         self.tables += 1
         occupied: set[tuple[int, int]] = set()
         origins: list[Origin] = []

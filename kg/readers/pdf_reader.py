@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
+import re
 from bisect import bisect_right
 
 from kg.errors import KgError
@@ -29,6 +31,11 @@ TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 _X_TOLERANCE = 3.0  # gap (pt) between characters that reads as a space, as pdfplumber's default
 _Y_TOLERANCE = 3.0  # characters whose tops differ by less are on one line
 _EDGE = 1.0  # cell edges closer than this (pt) are the same grid line
+
+if logging.getLogger("pdfminer").level == logging.NOTSET:
+    # pdfminer logs a warning for every harmless quirk (a missing CropBox, an odd font); the
+    # reader reports what matters to the user itself.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 SCANNED = "scanned PDF: no text layer; run OCR first (e.g. ocrmypdf --language chi_sim) and read the result"
 
@@ -56,6 +63,34 @@ def _text_lines(chars: list[dict]) -> list[tuple[float, float, str]]:
         if text:
             result.append((top, bottom, text))
     return result
+
+
+_KEEP_BREAK_AFTER = set("。；;：:！!？?")
+_LIST_MARKER = re.compile(r"^(\d{1,2}[、.．）)]|[（(]\d{1,2}[）)]|[一二三四五六七八九十]+、)")
+
+
+def join_wrapped(lines: list[str]) -> str:
+    r"""Text of a cell whose lines the PDF wrapped at the cell's width.
+
+    A narrow cell wraps 产出指标 into 产出 / 指标: such breaks are joined without a space (CJK
+    has none; nor do digits split by a wrap), between Latin words with one. A break after
+    sentence-ending punctuation or before a list marker (1、 （2） 三、) stays a line break.
+
+    >>> join_wrapped(["产出", "指标"]), join_wrapped(["≥12", "0公里"]), join_wrapped(["ISO", "9001"])
+    ('产出指标', '≥120公里', 'ISO 9001')
+    >>> join_wrapped(["完成培训。", "1、人员到位"])
+    '完成培训。\n1、人员到位'
+    """
+    text = lines[0] if lines else ""
+    for line in lines[1:]:
+        last, first = text[-1], line[0]
+        if last in _KEEP_BREAK_AFTER or _LIST_MARKER.match(line):
+            text += "\n" + line
+        elif (last + first).isascii() and (last + first).isalnum() and not (last + first).isdigit():
+            text += " " + line
+        else:
+            text += line
+    return text
 
 
 def _edges(values: list[float]) -> list[float]:
@@ -169,7 +204,7 @@ def read_pdf_bytes(data: bytes, path: str) -> ReadResult:
                 cells_seen += (len(item.ys) - 1) * (len(item.xs) - 1)
                 check_cells(cells_seen, path, f"page {number}")
                 for origin in item.origins:
-                    origin.text = "\n".join(text for _t, _b, text in _text_lines(origin.data))
+                    origin.text = join_wrapped([text for _t, _b, text in _text_lines(origin.data)])
                 for grid_row in grid_rows(len(item.ys) - 1, item.origins):
                     if not grid_row:
                         continue

@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -122,7 +123,9 @@ def _xlsx_sheets(data: bytes, path: str) -> Iterator[Sheet]:
 
     open_zip(data, path, ".xlsx").close()  # caps and DTD check before openpyxl inflates anything
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True, keep_links=False)
+        with warnings.catch_warnings():  # "extension is not supported" notes are not the user's
+            warnings.simplefilter("ignore")
+            workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True, keep_links=False)
     except Exception as exc:  # openpyxl raises many types on damaged parts
         raise KgError(f"not a readable .xlsx file ({describe(exc)})", path=path) from exc
     for worksheet in workbook.worksheets:
