@@ -132,7 +132,7 @@ def grids_pdf(data: bytes) -> list[list[list[str]]]:
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         for page in pdf.pages:
             for table in page.extract_tables():
-                out.append(_carry_empty([[c or "" for c in row] for row in table]))
+                out.append([[c or "" for c in row] for row in table])
     return out
 
 
@@ -144,7 +144,7 @@ def grids_md(data: bytes) -> list[list[list[str]]]:
                 cells = re.split(r"(?<!\\)\|", line.strip())[1:-1]
                 current.append([c.strip().replace("<br>", "\n") for c in cells])
         elif current:
-            out.append(_carry_empty(current))
+            out.append(current)
             current = []
     return out
 
@@ -178,22 +178,7 @@ def grids_txt(data: bytes) -> list[list[list[str]]]:
         elif width and len(row) < width:
             row = [""] * (width - len(row)) + row  # merged category cells are missing
         filled.append(row)
-    return [_carry_empty(filled)]
-
-
-def _carry_empty(rows: list[list[str]]) -> list[list[str]]:
-    """Fill empty category cells (first two columns) of indicator rows from the row above."""
-    out = []
-    for row in rows:
-        row = list(row)
-        if out and len(out[-1]) >= 2 and len(row) >= 2 and row[0] == "" and any(row[2:]):
-            above = out[-1]
-            if fold(above[0]) in LEVEL1:
-                row[0] = above[0]
-                if row[1] == "":
-                    row[1] = above[1]
-        out.append(row)
-    return out
+    return [filled]
 
 
 RAW = {
@@ -226,14 +211,21 @@ def read_indicators(grids: list[list[list[str]]]) -> list[list[dict[str, str]]]:
                 since_data = []
                 continue
             above = folded
-            if keys is None or not row or folded[0] not in LEVEL1:
-                since_data.append(folded[0] if folded else "")
+            first = folded[0] if folded else ""
+            if first and first not in LEVEL1:
+                keys = None  # the next table's header block, a total row
+            carried = not first and keys is not None and tables and tables[-1] and any(folded)
+            if keys is None or not (first in LEVEL1 or carried):
+                since_data.append(first)
                 continue
             since_data = []
             entry = {}
             for key, text in zip(keys, row, strict=False):
                 if key and text.strip() and key not in entry:
                     entry[key] = text
+            for key in ("level1", "level2"):  # merged above, or on the page before
+                if key in keys and key not in entry and tables[-1]:
+                    entry[key] = tables[-1][-1][key]
             if "name" not in entry or SLOT.match(fold(entry["name"])):
                 continue
             tables[-1].append(entry)
@@ -268,13 +260,13 @@ def squash(tables: list[list[dict[str, str]]]) -> list[list[dict[str, str]]]:
 # --- tests --------------------------------------------------------------------------------------
 
 
-def _docs(fmt: str, count: int = 6, hazards=None):
+def _docs(fmt: str, count: int = 5, hazards=None):
     for index in range(count):
         doc = make_document(11, index, fmt, hazards)
         yield doc, render(doc)
 
 
-@pytest.mark.parametrize("fmt", ["xlsx", "html", "md", "txt"])
+@pytest.mark.parametrize("fmt", sorted(RENDERERS))
 def test_files_hold_the_answer_key_cell_for_cell(fmt):
     for doc, data in _docs(fmt):
         answer = doc.answer()
@@ -293,7 +285,7 @@ def test_files_hold_the_answer_key_cell_for_cell(fmt):
                 assert table["total_score"] in text
 
 
-@pytest.mark.parametrize("fmt", ["xlsx", "html", "md", "txt"])
+@pytest.mark.parametrize("fmt", sorted(RENDERERS))
 def test_every_hazard_shows_when_switched_on(fmt):
     names = [h for h in HAZARDS if h != "multiple_tables"]
     for index in range(4):
@@ -351,6 +343,25 @@ def test_xlsx_category_cells_are_real_merged_ranges():
     flat = make_document(3, 0, "xlsx", [])
     ranges = load_workbook(io.BytesIO(render(flat))).active.merged_cells.ranges
     assert [r.min_row for r in ranges] == [1]  # only the title row spans the sheet
+
+
+def test_docx_merges_are_real_grid_spans_and_vertical_merges():
+    doc = make_document(3, 1, "docx", ["merged_cells", "two_row_header"])
+    xml = zipfile.ZipFile(io.BytesIO(render(doc))).read("word/document.xml").decode()
+    assert 'w:vMerge w:val="restart"' in xml and "<w:vMerge/>" in xml
+    assert re.search(r'<w:gridSpan w:val="[2-9]"/>', xml)
+    assert "<w:tblHeader/>" in xml
+
+
+def test_pdf_has_ruled_tables_and_a_chinese_text_layer():
+    import pdfplumber
+
+    doc = make_document(6, 2, "pdf", ["merged_cells", "page_break", "furniture"])
+    with pdfplumber.open(io.BytesIO(render(doc))) as pdf:
+        text = "".join(page.extract_text() for page in pdf.pages)
+        assert len(pdf.pages) >= 2 and all(page.lines or page.rects for page in pdf.pages)
+    assert doc.title in text.replace("\n", "") and "一级指标" in text
+    assert text.index("索引号") < text.index(doc.title)
 
 
 def test_txt_short_rows_start_at_level_two_or_three():

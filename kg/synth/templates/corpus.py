@@ -14,8 +14,10 @@ from typing import Any
 from kg.errors import KgError
 from kg.synth.templates.draw import FORMATS, make_document
 from kg.synth.templates.model import TemplateDocument
+from kg.synth.templates.to_docx import render_docx
 from kg.synth.templates.to_html import render_html
 from kg.synth.templates.to_md import render_md
+from kg.synth.templates.to_pdf import render_pdf
 from kg.synth.templates.to_txt import render_txt
 from kg.synth.templates.to_xlsx import render_xlsx
 
@@ -23,7 +25,9 @@ ANSWERS_NAME = "answers.json"
 
 RENDERERS: dict[str, Callable[[TemplateDocument], bytes]] = {
     "xlsx": render_xlsx,
+    "docx": render_docx,
     "html": render_html,
+    "pdf": render_pdf,
     "md": render_md,
     "txt": render_txt,
 }
