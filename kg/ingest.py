@@ -33,8 +33,21 @@ from kg.errors import KgError
 from kg.namespace import doc_graph, ontology_files, vocab_files
 from kg.store import Store
 
-SUFFIXES = (".txt", ".docx")
-"""File types the readers understand; other files in a folder are ignored."""
+SUFFIXES = (
+    ".txt",
+    ".docx",
+    ".doc",
+    ".xlsx",
+    ".xlsm",
+    ".xls",
+    ".ods",
+    ".pdf",
+    ".html",
+    ".htm",
+    ".md",
+    ".markdown",
+)
+"""File types the readers understand (docs/formats.md); other files in a folder are ignored."""
 
 _WORKER_NICENESS = 10
 """How much lower than the parent the parse workers run (see ``_warm_up``)."""
@@ -75,6 +88,8 @@ class IngestSummary:
     triples: int = 0
     counts: Counter[str] = field(default_factory=Counter)
     recovered: list[str] = field(default_factory=list)
+    unread: list[str] = field(default_factory=list)
+    """Documents with performance tables of which no indicator could be read (layouts.md §4)."""
 
     @property
     def ok(self) -> bool:
@@ -118,6 +133,7 @@ def process_file(path: str, recorded_path: str, version: str) -> tuple[str, byte
     mapped = map_document(doc, file_path=recorded_path, pipeline_version=version)
     counts = dict(mapped.counts)
     counts["diagnostics"] = len(doc.diagnostics)
+    counts["unread"] = sum(1 for d in doc.diagnostics if d.code == "unread")
     return doc.source.sha256, mapped.nquads, counts
 
 
@@ -194,6 +210,8 @@ def ingest(
                 graph = doc_graph(sha)
                 summary.counts.update(counts)
                 summary.triples += counts.get("triples", 0)
+                if counts.get("unread"):
+                    summary.unread.append(recorded)
                 if graph.value in committed or store.oxigraph.contains_named_graph(graph):
                     store.replace_document(graph, version, nquads)
                     summary.replaced += 1

@@ -73,6 +73,9 @@ def _add_project(context: AuditContext, key: str, project: Project) -> None:
         goal=project.goal,
         number=project.code,
         end_line=project.end_line,
+        table_kind=project.kind,
+        execution=dict(project.execution),
+        total_score=project.total_score,
     )
     context.nodes.append(node)
     for indicator in project.indicators:
@@ -92,6 +95,12 @@ def _add_project(context: AuditContext, key: str, project: Project) -> None:
             level1=indicator.level1,
             level2=indicator.level2,
             end_line=indicator.end_line,
+            actual=indicator.actual,
+            weight=indicator.weight,
+            score=indicator.score,
+            deviation=indicator.deviation,
+            comparator=indicator.comparator,
+            actual_band=indicator.actual_band,
         )
         context.indicators.append(record)
         node.indicators.append(record.id)
@@ -110,6 +119,7 @@ def context_from_documents(documents: Iterable[Document]) -> AuditContext:
                 title=document.title,
                 year=document.year,
                 stated_totals=[(t.label, t.amount, t.line) for t in document.stated_totals],
+                unread=[(d.line, d.message) for d in document.diagnostics if d.code == "unread"],
             )
         )
         for activity in document.activities:

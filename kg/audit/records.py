@@ -36,6 +36,7 @@ class AuditDocument:
     title: str = ""
     year: int | None = None
     stated_totals: list[tuple[str, Decimal, int]] = field(default_factory=list)  # label, 万元, line
+    unread: list[tuple[int, str]] = field(default_factory=list)  # (line, message) of unread tables
 
     @property
     def department(self) -> str:
@@ -62,6 +63,9 @@ class AuditNode:
     synthetic: bool = False
     end_line: int = 0
     flags: list[str] = field(default_factory=list)
+    table_kind: str = ""  # project | department | self_evaluation for the national tables
+    execution: dict[str, str] = field(default_factory=dict)  # self-evaluation money block
+    total_score: str = ""
 
     def row_text(self) -> str:
         cells = [self.name, self.raw_budget, self.content, self.goal]
@@ -89,11 +93,19 @@ class AuditIndicator:
     level1: str = ""
     level2: str = ""
     end_line: int = 0
+    actual: str = ""  # self-evaluation: 实际完成值, 分值/权重, 得分, 偏差原因 as printed
+    weight: str = ""
+    score: str = ""
+    deviation: str = ""
+    comparator: str = ""  # the 指标性质 column as printed
+    actual_band: Band | None = None
 
     def cells(self) -> list[str]:
         """The row as printed: name then the four grades (or the target value)."""
         if self.kind == "project":
-            return [self.level1, self.level2, self.name, self.value]
+            cells = [self.level1, self.level2, self.name, self.value]
+            extra = [self.actual, self.weight, self.score, self.deviation]
+            return cells + extra if any(extra) else cells
         return [self.name, *(self.grades.get(grade, "") for grade in GRADES)]
 
     def row_text(self) -> str:
@@ -102,6 +114,11 @@ class AuditIndicator:
     @property
     def has_grades(self) -> bool:
         return any(self.grades.get(grade, "").strip() for grade in GRADES)
+
+    @property
+    def target(self) -> Band | None:
+        """The parsed target value of a project indicator."""
+        return next((band for band in self.bands if band.rank == 0), None)
 
     @property
     def signature(self) -> str:

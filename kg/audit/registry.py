@@ -28,6 +28,7 @@ GROUPS = {
     "indicator": ("指标缺陷", "Defective indicators"),
     "structure": ("结构与资金", "Structure and money"),
     "copies": ("复制与模板", "Copies and templates"),
+    "template": ("国家模板表格", "National templates"),
     "custom": ("自定义规则", "Custom rules"),
 }
 

@@ -78,6 +78,7 @@ SELECT ?ind ?rank ?raw ?form ?status ?comparator ?lower ?lowerInc ?upper ?upperI
        ?unit ?unitKind ?scale ?qualRank ?note WHERE {
   { ?ind pi:hasGradeBand ?band . ?band pi:gradeRank ?rank }
   UNION { ?ind pi:hasTargetValue ?band . BIND(0 AS ?rank) }
+  UNION { ?ind pi:hasActualValue ?band . BIND(-1 AS ?rank) }
   OPTIONAL { ?band pi:rawText ?raw } OPTIONAL { ?band pi:form ?form }
   OPTIONAL { ?band pi:parseStatus/skos:notation ?status }
   OPTIONAL { ?band pi:comparator/skos:notation ?comparator }
@@ -96,8 +97,36 @@ SELECT ?ind ?rank ?flag WHERE {
   ?band pi:flag ?flag .
 }"""
 
+Q_UNREAD = """
+SELECT ?doc ?line ?message WHERE {
+  ?doc pi:hasDiagnostic ?d . ?d pi:code "unread" ; pi:message ?message .
+  OPTIONAL { ?d prov:wasDerivedFrom/pi:startLine ?line }
+} ORDER BY ?doc ?line"""
+
+Q_TABLES = """
+SELECT ?node ?kind ?field ?total WHERE {
+  ?node a pi:Project .
+  OPTIONAL { ?node a pi:DepartmentTarget . BIND("department" AS ?d) }
+  OPTIONAL { ?node a pi:SelfEvaluation . BIND("self_evaluation" AS ?e) }
+  BIND(COALESCE(?e, ?d, "project") AS ?kind)
+  OPTIONAL { ?node pi:executionField ?field }
+  OPTIONAL { ?node pi:totalScore ?total }
+}"""
+
+Q_COLUMNS = """
+SELECT ?ind ?actual ?weight ?score ?deviation ?comparator WHERE {
+  ?ind a pi:ProjectIndicator .
+  OPTIONAL { ?ind pi:hasActualValue/pi:rawText ?actual }
+  OPTIONAL { ?ind pi:weightText ?weight } OPTIONAL { ?ind pi:scoreText ?score }
+  OPTIONAL { ?ind pi:deviationReason ?deviation }
+  OPTIONAL { ?ind pi:comparatorText ?comparator }
+}"""
+
 Q_ISSUES = "SELECT ?ind ?issue WHERE { ?ind pi:ladderIssue/skos:notation ?issue }"
 Q_FLAGS = "SELECT ?x ?flag WHERE { ?x a ?type ; pi:flag ?flag . VALUES ?type { pi:Indicator pi:Activity } }"
+
+
+_COLUMN_KEYS = ("actual", "weight", "score", "deviation", "comparator")
 
 
 def _str(row: dict[str, Any], key: str) -> str:
@@ -123,6 +152,9 @@ def load_context(store) -> AuditContext:
     totals = defaultdict(list)
     for row in store.select(Q_TOTALS):
         totals[row["doc"]].append((row["label"], Decimal(row["amount"]), int(row.get("line") or 0)))
+    unread = defaultdict(list)
+    for row in store.select(Q_UNREAD):
+        unread[row["doc"]].append((int(row.get("line") or 0), str(row["message"])))
     for doc, row in _first_rows(store.select(Q_DOCUMENTS), "doc").items():
         year = row.get("year")
         context.documents.append(
@@ -133,6 +165,7 @@ def load_context(store) -> AuditContext:
                 title=_str(row, "title"),
                 year=int(str(year)[:4]) if year else None,
                 stated_totals=totals.get(doc, []),
+                unread=unread.get(doc, []),
             )
         )
     flags = defaultdict(list)
@@ -159,6 +192,15 @@ def load_context(store) -> AuditContext:
                 flags=flags.get(node_id, []),
             )
         )
+    for row in store.select(Q_TABLES):
+        node = context.node_by_id.get(row["node"])
+        if node is None:
+            continue
+        node.table_kind = row["kind"]
+        node.total_score = _str(row, "total")
+        if row.get("field") is not None:
+            label, _, value = str(row["field"]).partition(": ")
+            node.execution[label] = value
     for node in context.nodes:
         if node.parent_id in context.node_by_id:
             context.node_by_id[node.parent_id].children.append(node.id)
@@ -174,30 +216,37 @@ def _load_indicators(store, context: AuditContext, flags: dict[str, list[str]]) 
     for row in store.select(Q_BAND_FLAGS):
         band_flags[(row["ind"], int(row["rank"]))].append(str(row["flag"]))
     bands = defaultdict(list)
+    actual_bands: dict[str, Band] = {}
     for row in store.select(Q_BANDS):
         rank = int(row["rank"])
-        bands[row["ind"]].append(
-            Band(
-                grade=GRADES[rank - 1] if rank else "",
-                rank=rank,
-                raw=_str(row, "raw"),
-                text=_str(row, "raw"),
-                form=_str(row, "form"),
-                status=_str(row, "status") or "parsed",
-                comparator=row.get("comparator"),
-                lower=_float(row.get("lower")),
-                lower_inclusive=row.get("lowerInc"),
-                upper=_float(row.get("upper")),
-                upper_inclusive=row.get("upperInc"),
-                point=_float(row.get("point")),
-                unit=row.get("unit"),
-                unit_kind=row.get("unitKind"),
-                qual_scale=row.get("scale"),
-                qual_rank=row.get("qualRank"),
-                flags=band_flags.get((row["ind"], rank), []),
-                reason=_str(row, "note"),
-            )
+        band = Band(
+            grade=GRADES[rank - 1] if rank > 0 else "",
+            rank=max(rank, 0),
+            raw=_str(row, "raw"),
+            text=_str(row, "raw"),
+            form=_str(row, "form"),
+            status=_str(row, "status") or "parsed",
+            comparator=row.get("comparator"),
+            lower=_float(row.get("lower")),
+            lower_inclusive=row.get("lowerInc"),
+            upper=_float(row.get("upper")),
+            upper_inclusive=row.get("upperInc"),
+            point=_float(row.get("point")),
+            unit=row.get("unit"),
+            unit_kind=row.get("unitKind"),
+            qual_scale=row.get("scale"),
+            qual_rank=row.get("qualRank"),
+            flags=band_flags.get((row["ind"], rank), []),
+            reason=_str(row, "note"),
         )
+        if rank < 0:
+            actual_bands[row["ind"]] = band
+        else:
+            bands[row["ind"]].append(band)
+    columns = {
+        ind: {key: _str(row, key) for key in _COLUMN_KEYS}
+        for ind, row in _first_rows(store.select(Q_COLUMNS), "ind").items()
+    }
     for ind_id, row in _first_rows(store.select(Q_INDICATORS), "ind").items():
         own = sorted(bands.get(ind_id, []), key=lambda band: band.rank)
         scheme = None
@@ -232,6 +281,8 @@ def _load_indicators(store, context: AuditContext, flags: dict[str, list[str]]) 
             level1=_str(row, "level1"),
             level2=_str(row, "level2"),
             end_line=int(row.get("end") or 0),
+            actual_band=actual_bands.get(ind_id),
+            **columns.get(ind_id, {}),
         )
         context.indicators.append(record)
         if record.node_id in context.node_by_id:

@@ -44,6 +44,13 @@ def ingest_cmd(
         int, typer.Option("--batch-mb", help="Load into the store every N MB of N-Quads.")
     ] = 32,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    fail_on_unread: Annotated[
+        bool,
+        typer.Option(
+            "--fail-on-unread",
+            help="Exit 1 when a document holds performance tables but no indicator was read.",
+        ),
+    ] = False,
 ) -> None:
     """Read, extract, analyse and map documents into the graph store (one graph per file)."""
     console = Console(stderr=True)
@@ -80,11 +87,18 @@ def ingest_cmd(
         f"{summary.triples} triples; {c['activities']} activities, "
         f"{c['sub_activities']} sub-activities, {c['indicators']} indicators, "
         f"{c['bands']} bands, {c['projects']} projects, "
-        f"{c['project_indicators']} project indicators; {c['diagnostics']} diagnostics"
+        f"{c['project_indicators']} project indicators; {c['diagnostics']} diagnostics; "
+        f"{len(summary.unread)} unread"
     )
+    for path in summary.unread:
+        typer.echo(
+            f"kg: warning: {path}: performance tables found but no indicator read (unread; "
+            "see `kg extract` diagnostics)",
+            err=True,
+        )
     if summary.recovered:
         typer.echo(f"removed {len(summary.recovered)} incomplete graph(s) of an interrupted run")
     for _path, message in summary.failed:
         typer.echo(f"kg: error: {message}", err=True)
-    if summary.failed:
+    if summary.failed or (fail_on_unread and summary.unread):
         raise typer.Exit(1)
