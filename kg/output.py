@@ -143,13 +143,21 @@ def csv_cell(value: Any) -> str:
 
 
 class SafeCsvWriter:
-    """:func:`csv.writer` whose every cell goes through :func:`csv_cell`."""
+    """:func:`csv.writer` whose every cell goes through :func:`csv_cell`.
+
+    A row with a line break the line terminator does not contain (a bare CR when rows end
+    in LF) is written fully quoted, so no reader splits the row there.
+    """
 
     def __init__(self, stream: IO[str], **options: Any):
         self._writer = csv.writer(stream, **options)
+        self._quoted = csv.writer(stream, **{**options, "quoting": csv.QUOTE_ALL})
+        self._breaks = set("\r\n") - set(self._writer.dialect.lineterminator)
 
     def writerow(self, row: Iterable[Any]) -> None:
-        self._writer.writerow([csv_cell(value) for value in row])
+        cells = [csv_cell(value) for value in row]
+        quote = self._breaks and any(char in cell for cell in cells for char in self._breaks)
+        (self._quoted if quote else self._writer).writerow(cells)
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
         for row in rows:
@@ -157,6 +165,7 @@ class SafeCsvWriter:
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:])")
+_LAYOUT = re.compile(r"[\t\n\r\f\v\x1c-\x1e\x85\u2028\u2029]+")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
 
 
@@ -164,9 +173,10 @@ def md_text(value: Any) -> str:
     """``value`` as inline Markdown text: HTML escaped, Markdown punctuation backslashed.
 
     Brackets, parentheses and ``:`` are escaped, so no link, image or autolink can form;
-    newlines become spaces so a value stays in its table cell or list item.
+    line breaks and tabs become spaces (and the ends are trimmed) so a value stays in its
+    table cell or list item and never starts an indented code block.
     """
-    text = visible(" ".join(str(value).splitlines()))
+    text = visible(_LAYOUT.sub(" ", str(value)).strip())
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return "".join(_HTML.get(char, char) for char in text)
 

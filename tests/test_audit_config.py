@@ -69,7 +69,8 @@ def test_json_csv_md_carry_the_evidence():
     ]
     rows = list(csv.DictReader(io.StringIO(to_csv(result))))
     assert {"ladder.non_monotonic"} <= {row["rule"] for row in rows}
-    assert "`invented.txt:12`" in to_markdown(result)
+    # Markdown: the place, then the text with HTML and Markdown syntax escaped (kg.output.md_text)
+    assert "invented\\.txt:12 &lt;script&gt;alert\\(" in to_markdown(result)
 
 
 def test_html_escapes_document_text():

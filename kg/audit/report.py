@@ -3,7 +3,6 @@ Markdown. All document text is untrusted: HTML goes through jinja2 autoescaping.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections import defaultdict
@@ -20,6 +19,7 @@ from kg.audit.config import ANCHOR
 from kg.audit.engine import AuditResult
 from kg.audit.registry import GROUPS, SEVERITY_RANK, Finding
 from kg.errors import KgError
+from kg.output import SafeCsvWriter, md_text, open_output, write_all
 
 FORMATS = ("html", "json", "csv", "md")
 FILENAMES = {fmt: f"audit.{fmt}" for fmt in FORMATS}
@@ -113,7 +113,7 @@ CSV_COLUMNS = (
 def to_csv(result: AuditResult) -> str:
     """One row per evidence entry (a finding with three affected rows gives three lines)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = SafeCsvWriter(buffer, lineterminator="\n")  # no cell runs as a spreadsheet formula
     writer.writerow(CSV_COLUMNS)
     for f in result.findings:
         for e in f.evidence or [None]:
@@ -134,35 +134,33 @@ def to_csv(result: AuditResult) -> str:
     return buffer.getvalue()
 
 
-def _md_cell(text: Any) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
 def to_markdown(result: AuditResult) -> str:
+    """The report as Markdown; document text is escaped (:func:`kg.output.md_text`): no HTML,
+    no links, no code spans, nothing that leaves its table cell or list item."""
     lines = ["# 审计报告 / Audit report", ""]
     lines += ["| department | indicators | budget (万元) | error | warning | info |"]
     lines += ["|---|---:|---:|---:|---:|---:|"]
     for s in result.documents:
         lines.append(
-            f"| {_md_cell(s.department)} | {s.indicators} | {s.budget} | "
+            f"| {md_text(s.department)} | {s.indicators} | {s.budget} | "
             f"{s.findings['error']} | {s.findings['warning']} | {s.findings['info']} |"
         )
     lines += ["", "| rule | findings |", "|---|---:|"]
-    lines += [f"| {rule} | {count} |" for rule, count in sorted(result.by_rule().items())]
+    lines += [f"| {md_text(rule)} | {count} |" for rule, count in sorted(result.by_rule().items())]
     for s in result.documents:
-        lines += ["", f"## {_md_cell(s.department)} ({_md_cell(s.file)})", ""]
+        lines += ["", f"## {md_text(s.department)} ({md_text(s.file)})", ""]
         for f in (f for f in result.findings if f.doc_id == s.doc_id):
             budget = f" — {f.budget} 万元" if f.budget else ""
-            lines.append(f"- **{f.severity}** `{f.rule}` {_md_cell(f.message)}{budget}")
+            lines.append(f"- **{f.severity}** {md_text(f.rule)} {md_text(f.message)}{budget}")
             for e in f.evidence[:5]:
-                lines.append(f"  - `{_md_cell(e.file)}:{e.line}` {_md_cell(e.text)}")
+                lines.append(f"  - {md_text(e.file)}:{e.line} {md_text(e.text)}")
             if len(f.evidence) > 5:
                 lines.append(f"  - … {len(f.evidence) - 5} more")
     shared = [f for f in result.findings if f.doc_id not in {s.doc_id for s in result.documents}]
     if shared:
         lines += ["", "## 跨文件 / Across documents", ""]
         for f in shared:
-            lines.append(f"- **{f.severity}** `{f.rule}` {_md_cell(f.message)}")
+            lines.append(f"- **{f.severity}** {md_text(f.rule)} {md_text(f.message)}")
     return "\n".join(lines) + "\n"
 
 
@@ -272,5 +270,7 @@ def render(result: AuditResult, fmt: str, out: str | Path) -> Path:
     text = {"html": to_html, "json": to_json, "csv": to_csv, "md": to_markdown}[fmt](result)
     path = out / FILENAMES[fmt]
     # CSV gets a BOM so that spreadsheet programs read the Chinese text as UTF-8.
-    path.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+    data = text.encode("utf-8-sig" if fmt == "csv" else "utf-8")
+    with open_output(path) as (stream, name):
+        write_all(stream, data, name)
     return path

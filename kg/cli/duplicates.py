@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from pathlib import Path
@@ -11,12 +10,15 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from kg.cli import app
 from kg.duplicates import DuplicateResult, detect, read_records, write_assignments
+from kg.duplicates.detect import CONFIDENCE_LEVELS, Cluster
 from kg.duplicates.records import IndicatorRecord, records_from_document
 from kg.duplicates.store import COPY_GRAPHS, records_from_store, write_findings
 from kg.errors import KgError
+from kg.output import SafeCsvWriter, TextSink, flush, visible
 from kg.store import Store, default_store_path
 
 
@@ -40,9 +42,9 @@ def _open_store(path: Path | None, write: bool) -> Store:
     return Store(location, read_only=not write)
 
 
-def _member_rows(result: DuplicateResult, limit: int | None):
+def _member_rows(clusters: list[Cluster], result: DuplicateResult, limit: int | None):
     by_id = result.by_id()
-    for cluster in result.clusters[:limit]:
+    for cluster in clusters[:limit]:
         kinds = {}
         for u, v, kind, _w in cluster.edges:
             kinds.setdefault(u, kind)
@@ -52,23 +54,25 @@ def _member_rows(result: DuplicateResult, limit: int | None):
             yield cluster, record, kinds.get(member, "")
 
 
-def _print_table(result: DuplicateResult, limit: int | None) -> None:
-    console = Console()
-    shown = result.clusters[:limit]
+def _print_table(clusters: list[Cluster], result: DuplicateResult, limit: int | None) -> None:
+    console = Console(file=TextSink(sys.stdout.buffer))
+    shown = clusters[:limit]
     console.print(
         f"[bold]{len(result.clusters)}[/] clusters over {result.stats['clustered_records']} of "
-        f"{len(result.records)} indicators; {len(result.block_clusters)} copied sub-activity "
-        f"blocks. Showing {len(shown)}."
+        f"{len(result.records)} indicators ({len(clusters)} at the chosen confidence); "
+        f"{len(result.block_clusters)} copied sub-activity blocks; "
+        f"{len(result.reused_ladders)} reused ladders. Showing {len(shown)} clusters."
     )
     by_id = result.by_id()
     for cluster in shown:
         weakest = cluster.weakest_edge
         title = (
-            f"#{cluster.id} {cluster.kind}  score {cluster.score:g}  "
+            f"#{cluster.id} {cluster.kind}  confidence {cluster.confidence}  "
+            f"score {cluster.score:g}  "
             f"{len(cluster.departments)} dept / {len(cluster.documents)} doc  "
             f"template: {cluster.template}"
         )
-        table = Table(title=title, title_justify="left", show_lines=False)
+        table = Table(title=Text(visible(title)), title_justify="left", show_lines=False)
         for column in ("department", "activity", "sub-activity", "where", "indicator", "ladder"):
             table.add_column(column, overflow="fold")
         table.add_column("evidence")
@@ -79,13 +83,18 @@ def _print_table(result: DuplicateResult, limit: int | None) -> None:
         for member in cluster.members:
             record = by_id[member]
             table.add_row(
-                record.department,
-                record.activity,
-                record.sub_activity,
-                record.where,
-                record.text,
-                " / ".join(record.grades),
-                ", ".join(links.get(member, [])) or "anchor",
+                *(
+                    visible(cell)
+                    for cell in (
+                        record.department,
+                        record.activity,
+                        record.sub_activity,
+                        record.where,
+                        record.text,
+                        " / ".join(record.grades),
+                        ", ".join(links.get(member, [])) or "anchor",
+                    )
+                )
             )
         console.print(table, markup=False)
         notes = []
@@ -101,10 +110,67 @@ def _print_table(result: DuplicateResult, limit: int | None) -> None:
         if cluster.flags:
             notes.append("flags: " + ", ".join(cluster.flags))
         if notes:
-            console.print("  " + "; ".join(notes), markup=False, highlight=False)
+            console.print(visible("  " + "; ".join(notes)), markup=False, highlight=False)
+    _print_reused_table(console, result, limit)
 
 
-def _print_json(result: DuplicateResult, limit: int | None) -> None:
+def _print_reused_table(console: Console, result: DuplicateResult, limit: int | None) -> None:
+    """Reused ladders: templated thresholds, listed apart from the copies."""
+    if not result.reused_ladders:
+        return
+    by_id = result.by_id()
+    table = Table(
+        title="Reused ladders (templated thresholds on unrelated indicators; not copies)",
+        title_justify="left",
+    )
+    for column in ("#", "ladder", "unrelated", "rows", "depts", "defect", "where"):
+        table.add_column(column, overflow="fold")
+    for reused in result.reused_ladders[:limit]:
+        where = ", ".join(by_id[m].where for m in reused.members[:6])
+        more = len(reused.members) - 6
+        table.add_row(
+            *(
+                visible(cell)
+                for cell in (
+                    str(reused.id),
+                    " / ".join(reused.ladder),
+                    str(reused.units),
+                    str(len(reused.members)),
+                    str(len(reused.departments)),
+                    ", ".join(reused.ladder_issues) or "-",
+                    where + (f" (+{more})" if more > 0 else ""),
+                )
+            )
+        )
+    console.print(table, markup=False)
+
+
+def _edge_json(cluster: Cluster, by_id: dict[str, IndicatorRecord]) -> list[dict]:
+    """Each link with its rule, confidence, and the ladder and position of both ends."""
+    out = []
+    for (u, v, kind, weight), kinds, confidence in zip(
+        cluster.edges, cluster.edge_kinds, cluster.edge_confidence, strict=True
+    ):
+        a, b = by_id[u], by_id[v]
+        out.append(
+            {
+                "source": u,
+                "target": v,
+                "kind": kind,
+                "kinds": list(kinds),
+                "weight": weight,
+                "confidence": confidence,
+                "ladders": [list(a.grades), list(b.grades)],
+                "positions": [
+                    {"where": a.where, "sub_id": a.sub_id, "pos": a.pos},
+                    {"where": b.where, "sub_id": b.sub_id, "pos": b.pos},
+                ],
+            }
+        )
+    return out
+
+
+def _print_json(clusters: list[Cluster], result: DuplicateResult, limit: int | None) -> None:
     by_id = result.by_id()
     payload = {
         "stats": result.stats,
@@ -112,6 +178,7 @@ def _print_json(result: DuplicateResult, limit: int | None) -> None:
             {
                 "id": c.id,
                 "kind": c.kind,
+                "confidence": c.confidence,
                 "score": c.score,
                 "template": c.template,
                 "standard_ladder": c.standard_ladder,
@@ -132,30 +199,45 @@ def _print_json(result: DuplicateResult, limit: int | None) -> None:
                     }
                     for m in c.members
                 ],
-                "edges": [
-                    {"source": u, "target": v, "kind": k, "weight": w} for u, v, k, w in c.edges
+                "edges": _edge_json(c, by_id),
+            }
+            for c in clusters[:limit]
+        ],
+        "reused_ladders": [
+            {
+                "id": r.id,
+                "ladder": list(r.ladder),
+                "unrelated_indicators": r.units,
+                "defective": r.defective,
+                "ladder_issues": r.ladder_issues,
+                "departments": r.departments,
+                "documents": r.documents,
+                "clusters": r.clusters,
+                "members": [
+                    {"id": m, "where": by_id[m].where, "text": by_id[m].text} for m in r.members
                 ],
             }
-            for c in result.clusters[:limit]
+            for r in result.reused_ladders[:limit]
         ],
         "blocks": [
             {"id": b.id, "sub_ids": b.sub_ids, "departments": b.departments}
             for b in result.block_clusters
         ],
     }
-    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    text = json.dumps(payload, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    TextSink(sys.stdout.buffer).write(text)
 
 
-def _print_csv(result: DuplicateResult, limit: int | None) -> None:
-    writer = csv.writer(sys.stdout)
+def _print_csv(clusters: list[Cluster], result: DuplicateResult, limit: int | None) -> None:
+    writer = SafeCsvWriter(TextSink(sys.stdout.buffer))  # no cell runs as a formula
     writer.writerow(
-        ["cluster", "kind", "score", "template", "id", "department", "activity",
+        ["cluster", "kind", "confidence", "score", "template", "id", "department", "activity",
          "sub_activity", "where", "text", "优", "良", "中", "差", "evidence"]
     )  # fmt: skip
-    for cluster, record, kind in _member_rows(result, limit):
+    for cluster, record, kind in _member_rows(clusters, result, limit):
         writer.writerow(
-            [cluster.id, cluster.kind, cluster.score, cluster.template, record.id,
-             record.department, record.activity, record.sub_activity, record.where,
+            [cluster.id, cluster.kind, cluster.confidence, cluster.score, cluster.template,
+             record.id, record.department, record.activity, record.sub_activity, record.where,
              record.text, *record.grades, kind]
         )  # fmt: skip
 
@@ -186,6 +268,13 @@ def duplicates_command(
         typer.Option("--standard-ladders", help="JSON list of boilerplate ladders to use."),
     ] = None,
     limit: Annotated[int | None, typer.Option(help="Show only the first N clusters.")] = None,
+    min_confidence: Annotated[
+        str,
+        typer.Option(
+            "--min-confidence",
+            help="Report only clusters at or above this confidence: low, medium or high.",
+        ),
+    ] = "low",
     store: Annotated[
         Path | None,
         typer.Option(
@@ -213,6 +302,8 @@ def duplicates_command(
     """
     if fmt not in ("table", "json", "csv"):
         raise KgError(f"unknown --format {fmt!r} (use table, json or csv)")
+    if min_confidence not in CONFIDENCE_LEVELS:
+        raise KgError(f"unknown --min-confidence {min_confidence!r} (use low, medium or high)")
     if input_file is not None and documents:
         raise KgError("give either documents or --input, not both")
     graph_store = None
@@ -244,4 +335,7 @@ def duplicates_command(
             f"{len(records)} records; assignments written to {output}"
         )
         return
-    {"table": _print_table, "json": _print_json, "csv": _print_csv}[fmt](result, limit)
+    sys.stdout.flush()
+    clusters = result.filtered(min_confidence)
+    {"table": _print_table, "json": _print_json, "csv": _print_csv}[fmt](clusters, result, limit)
+    flush(sys.stdout.buffer)

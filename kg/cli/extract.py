@@ -12,9 +12,10 @@ import typer
 
 from kg.cli import app
 from kg.errors import KgError
-from kg.extraction import extract_file, write_csv
+from kg.extraction import CSV_COLUMNS, extract_file, iter_indicator_rows
 from kg.model import Document, to_jsonable
 from kg.nlp import analyze_document
+from kg.output import SafeCsvWriter, TextSink
 
 
 class OutputFormat(StrEnum):
@@ -22,9 +23,12 @@ class OutputFormat(StrEnum):
     csv = "csv"
 
 
-def document_json(doc: Document) -> str:
-    """One document as a single-line JSON object (Decimal → number, Chinese kept readable)."""
-    return json.dumps(to_jsonable(doc), ensure_ascii=False)
+def document_json(doc: Document, indent: int | None = None) -> str:
+    """One document as a JSON object (Decimal → number, Chinese kept readable; strict JSON)."""
+    try:
+        return json.dumps(to_jsonable(doc), ensure_ascii=False, indent=indent, allow_nan=False)
+    except ValueError as exc:
+        raise KgError(f"cannot write JSON: {exc}", doc.source.path) from None
 
 
 def extract_command(paths: list[Path], output: OutputFormat, pretty: bool = False) -> int:
@@ -35,7 +39,8 @@ def extract_command(paths: list[Path], output: OutputFormat, pretty: bool = Fals
     """
     failed = 0
     header_written = False
-    out = sys.stdout
+    out = TextSink(sys.stdout.buffer)
+    writer = SafeCsvWriter(out, lineterminator="\n")  # no cell runs as a spreadsheet formula
     if output is OutputFormat.csv:
         out.write("\ufeff")
     for path in paths:
@@ -46,12 +51,13 @@ def extract_command(paths: list[Path], output: OutputFormat, pretty: bool = Fals
             failed += 1
             continue
         if output is OutputFormat.csv:
-            write_csv([doc], out, header=not header_written)
-            header_written = True
-        elif pretty and len(paths) == 1:
-            out.write(json.dumps(to_jsonable(doc), ensure_ascii=False, indent=2) + "\n")
+            if not header_written:
+                writer.writerow(CSV_COLUMNS)
+                header_written = True
+            for row in iter_indicator_rows(doc):
+                writer.writerow(row.get(column, "") for column in CSV_COLUMNS)
         else:
-            out.write(document_json(doc) + "\n")
+            out.write(document_json(doc, 2 if pretty and len(paths) == 1 else None) + "\n")
         out.flush()
         problems = [d for d in doc.diagnostics if d.severity != "info"]
         if problems:
