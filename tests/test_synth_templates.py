@@ -426,3 +426,31 @@ def test_ooxml_zips_have_fixed_dates():
     archive = zipfile.ZipFile(io.BytesIO(data))
     assert {i.date_time for i in archive.infolist()} == {(2020, 1, 1, 0, 0, 0)}
     assert b"2020-01-01T00:00:00Z" in archive.read("docProps/core.xml")
+
+
+FIXTURE_KEYS = sorted(FIXTURES.glob("*.answer.json"))
+
+
+def test_fixtures_cover_every_template_and_the_named_hazards():
+    keys = [json.loads(p.read_text(encoding="utf-8")) for p in FIXTURE_KEYS]
+    kinds = {t["kind"] for k in keys for t in k["tables"]}
+    assert kinds == {"project", "department", "self_evaluation"}
+    hazards = {h for k in keys for h in k["hazards"]}
+    assert {"traditional", "two_level_grid", "empty_slots", "furniture", "unit_cell"} <= hazards
+
+
+@pytest.mark.parametrize("key_path", FIXTURE_KEYS, ids=lambda p: p.name.split(".")[0])
+def test_fixture_answer_key_matches_the_fixture_text(key_path):
+    key = json.loads(key_path.read_text(encoding="utf-8"))
+    data = (FIXTURES / key["file"]).read_bytes()
+    grids = RAW[key["format"]](data)
+    assert squash(read_indicators(grids)) == squash(expected(key))
+    text = "".join(c for g in grids for r in g for c in r)
+    raw = data.decode("gbk" if "gbk" in key["hazards"] else "utf-8")
+    assert key["title"] in raw and key["unit"] in raw and str(key["year"]) in key["title"]
+    for table in key["tables"]:
+        values = [table["name"], *table["header"].values(), table.get("total_score", "")]
+        values += [v for task in table.get("tasks", []) for v in task.values()]
+        values += list(table.get("money", {}).values())
+        for value in values:
+            assert value in text, value
