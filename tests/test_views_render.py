@@ -1,4 +1,7 @@
-"""Rendering engine of kg.views: safety of the page, layouts, size limits (no browser)."""
+"""Rendering engine of kg.views: safety of the page, layouts, size limits (no browser).
+
+The tree layout itself runs in the page (it measures labels); tests/test_views_layout.py
+checks it in Chromium."""
 
 from __future__ import annotations
 
@@ -11,7 +14,8 @@ import pytest
 
 from kg.errors import KgError
 from kg.views import Style, View, script_json
-from kg.views.layout import cluster_layout, fold_deepest_levels, page_components, tree_layout
+from kg.views.layout import cluster_layout, fold_deepest_levels, page_components
+from kg.views.render import short_label
 
 EVIL = "<script>alert(1)</script><img src=x onerror=alert(2)>\"'&\u2028"
 STYLES = {
@@ -77,23 +81,24 @@ def test_page_has_no_external_resources():
     assert "cdn" not in page.lower().replace("cdn_resources", "")
 
 
-def test_tree_layout_puts_parents_above_and_centred_over_children():
+def test_tree_payload_has_roots_and_children_in_order_and_no_positions():
     graph = _tree(width=2, depth=2)
-    positions = tree_layout(graph)
-    for parent, child in graph.edges:
-        assert positions[parent][1] < positions[child][1]
-    kids = list(graph.successors("root/0"))
-    xs = [positions[k][0] for k in kids]
-    assert positions["root/0"][0] == pytest.approx((min(xs) + max(xs)) / 2)
+    graph.add_edge("root/1", "root/0/1")  # a second parent: the node is drawn once
+    data = _data_block(View(graph, "t", STYLES).html())
+    assert data["mode"] == "tree"
+    assert data["tree"]["roots"] == ["root"]
+    assert data["tree"]["children"]["root"] == ["root/0", "root/1"]
+    assert data["tree"]["children"]["root/0"] == ["root/0/0", "root/0/1"]
+    assert "root/0/1" not in data["tree"]["children"]["root/1"]
+    assert all("x" not in node for node in data["nodes"])  # the page lays out what is open
+    assert {node["shape"] for node in data["nodes"]} == {"box"}
 
 
-def test_tree_layout_wraps_wide_trees_into_rows():
-    graph = _tree(width=12, depth=3)
-    positions = tree_layout(graph)
-    xs = [x for x, _ in positions.values()]
-    ys = [y for _, y in positions.values()]
-    width, height = max(xs) - min(xs), max(ys) - min(ys)
-    assert 0.5 < width / height < 5, (width, height)
+def test_short_label_counts_cjk_twice():
+    assert short_label("办公室") == "办公室"
+    cut = short_label("一二三四五六七八九十" * 3, 20)
+    assert cut == "一二三四五六七八九…" and len(cut) == 10
+    assert short_label("abcdefghij" * 3, 20) == "abcdefghijabcdefghi…"
 
 
 def test_cluster_layout_is_deterministic_and_separates_components():
@@ -142,7 +147,10 @@ def test_view_exposes_facets_legend_and_flagged_nodes():
         "indicator",
     ]
     flagged = next(n for n in data["nodes"] if n["id"] == "root/0")
-    assert flagged["borderWidth"] == 4
+    plain = next(n for n in data["nodes"] if n["id"] == "root/1")
+    assert flagged["borderWidth"] == 3 and flagged["label"].startswith("! ")
+    assert plain["borderWidth"] < 3 and not plain["label"].startswith("!")
+    assert data["meta"]["root/0"]["flagged"] is True
 
 
 def test_repr_html_is_an_escaped_sandboxed_iframe():
@@ -160,6 +168,11 @@ def test_unsafe_audit_link_is_refused():
         View(graph, "t", STYLES, audit_href="javascript:alert(1)").html()
     page = View(graph, "t", STYLES, audit_href="audit.html").html()
     assert _data_block(page)["auditHref"] == "audit.html"
+
+
+def test_empty_view_carries_the_command_that_fills_it():
+    data = _data_block(View(nx.DiGraph(), "t", STYLES, empty_hint="kg ingest DOCS/").html())
+    assert data["nodes"] == [] and data["empty"] == "kg ingest DOCS/"
 
 
 def test_save_reports_unwritable_path(tmp_path):

@@ -53,6 +53,12 @@ pid:indicator/i2 a pi:Indicator , pi:ActivityIndicator ; pi:ofDepartment pid:dep
 pid:indicator/i3 a pi:Indicator , pi:ActivityIndicator ; pi:ofDepartment pid:dept/b ;
     pi:indicatorName "大型会议控制率（%）"@zh ; pi:usesThresholdTemplate pid:tpl/t1 .
 pid:tpl/t1 a pi:ThresholdTemplate ; pi:signature "ge1%|ge0.5%|ge0.3%|lt0.3%" .
+pid:indicator/i4 a pi:Indicator , pi:ActivityIndicator ; pi:ofDepartment pid:dept/b ;
+    pi:indicatorName "会议次数"@zh ; pi:hasGradingScheme pid:indicator/i4/scheme .
+pid:indicator/i4/scheme pi:ladderIssue issue:unit-mismatch ; pi:usesThresholdTemplate pid:tpl/t2 .
+pid:indicator/i5 a pi:Indicator , pi:ActivityIndicator ; pi:ofDepartment pid:dept/a ;
+    pi:indicatorName "会议完成率"@zh ; pi:usesThresholdTemplate pid:tpl/t2 .
+pid:tpl/t2 a pi:ThresholdTemplate ; pi:signature "ge90%|ge80%|ge70%|lt70%" .
 """
 DOC = DOC.replace("EVIL_NAME", EVIL_NAME.replace('"', '\\"')).replace("EVIL_CELL", EVIL_CELL)
 
@@ -99,6 +105,7 @@ def test_department_tree_has_every_level_flags_and_sources(store):
         "department",
         "indicator",
         "indicator",
+        "indicator",
         "sub_activity",
     ]
     i1 = "https://w3id.org/pikg/id/indicator/i1"
@@ -126,7 +133,7 @@ def nx_path(graph, node):
 
 
 def test_all_departments_and_unknown_department(store):
-    assert department_tree(store).graph.number_of_nodes() == 9
+    assert department_tree(store).graph.number_of_nodes() == 11
     with pytest.raises(KgError, match="matches no department"):
         department_tree(store, "不存在的部门")
     with pytest.raises(KgError, match="ambiguous"):
@@ -139,31 +146,65 @@ def test_department_name_is_bound_not_spliced(store):
     assert len(store.select("SELECT * WHERE { ?s a pi:Department }")) == 2
 
 
-def test_duplicate_clusters_link_members_by_evidence(store):
+def test_duplicate_clusters_draw_finding_departments_members(store):
     view = duplicate_clusters(store)
     graph = view.graph
     f1 = "https://w3id.org/pikg/id/finding/f1"
     i2, i3 = (f"https://w3id.org/pikg/id/indicator/{i}" for i in ("i2", "i3"))
     assert graph.nodes[f1]["kind"] == "verbatim-copy"
     assert graph.nodes[f1]["label"] == "大型会议控制率"
-    assert graph.edges[i2, i3]["kind"] == "evidence"
-    assert {graph.nodes[i]["department"] for i in (i2, i3)} == {"北戴河新区办公室", "青龙县政府办"}
+    assert "2 个部门" in graph.nodes[f1]["caption"]
+    groups = list(graph.successors(f1))
+    assert sorted(graph.nodes[g]["department"] for g in groups) == [
+        "北戴河新区办公室",
+        "青龙县政府办",
+    ]
+    members = [m for g in groups for m in graph.successors(g)]
+    assert sorted(graph.nodes[m]["ref"] for m in members) == [i2, i3]
+    copy_of_i2 = next(m for m in members if graph.nodes[m]["ref"] == i2)
+    matched = dict(graph.nodes[copy_of_i2]["details"])["matched with"]
+    assert matched and "大型会议控制率（%）" in matched[0]  # the evidence names the other member
     assert ("departments", "2") in graph.nodes[f1]["details"]
+    data = _data(view)
+    assert data["tree"]["rootList"] and data["tree"]["roots"] == [f1]
+    assert data["meta"][copy_of_i2]["ref"] == i2  # #node=<indicator IRI> resolves to the copy
 
 
-def test_ladder_hubs_gather_users_across_departments(store):
+def test_ladder_ring_only_on_ladders_that_are_defective_themselves(store):
     graph = ladder_hubs(store).graph
     hub = "https://w3id.org/pikg/id/tpl/t1"
     assert graph.degree(hub) == 3
-    assert graph.nodes[hub]["flagged"]
+    assert graph.nodes[hub]["flagged"]  # non-monotonic: the ladder itself
     assert ("departments", "2") in graph.nodes[hub]["details"]
+    assert graph.nodes[hub]["label"] == "≥1% | ≥0.5% | ≥0.3% | <0.3%"
+    standard = graph.nodes["https://w3id.org/pikg/id/tpl/t2"]
+    assert not standard["flagged"]  # unit-mismatch belongs to the indicator that uses it
+    assert ("issues of indicators using it", "unit_mismatch") in standard["details"]
+    assert graph.nodes["https://w3id.org/pikg/id/indicator/i4"]["flagged"]
     assert ladder_hubs(store, min_uses=4).graph.number_of_nodes() == 0
 
 
-def test_ontology_view_shows_classes_and_properties():
-    graph = ontology_view().graph
-    indicator = "https://w3id.org/pikg/def/ActivityIndicator"
-    assert graph.nodes[indicator]["kind"] == "class"
-    assert graph.has_edge(indicator, "https://w3id.org/pikg/def/Indicator")
-    band = "https://w3id.org/pikg/def/hasGradeBand"
-    assert graph.has_edge(band, "https://w3id.org/pikg/def/GradeBand")
+def test_empty_store_views_say_which_command_fills_them():
+    empty = Store()
+    for view in (department_tree(empty), duplicate_clusters(empty), ladder_hubs(empty)):
+        data = _data(view)
+        assert data["nodes"] == [] and "kg " in data["empty"]
+
+
+def test_ontology_view_is_a_class_diagram_with_schemes_apart():
+    view = ontology_view()
+    graph = view.graph
+    pi = "https://w3id.org/pikg/def/"
+    assert graph.nodes[pi + "ActivityIndicator"]["kind"] == "class"
+    assert graph.edges[pi + "ActivityIndicator", pi + "Indicator"]["kind"] == "subclass"
+    assert "pi:hasGradeBand" in graph.edges[pi + "ActivityIndicator", pi + "GradeBand"]["label"]
+    assert {kind for _, kind in graph.nodes(data="kind")} == {"class", "external", "scheme"}
+    properties = dict(graph.nodes[pi + "Indicator"]["details"])
+    assert "datatype property pi:indicatorName" in properties
+    schemes = [n for n, kind in graph.nodes(data="kind") if kind == "scheme"]
+    assert len(schemes) > 5
+    class_rows = {graph.nodes[n]["cell"][1] for n in graph if graph.nodes[n]["kind"] != "scheme"}
+    assert min(graph.nodes[n]["cell"][1] for n in schemes) > max(class_rows)
+    cells = [graph.nodes[n]["cell"] for n in graph]
+    assert len(cells) == len(set(cells))  # one box per cell: labels cannot collide
+    assert _data(view)["mode"] == "grid"

@@ -68,9 +68,11 @@ class OpenedView:
         return float(ImageStat.Stat(image).stddev[0])
 
     def click_node(self, node_id: str) -> str:
-        """Bring ``node_id`` into view, click it like a user and return the details panel text."""
+        """Bring ``node_id`` into view (opening the folded nodes above it), click it like a
+        user and return the details panel text."""
         point = self.page.evaluate(
             """(id) => {
+                window.kgView.reveal(id);
                 const net = window.kgView.network;
                 net.focus(id, {scale: 1.5, animation: false});
                 net.redraw();
@@ -84,7 +86,32 @@ class OpenedView:
         return self.page.locator("#kg-details").inner_text()
 
     def node_ids(self) -> list[str]:
-        return self.page.evaluate("window.kgView.nodes.getIds()")
+        """Ids of the nodes drawn now (folded and filtered ones are not drawn)."""
+        return self.page.evaluate("() => window.kgView.drawn()")
+
+    def label_boxes(self) -> list[dict[str, Any]]:
+        """Every drawn node's label box in CSS pixels of the page, from the network itself.
+
+        ``px`` is the label's on-screen font size and ``drawn`` whether vis-network paints it
+        at this zoom (it skips labels below its draw threshold); boxes are centred on the node,
+        sized by vis-network's own measurement of the label.
+        """
+        return self.page.evaluate(
+            """() => {
+                const net = window.kgView.network, scale = net.getScale();
+                const box = document.getElementById('kg-graph').getBoundingClientRect();
+                return window.kgView.drawn().map((id) => {
+                    const node = net.body.nodes[id], label = node.labelModule;
+                    const px = label.fontOptions.size * scale;
+                    const threshold = label.elementOptions.scaling.label.drawThreshold - 1;
+                    const c = net.canvasToDOM({x: node.x, y: node.y});
+                    const w = label.size.width * scale, h = label.size.height * scale;
+                    return {id, px, drawn: px >= threshold, text: label.elementOptions.label,
+                            left: c.x - w / 2, top: c.y - h / 2, width: w, height: h,
+                            viewWidth: box.width, viewHeight: box.height};
+                });
+            }"""
+        )
 
 
 def open_view(browser: Any, path: str | Path, fragment: str = "", timeout_ms: int = 30000):
@@ -110,6 +137,9 @@ def open_view(browser: Any, path: str | Path, fragment: str = "", timeout_ms: in
 
     page.on("dialog", on_dialog)
     page.goto(Path(path).resolve().as_uri() + fragment)
-    page.wait_for_function("window.kgReady === true", timeout=timeout_ms)
-    opened.ready_ms = float(page.evaluate("window.kgReadyAt"))
+    # The page sets data-kg-ready on <html> after its first frame. Waiting on a selector runs
+    # no script in the page; wait_for_function would evaluate a string, which the view's CSP
+    # refuses (it then only passes when the page happens to be ready at the first check).
+    page.wait_for_selector("html[data-kg-ready]", state="attached", timeout=timeout_ms)
+    opened.ready_ms = float(page.evaluate("() => window.kgReadyAt"))
     return opened

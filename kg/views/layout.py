@@ -1,14 +1,15 @@
-"""Positions and size limits for graph views, computed in Python so the browser never has to.
+"""Positions and size limits for graph views, computed in Python so the browser never has to
+run a physics simulation (which freezes on thousands of nodes).
 
-A browser that runs a physics simulation on thousands of nodes freezes; a layout computed once
-with networkx does not. Trees get a tidy top-down layout, clusters a seeded spring layout per
-connected component, packed in rows. Graphs above a node limit are reduced before they reach
-the page: trees fold their deepest level into the parents, cluster graphs are split into pages.
+Generic graphs get a seeded spring layout per connected component, packed in rows. Trees are
+laid out by the page itself (``static/view.js``), because only the browser can measure label
+widths, and it only lays out the nodes that are open. Graphs above a node limit are reduced
+before they reach the page: trees fold their deepest level into the parents, cluster graphs
+are split into pages.
 
 >>> import networkx as nx
->>> tree = nx.DiGraph([("d", "a1"), ("d", "a2"), ("a1", "i1")])
->>> positions = tree_layout(tree)
->>> positions["d"][1] < positions["a1"][1] < positions["i1"][1]
+>>> positions = cluster_layout(nx.Graph([(1, 2), (3, 4)]))
+>>> sorted(positions) == [1, 2, 3, 4]
 True
 """
 
@@ -22,106 +23,13 @@ import networkx as nx
 
 Position = tuple[float, float]
 
-LEVEL_GAP = 170.0
-"""Vertical distance between tree levels, in vis-network canvas units."""
-
 SHELL_MAX_NODES = 16
 """Components up to this size get a hub-and-ring layout instead of a spring layout."""
-
-LEAF_GAP = 90.0
-"""Horizontal distance between neighbouring leaves of a tree."""
 
 
 def tree_roots(graph: nx.DiGraph) -> list[Hashable]:
     """Nodes without a parent, in insertion order (a forest may have several)."""
     return [node for node in graph if graph.in_degree(node) == 0]
-
-
-def tree_layout(
-    graph: nx.DiGraph,
-    leaf_gap: Callable[[Hashable], float] | float = LEAF_GAP,
-    level_gap: float = LEVEL_GAP,
-    aspect: float = 1.6,
-) -> dict[Hashable, Position]:
-    """Tidy top-down positions for a forest, wrapped into rows to fit a screen.
-
-    Each root's child subtrees (e.g. a department's activities) get a tidy layout of their
-    own: leaves side by side in document order, parents centred over their children. The
-    subtrees are then packed in rows so the whole picture has roughly the given ``aspect``
-    ratio instead of being one line thousands of leaves wide; the root sits above its rows.
-    ``leaf_gap`` may be a function of the node, for example to pack grade bands closer.
-    """
-    gap = leaf_gap if callable(leaf_gap) else (lambda _node, width=leaf_gap: width)
-    positions: dict[Hashable, Position] = {}
-    visited: set[Hashable] = set()
-    y_offset = 0.0
-    for root in tree_roots(graph) or list(graph)[:1]:
-        if root in visited:
-            continue
-        visited.add(root)
-        blocks = []
-        for child in graph.successors(root):
-            if child in visited:
-                continue
-            local = _tidy(graph, child, gap, level_gap, visited)
-            xs = [x for x, _ in local.values()]
-            depth = max(y for _, y in local.values())
-            blocks.append((local, min(xs), max(xs) - min(xs) + gap(child), depth))
-        if not blocks:
-            positions[root] = (0.0, y_offset)
-            y_offset += level_gap
-            continue
-        block_height = max(depth for *_, depth in blocks) + 1.6 * level_gap
-        total_width = sum(width for _, _, width, _ in blocks)
-        rows = max(1, round(math.sqrt(total_width / (aspect * block_height))))
-        row_limit = total_width / rows
-        x_cursor, row_top, widest = 0.0, y_offset + level_gap, 0.0
-        for local, min_x, width, _depth in blocks:
-            if x_cursor > 0 and x_cursor + width > row_limit * 1.05:
-                widest = max(widest, x_cursor)
-                x_cursor, row_top = 0.0, row_top + block_height
-            for node, (x, y) in local.items():
-                positions[node] = (x_cursor + x - min_x, row_top + y)
-            x_cursor += width
-        widest = max(widest, x_cursor)
-        positions[root] = (widest / 2, y_offset)
-        y_offset = row_top + block_height + level_gap
-    for node in graph:  # nodes only reachable through a cycle: park them below
-        if node not in positions:
-            positions[node] = (0.0, y_offset)
-            y_offset += level_gap
-    return positions
-
-
-def _tidy(
-    graph: nx.DiGraph,
-    root: Hashable,
-    gap: Callable[[Hashable], float],
-    level_gap: float,
-    visited: set[Hashable],
-) -> dict[Hashable, Position]:
-    """Classic tidy layout of one subtree, iterative so deep chains cannot hit recursion limits."""
-    local: dict[Hashable, Position] = {}
-    cursor = 0.0
-    stack: list[tuple[Hashable, int, bool]] = [(root, 0, False)]
-    while stack:
-        node, depth, expanded = stack.pop()
-        if expanded:
-            xs = [local[c][0] for c in graph.successors(node) if c in local]
-            if xs:
-                x = (min(xs) + max(xs)) / 2
-            else:
-                x = cursor + gap(node) / 2
-                cursor += gap(node)
-            local[node] = (x, depth * level_gap)
-            continue
-        if node in visited:
-            continue
-        visited.add(node)
-        stack.append((node, depth, True))
-        children = [c for c in graph.successors(node) if c not in visited]
-        stack.extend((child, depth + 1, False) for child in reversed(children))
-    return local
 
 
 def cluster_layout(

@@ -39,6 +39,8 @@ import hashlib
 import html as html_lib
 import json
 import re
+import unicodedata
+from collections import deque
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -54,13 +56,7 @@ from pyvis.network import Network
 from pyvis.node import Node
 
 from kg.errors import KgError
-from kg.views.layout import (
-    Reduction,
-    cluster_layout,
-    fold_deepest_levels,
-    page_components,
-    tree_layout,
-)
+from kg.views.layout import Reduction, cluster_layout, fold_deepest_levels, page_components
 
 DEFAULT_MAX_NODES = 6000
 """Above this many nodes a view folds (trees) or pages (clusters); 5,000 stay interactive."""
@@ -68,33 +64,47 @@ DEFAULT_MAX_NODES = 6000
 PHYSICS_MAX_NODES = 300
 """Small cluster views get a short physics settle from the precomputed layout; larger don't."""
 
-LABEL_MAX_CHARS = 22
-"""Canvas labels are cut here; the full text is in the tooltip and the details panel."""
+LABEL_MAX_WIDTH = 40
+"""Canvas labels are cut at this display width (a CJK character counts 2, ASCII 1, so about
+20 Chinese characters); the full text is in the tooltip and the details panel."""
 
 FACETS: tuple[str, ...] = ("department", "kind", "severity")
 
-Layout = Literal["tree", "clusters", "given"]
+Layout = Literal["tree", "clusters", "given", "grid"]
+
+TREE_MODES = frozenset({"tree", "grid"})
+"""Layouts drawn as labelled boxes whose positions the page computes from measured labels."""
 
 
 @dataclass(frozen=True)
 class Style:
-    """How one kind of node (or edge) looks, and its legend text."""
+    """How one kind of node (or edge) looks, and its legend text.
+
+    ``font`` is the label size in canvas pixels for the box layouts (``tree``/``grid``):
+    departments get a larger one so their names stay readable when the rest is small.
+    """
 
     label: str
     color: str
     shape: str = "dot"
     size: float = 12.0
     dashes: bool = False
+    font: int = 14
 
 
 @dataclass
 class View:
     """An interactive graph view: ``html()`` for the page, ``save(path)``, inline in notebooks.
 
-    ``layout`` is ``"tree"`` (a forest, top-down; folds its deepest levels above
-    ``max_nodes``), ``"clusters"`` (spring layout per component; pages above ``max_nodes``)
-    or ``"given"`` (every node already has ``x``/``y``). ``audit_href`` (for example
-    ``"audit.html"``) adds a link ``<audit_href>#node=<node id>`` to the details panel.
+    ``layout`` is ``"tree"`` (a forest drawn left to right as labelled boxes, each subtree
+    in its own band of rows; the page folds everything below the roots' children and opens
+    nodes on click, search or filter), ``"grid"`` (labelled boxes in the grid cells given by
+    each node's ``cell=(column, row)``), ``"clusters"`` (spring layout per component; pages
+    above ``max_nodes``) or ``"given"`` (every node already has ``x``/``y``).
+    ``root_list`` (a heading) adds a ranked list of the tree's roots beside the graph and
+    draws one root at a time. ``audit_href`` (for example ``"audit.html"``) adds a link
+    ``<audit_href>#node=<node id>`` to the details panel. ``empty_hint`` is shown instead of
+    a blank canvas when the graph has no node (say what fills it).
     """
 
     graph: nx.Graph
@@ -107,6 +117,8 @@ class View:
     page: int = 1
     audit_href: str | None = None
     notices: list[str] = field(default_factory=list)
+    root_list: str | None = None
+    empty_hint: str = ""
 
     def html(self) -> str:
         """The complete page as one string (no external resources)."""
@@ -153,14 +165,32 @@ def script_json(data: Any) -> str:
     return text
 
 
-def short_label(text: str, limit: int = LABEL_MAX_CHARS) -> str:
-    """One line of at most ``limit`` characters for the canvas.
+def display_width(text: str) -> int:
+    """Columns ``text`` takes on screen: wide (CJK, full-width) characters count 2.
+
+    >>> display_width("办公室 ab")
+    9
+    """
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def short_label(text: str, limit: int = LABEL_MAX_WIDTH) -> str:
+    """One line of at most ``limit`` display columns for the canvas (CJK is twice as wide).
 
     >>> short_label("公文流转；规划编制；学习培训；档案管理；信息报送工作完成率")
-    '公文流转；规划编制；学习培训；档案管理；信…'
+    '公文流转；规划编制；学习培训；档案管理…'
+    >>> short_label("Department of Finance and Budget Planning", 20)
+    'Department of Finan…'
     """
     flat = re.sub(r"\s+", " ", text).strip()
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    if display_width(flat) <= limit:
+        return flat
+    width = 0
+    for index, char in enumerate(flat):
+        width += display_width(char)
+        if width > limit - 1:  # keep a column for the ellipsis
+            return flat[:index] + "…"
+    return flat
 
 
 def safe_href(href: str) -> str:
@@ -175,7 +205,8 @@ def render_page(view: View) -> str:
     """Reduce, lay out and serialise ``view`` into the page template."""
     graph = copy.deepcopy(view.graph)
     reduction = _reduce(graph, view)
-    positions = _positions(graph, view.layout)
+    boxes = view.layout in TREE_MODES
+    positions = {} if boxes else _positions(graph, view.layout)
     network = _to_pyvis(graph, positions, view)
     nodes, edges, *_ = network.get_network_data()
     meta = {str(node): _node_meta(graph, node, view) for node in graph}
@@ -186,6 +217,7 @@ def render_page(view: View) -> str:
     payload = {
         "title": view.title,
         "description": view.description,
+        "mode": view.layout if boxes else "graph",
         "nodes": nodes,
         "edges": edges,
         "meta": meta,
@@ -195,10 +227,15 @@ def render_page(view: View) -> str:
         },
         "facets": _facets(meta),
         "notices": notices,
+        "empty": view.empty_hint if graph.number_of_nodes() == 0 else "",
         "auditHref": safe_href(view.audit_href) if view.audit_href else None,
-        "options": _vis_options(physics, directed=graph.is_directed()),
+        "options": _vis_options(physics, graph.is_directed(), view.layout),
         "stats": {"shown": reduction.shown, "total": reduction.total},
     }
+    if view.layout == "tree":
+        payload["tree"] = _forest(graph, view.root_list)
+    if view.layout == "grid":
+        payload["cells"] = {str(n): list(d["cell"]) for n, d in graph.nodes(data=True)}
     assets = _assets()
     template = _environment().get_template("view.html.j2")
     return template.render(
@@ -230,6 +267,29 @@ def _reduce(graph: nx.Graph, view: View) -> Reduction:
     return page_components(graph, view.max_nodes, view.page)
 
 
+def _forest(graph: nx.Graph, root_list: str | None) -> dict[str, Any]:
+    """Roots and ordered children of a tree layout; tree edges are parent → child.
+
+    A node reached from two parents keeps the first one (the page draws each node once).
+    """
+    if not graph.is_directed():
+        raise KgError("a tree view needs a directed graph (parent → child edges)")
+    children: dict[str, list[str]] = {}
+    placed: set[Hashable] = set()
+    roots = [node for node in graph if graph.in_degree(node) == 0] or list(graph)[:1]
+    placed.update(roots)
+    queue = deque(roots)
+    while queue:  # breadth first, in insertion order: the first parent keeps the child
+        node = queue.popleft()
+        kids = [child for child in graph.successors(node) if child not in placed]
+        placed.update(kids)
+        if kids:
+            children[str(node)] = [str(child) for child in kids]
+        queue.extend(kids)
+    roots += [node for node in graph if node not in placed]  # only reachable through a cycle
+    return {"roots": [str(r) for r in roots], "children": children, "rootList": root_list}
+
+
 def _positions(graph: nx.Graph, layout: Layout) -> dict[Hashable, tuple[float, float]]:
     given = {
         node: (float(data["x"]), float(data["y"]))
@@ -241,14 +301,6 @@ def _positions(graph: nx.Graph, layout: Layout) -> dict[Hashable, tuple[float, f
         if missing:
             raise KgError(f"layout 'given' but {len(missing)} nodes have no x/y, e.g. {missing[0]}")
         return given
-    if layout == "tree":
-        if not graph.is_directed():
-            raise KgError("a tree view needs a directed graph (parent → child edges)")
-
-        def leaf_gap(node: Hashable) -> float:
-            return 48.0 if graph.nodes[node].get("kind") == "band" else 96.0
-
-        return tree_layout(graph, leaf_gap=leaf_gap)
     return cluster_layout(graph)
 
 
@@ -257,8 +309,11 @@ def _to_pyvis(graph: nx.Graph, positions: dict, view: View) -> Network:
 
     pyvis's ``add_edge`` checks membership in lists (quadratic in the graph size), so the
     ``Node``/``Edge`` records are appended directly; node ids are unique by construction.
+    In the box layouts every node is a labelled box tinted by its kind; a flagged node gets
+    a thick red border and a "!" before its label, which stays visible at any zoom.
     """
     network = Network(directed=graph.is_directed(), cdn_resources="remote")
+    boxes = view.layout in TREE_MODES
     for node, data in graph.nodes(data=True):
         node_id = str(node)
         kind = data.get("kind", "node")
@@ -266,21 +321,28 @@ def _to_pyvis(graph: nx.Graph, positions: dict, view: View) -> Network:
         label = short_label(str(data.get("label", node_id)))
         if data.get("hidden"):
             label += f" (+{sum(data['hidden'].values())})"
-        x, y = positions[node]
-        options: dict[str, Any] = {
-            "group": kind,
-            "x": round(x, 1),
-            "y": round(y, 1),
-            "size": float(data.get("size", style.size)),
-        }
-        if data.get("flagged"):
-            options["color"] = {
-                "background": style.color,
-                "border": "#d62728",
-                "highlight": {"background": style.color, "border": "#8b0000"},
+        if boxes:
+            if data.get("caption"):
+                label += "\n" + str(data["caption"])
+            options = _box_options(style, bool(data.get("flagged")))
+            if data.get("flagged"):
+                label = "! " + label
+        else:
+            x, y = positions[node]
+            options = {
+                "group": kind,
+                "x": round(x, 1),
+                "y": round(y, 1),
+                "size": float(data.get("size", style.size)),
             }
-            options["borderWidth"] = 4
-        record = Node(node_id, style.shape, label=label, **options)
+            if data.get("flagged"):
+                options["color"] = {
+                    "background": style.color,
+                    "border": FLAG_COLOR,
+                    "highlight": {"background": style.color, "border": "#8b0000"},
+                }
+                options["borderWidth"] = 4
+        record = Node(node_id, options.pop("shape", style.shape), label=label, **options)
         network.nodes.append(record.options)
         network.node_ids.append(node_id)
         network.node_map[node_id] = record.options
@@ -292,12 +354,39 @@ def _to_pyvis(graph: nx.Graph, positions: dict, view: View) -> Network:
             options["color"] = {"color": style.color, "highlight": style.color}
             options["dashes"] = style.dashes
         if data.get("label"):
-            options["label"] = short_label(str(data["label"]), 16)
+            options["label"] = short_label(str(data["label"]), 24)
         if data.get("width"):
             options["width"] = float(data["width"])
         record = Edge(str(source), str(target), directed=graph.is_directed(), **options)
         network.edges.append(record.options)
     return network
+
+
+FLAG_COLOR = "#d62728"
+
+
+def _box_options(style: Style, flagged: bool) -> dict[str, Any]:
+    """A box in the kind's colour: a light tint inside, the full colour as the border."""
+    tint = _tint(style.color)
+    border = FLAG_COLOR if flagged else style.color
+    return {
+        "shape": "box",
+        "color": {
+            "background": "#fde2e1" if flagged else tint,
+            "border": border,
+            "highlight": {"background": "#fff7c2", "border": border},
+            "hover": {"background": tint, "border": border},
+        },
+        "borderWidth": 3 if flagged else 1.5,
+        "borderWidthSelected": 3,
+        "font": {"size": style.font, "color": "#1d2733"},
+    }
+
+
+def _tint(color: str, keep: float = 0.22) -> str:
+    """``color`` mixed with white, so dark text stays readable on it."""
+    rgb = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(255 - (255 - c) * keep):02x}" for c in rgb)
 
 
 def _node_meta(graph: nx.Graph, node: Hashable, view: View) -> dict[str, Any]:
@@ -308,6 +397,7 @@ def _node_meta(graph: nx.Graph, node: Hashable, view: View) -> dict[str, Any]:
     for description, count in data.get("hidden", {}).items():
         details.append([f"folded {description}", str(count)])
     meta: dict[str, Any] = {
+        "kind": kind,
         "label": _text(data.get("label", node)),
         "kindLabel": style.label if style else kind,
         "details": details,
@@ -319,6 +409,10 @@ def _node_meta(graph: nx.Graph, node: Hashable, view: View) -> dict[str, Any]:
     }
     if data.get("source"):
         meta["source"] = _text(data["source"])
+    if data.get("flagged"):
+        meta["flagged"] = True
+    if data.get("ref"):  # a copy of another node (e.g. a cluster member): links resolve to it
+        meta["ref"] = _text(data["ref"])
     return meta
 
 
@@ -348,7 +442,18 @@ def _facets(meta: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
     return {facet: sorted(found) for facet, found in values.items() if len(found) > 1}
 
 
-def _vis_options(physics: bool, directed: bool) -> dict[str, Any]:
+def _vis_options(physics: bool, directed: bool, layout: Layout) -> dict[str, Any]:
+    boxes = layout in TREE_MODES
+    edges: dict[str, Any] = {
+        "smooth": False,
+        "arrows": {"to": {"enabled": directed and layout != "tree", "scaleFactor": 0.5}},
+        "color": {"inherit": False, "color": "#9aa5b1"},
+        "font": {"size": 12, "align": "middle", "background": "#ffffff"},
+    }
+    if layout == "tree":  # parent → child curves leave a box's side, like a drawn tree
+        edges["smooth"] = {"enabled": True, "type": "cubicBezier", "forceDirection": "horizontal"}
+    elif layout == "grid":  # a slight bend keeps two links between the same boxes apart
+        edges["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.12}
     return {
         "autoResize": True,
         "layout": {"improvedLayout": False, "randomSeed": 7},
@@ -361,19 +466,28 @@ def _vis_options(physics: bool, directed: bool) -> dict[str, Any]:
         "interaction": {
             "hover": True,
             "tooltipDelay": 3600000,  # vis tooltips stay off: ours are built with textContent
-            "hideEdgesOnDrag": True,
-            "hideEdgesOnZoom": True,
+            "hideEdgesOnDrag": not boxes,
+            "hideEdgesOnZoom": not boxes,
             "navigationButtons": False,
             "keyboard": {"enabled": True, "bindToWindow": False},
         },
-        "nodes": {"font": {"size": 14, "face": "sans-serif"}, "borderWidth": 1},
-        "edges": {
-            "smooth": False,
-            "arrows": {"to": {"enabled": directed, "scaleFactor": 0.5}},
-            "color": {"inherit": False, "color": "#9aa5b1"},
-            "font": {"size": 11, "align": "middle"},
+        "nodes": {
+            "font": {"size": 14, "face": LABEL_FONT},
+            "borderWidth": 1,
+            "labelHighlightBold": False,
+            # A label smaller than this many screen pixels is not drawn (vis hides it below
+            # drawThreshold - 1): an unreadable smear helps no one, zooming in shows it.
+            "scaling": {"label": {"drawThreshold": READABLE_PX + 1}},
         },
+        "edges": edges,
     }
+
+
+READABLE_PX = 11
+"""Smallest label drawn, in CSS pixels; below it the page hides the label (zoom in to read)."""
+
+LABEL_FONT = "sans-serif"
+"""Canvas label font; the page measures labels with the same font when it lays them out."""
 
 
 @cache

@@ -12,6 +12,7 @@ node ids are the graph's IRIs, and hands it to :class:`kg.views.render.View`.
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
@@ -24,19 +25,20 @@ from kg.errors import KgError
 from kg.store import Store
 from kg.textnorm import fold
 from kg.views.ontology import read_query
-from kg.views.render import DEFAULT_MAX_NODES, Style, View
+from kg.views.render import DEFAULT_MAX_NODES, Style, View, short_label
 
 PI = "https://w3id.org/pikg/def/"
 
 TREE_STYLES = {
-    "department": Style("部门 department", "#1f77b4", "box", 22),
+    "department": Style("部门 department", "#1f77b4", "box", 22, font=17),
     "activity": Style("职责活动 duty activity", "#ff7f0e", "dot", 14),
-    "sub_activity": Style("子活动 sub-activity", "#ffbb78", "dot", 11),
+    "sub_activity": Style("子活动 sub-activity", "#e6a700", "dot", 11),
     "project": Style("项目 project", "#8c564b", "dot", 14),
     "indicator": Style("绩效指标 indicator", "#2ca02c", "dot", 9),
     "band": Style("评价等级 grade band / 指标值", "#9467bd", "dot", 5),
 }
 INDICATOR_STYLE = {"indicator": Style("绩效指标 indicator", "#2ca02c", "dot", 10)}
+GROUP_STYLE = {"department": Style("部门 department", "#1f77b4", "box", font=15)}
 FINDING_PALETTE = {
     "verbatim-copy": "#d62728",
     "surface-copy": "#ff7f0e",
@@ -50,6 +52,15 @@ FINDING_PALETTE = {
 }
 SEVERE_ISSUES = frozenset({"non_monotonic", "unreachable_band", "polarity_mismatch", "overlap"})
 BAD_PARSE = frozenset({"malformed", "unparsed"})
+USE_ISSUES = frozenset({"polarity_mismatch", "unit_mismatch", "rate_over_100"})
+"""Ladder issues that depend on the indicator using the ladder (its name, unit or polarity),
+not on the ladder itself: a standard ladder on a count-type name is the name's problem."""
+
+EMPTY_STORE = "kg ingest DOCS/ --store kg-store    # then: kg view tree --store kg-store"
+EMPTY_FINDINGS = (
+    "kg duplicates --store kg-store    # or: kg audit --store kg-store --out report/\n"
+    "(the store needs ingested documents first: kg ingest DOCS/ --store kg-store)"
+)
 
 
 # --- shared queries ---------------------------------------------------------------------
@@ -147,10 +158,12 @@ def department_tree(
     scope = _scope(dept)
     graph = nx.DiGraph()
     names: dict[str, str] = {}
+    counts: dict[str, int] = {}
     for row in departments(store):
         if dept and row["dept"] != dept:
             continue
         names[row["dept"]] = row.get("name", row["dept"])
+        counts[row["dept"]] = int(row.get("indicators", 0))
         graph.add_node(
             row["dept"],
             kind="department",
@@ -168,12 +181,14 @@ def department_tree(
         kind = kinds.get(row["class"], "project")
         budget = row.get("budget")
         title = " ".join(str(x) for x in (row.get("number"), row.get("label")) if x)
+        label = short_label(title or "(no name)", 30)
         graph.add_node(
             row["node"],
             kind=kind,
-            label=title or "(no name)",
+            label=f"{label} · {_money_short(budget)}" if budget is not None else label,
             department=names.get(row["dept"], ""),
             source=_where(row),
+            budget=budget,
             size=TREE_STYLES[kind].size + (3 * math.log1p(float(budget)) if budget else 0),
             details=[
                 (k, v)
@@ -211,6 +226,12 @@ def department_tree(
             details=[("grade", row.get("gradeLabel", "")), ("raw text", raw), ("parse", status)],
         )
         graph.add_edge(row["ind"], row["band"])
+    for iri in names:  # the overview line under each department: what it holds, what it costs
+        parts = [graph.nodes[c] for c in graph.successors(iri)]
+        money = sum((p["budget"] for p in parts if p.get("budget") is not None), Decimal(0))
+        caption = f"{len(parts)} 项活动/项目 · {counts[iri]} 个指标"
+        graph.nodes[iri]["caption"] = caption + (f" · {_money_short(money)}" if money else "")
+        graph.nodes[iri]["details"].append(("budget of its activities (万元)", _money(money)))
     defective = sum(1 for iri in indicators if graph.nodes[iri].get("flagged"))
     title = f"Department tree: {names[dept]}" if dept else "Department tree"
     return View(
@@ -220,9 +241,11 @@ def department_tree(
         layout="tree",
         max_nodes=max_nodes,
         audit_href=audit_href,
+        empty_hint=EMPTY_STORE,
         description=(
             f"{len(names)} department(s), {len(indicators)} indicators, "
-            f"{defective} with a defective ladder (red ring). Node size follows the budget."
+            f"{defective} with a defective ladder (red border). Click a box to open what "
+            "is folded inside it ([+n])."
         ),
     )
 
@@ -231,6 +254,15 @@ def _money(value: Any) -> str:
     if value is None:
         return ""
     return format(value, "f") if isinstance(value, Decimal) else str(value)
+
+
+def _money_short(value: Any) -> str:
+    """Budget in 万元 for a canvas label: ``1,234.5万元`` (full figure in the details panel).
+
+    >>> _money_short(Decimal("1234.56")), _money_short(Decimal("12"))
+    ('1,234.6万元', '12万元')
+    """
+    return f"{float(value):,.1f}".removesuffix(".0") + "万元"
 
 
 # --- (b) duplicate clusters ------------------------------------------------------------
@@ -243,74 +275,130 @@ def duplicate_clusters(
     page: int = 1,
     audit_href: str | None = None,
 ) -> View:
-    """View (b): copy findings across departments, members linked by their evidence.
+    """View (b): copy findings across departments, one cluster drawn at a time.
 
-    Each finding is a hub coloured by its kind (verbatim, slot, threshold-reuse …) carrying
-    the template text; members are indicator occurrences linked to the hub and to each other
-    by the pairwise evidence the detector recorded. Largest clusters come first; above
-    ``max_nodes`` the view is paged.
+    Every finding whose type sits under ``ftype:group-copying`` is read, whatever the kind
+    (verbatim, slot, threshold-reuse, reused ladders … as the detector writes them), so a
+    new kind shows up as its own entry in the Kind filter without a change here. The page
+    lists the findings, widest spread first; the chosen one is drawn as finding →
+    departments → members, and each member's details name the members it was matched with
+    and by which method. Above ``max_nodes`` the view is paged (whole findings).
     """
     indicators = indicator_records(store)
-    graph = nx.Graph()
-    kinds: set[str] = set()
-    members_of: dict[str, list[str]] = defaultdict(list)
+    findings: dict[str, dict[str, Any]] = {}
     for row in store.select(read_query("findings")):
-        finding, kind = row["finding"], row["typeLabel"]
-        kinds.add(kind)
-        member = row["member"]
-        if finding not in graph:
-            template = row.get("template") or row.get("shared") or ""
-            graph.add_node(
-                finding,
-                kind=kind,
-                label=template or kind,
-                severity=row.get("severity", ""),
-                details=[
-                    (k, v)
-                    for k, v in (
-                        ("finding", kind),
-                        ("template", template),
-                        ("shared", row.get("shared", "")),
-                        ("score", str(row.get("score", ""))),
-                    )
-                    if v
-                ],
-            )
-        members_of[finding].append(member)
-        if member not in graph:
-            info = indicators.get(member)
-            graph.add_node(
-                member, **(_indicator_attributes(info) if info else {"kind": "indicator"})
-            )
-        graph.add_edge(finding, member, kind="member")
-    for finding, members in members_of.items():
-        departments_hit = {graph.nodes[m].get("department") for m in members} - {""}
-        graph.nodes[finding]["details"].append(("members", str(len(set(members)))))
-        graph.nodes[finding]["details"].append(("departments", str(len(departments_hit))))
+        entry = findings.setdefault(row["finding"], {"row": row, "members": []})
+        if row["member"] not in entry["members"]:
+            entry["members"].append(row["member"])
+    evidence: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
     for row in store.select(read_query("evidence")):
-        if row["subject"] in graph and row["object"] in graph:
-            graph.add_edge(
-                row["subject"], row["object"], kind="evidence", label=row.get("method", "")
+        for a, b in ((row["subject"], row["object"]), (row["object"], row["subject"])):
+            evidence[(row["finding"], a)].append((b, row.get("method", "")))
+
+    def department_of(member: str) -> str:
+        info = indicators.get(member)
+        return (info or {}).get("deptName") or "(department unknown)"
+
+    def spread(item: tuple[str, dict[str, Any]]) -> tuple[int, int, str]:
+        members = item[1]["members"]
+        return (-len({department_of(m) for m in members}), -len(members), item[0])
+
+    graph = nx.DiGraph()
+    kinds: set[str] = set()
+    for finding, entry in sorted(findings.items(), key=spread):
+        row, members = entry["row"], entry["members"]
+        kind = row["typeLabel"]
+        kinds.add(kind)
+        template = row.get("template") or row.get("shared") or ""
+        by_department: dict[str, list[str]] = defaultdict(list)
+        for member in members:
+            by_department[department_of(member)].append(member)
+        graph.add_node(
+            finding,
+            kind=kind,
+            label=template or kind,
+            caption=f"{kind} · {len(members)} 个指标 · {len(by_department)} 个部门",
+            severity=row.get("severity", ""),
+            details=[
+                (k, v)
+                for k, v in (
+                    ("finding", kind),
+                    ("template", template),
+                    ("shared", row.get("shared", "")),
+                    ("score", str(row.get("score", ""))),
+                    ("members", str(len(members))),
+                    ("departments", str(len(by_department))),
+                )
+                if v
+            ],
+        )
+        for index, (name, group) in enumerate(sorted(by_department.items())):
+            group_id = f"{finding}#department-{index}"
+            graph.add_node(
+                group_id,
+                kind="department",
+                label=f"{name} ({len(group)})",
+                department=name,
+                details=[("department", name), ("members in this finding", str(len(group)))],
             )
-    styles = {
-        kind: Style(kind, FINDING_PALETTE.get(kind, "#7f7f7f"), "diamond", 16)
-        for kind in sorted(kinds)
-    } | INDICATOR_STYLE
+            graph.add_edge(finding, group_id, kind="member")
+            for member in group:
+                info = indicators.get(member)
+                attributes = _indicator_attributes(info) if info else {"kind": "indicator"}
+                links = [
+                    f"{_name(indicators, other)} ({method or 'linked'})"
+                    for other, method in evidence.get((finding, member), [])
+                ]
+                if links:
+                    attributes["details"] = [
+                        *attributes.get("details", []),
+                        ("matched with", links),
+                    ]
+                copy_id = f"{finding}#member-{len(graph)}"
+                graph.add_node(copy_id, ref=member, **attributes)
+                graph.add_edge(group_id, copy_id, kind="member")
+    styles = (
+        {
+            kind: Style(kind, FINDING_PALETTE.get(kind, "#7f7f7f"), "diamond", 16, font=15)
+            for kind in sorted(kinds)
+        }
+        | GROUP_STYLE
+        | INDICATOR_STYLE
+    )
     return View(
         graph,
         "Copied and templated indicators",
         styles,
-        {
-            "member": Style("member of finding", "#c7c7c7"),
-            "evidence": Style("pairwise evidence", "#d62728"),
-        },
-        layout="clusters",
+        {"member": Style("member of finding", "#9aa5b1")},
+        layout="tree",
         max_nodes=max_nodes,
         page=page,
         audit_href=audit_href,
-        description=f"{len(members_of)} copy findings over "
-        f"{graph.number_of_nodes() - len(members_of)} indicators, largest clusters first.",
+        root_list="Copy findings, widest spread first",
+        empty_hint=EMPTY_FINDINGS,
+        description=f"{len(findings)} copy findings over "
+        f"{len({m for e in findings.values() for m in e['members']})} indicators. "
+        "Pick one in the list; the Kind filter keeps one kind of finding.",
     )
+
+
+_OPERATORS = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<", "eq": "="}
+
+
+def readable_signature(signature: str) -> str:
+    """A template signature as a person writes a ladder (the raw one is in the details).
+
+    >>> readable_signature("ge100%|ge85%|ge80%|lt80%")
+    '≥100% | ≥85% | ≥80% | <80%'
+    """
+    text = re.sub(r"\b(ge|gt|le|lt|eq)(?=[-+0-9.])", lambda m: _OPERATORS[m[1]], signature)
+    return text.replace("|", " | ")
+
+
+def _name(indicators: dict[str, dict[str, Any]], iri: str) -> str:
+    info = indicators.get(iri) or {}
+    where = " ".join(x for x in (info.get("deptName", ""), _where(info)) if x)
+    return f"{info.get('name') or iri} [{where}]" if where else str(info.get("name") or iri)
 
 
 # --- (c) threshold-template hubs --------------------------------------------------------
@@ -327,29 +415,38 @@ def ladder_hubs(
     """View (c): each threshold template with every indicator that uses it, across departments.
 
     Templates used by at least ``min_uses`` indicators are shown, those spread over the most
-    departments first; a template whose ladder is defective gets a red ring.
+    departments first, their users folded inside until opened. A template gets the defect
+    mark only when the ladder itself is defective (gap, overlap, inversion …): a standard
+    ladder used on a count-type name is that indicator's problem, and is marked on the
+    indicator (listed in the template's details).
     """
     indicators = indicator_records(store)
-    graph = nx.Graph()
+    graph = nx.DiGraph()
     hubs = 0
     for row in store.select(read_query("ladder_hubs")):
         if row["uses"] < min_uses:
             continue
         hubs += 1
-        issues = row.get("issues", "").split()
+        issues = sorted({i.replace("-", "_") for i in row.get("issues", "").split()})
+        own = [i for i in issues if i not in USE_ISSUES]
         signature = row.get("signature", "")
         graph.add_node(
             row["tpl"],
             kind="template",
-            label=signature or row["tpl"],
-            severity=_severity(issues),
-            flagged=bool(issues),
-            size=8 + 3 * math.sqrt(row["uses"]),
+            label=readable_signature(signature) or row["tpl"],
+            caption=f"{row['uses']} 个指标 · {row['departments']} 个部门",
+            severity=_severity(own),
+            flagged=bool(own),
             details=[
-                ("template", signature),
-                ("indicators", str(row["uses"])),
-                ("departments", str(row["departments"])),
-                ("ladder issues", ", ".join(issues)),
+                (k, v)
+                for k, v in (
+                    ("template", signature),
+                    ("indicators", str(row["uses"])),
+                    ("departments", str(row["departments"])),
+                    ("ladder issues", ", ".join(own)),
+                    ("issues of indicators using it", ", ".join(sorted(set(issues) - set(own)))),
+                )
+                if v
             ],
         )
     for iri, info in indicators.items():
@@ -363,10 +460,12 @@ def ladder_hubs(
         "Threshold-template hubs",
         styles | INDICATOR_STYLE,
         {"uses": Style("uses template", "#c5b0d5")},
-        layout="clusters",
+        layout="tree",
         max_nodes=max_nodes,
         page=page,
         audit_href=audit_href,
-        description=f"{hubs} templates used by at least {min_uses} indicators, "
-        "busiest first; red ring = defective ladder.",
+        root_list="Ladders, widest spread first",
+        empty_hint=EMPTY_STORE,
+        description=f"{hubs} templates used by at least {min_uses} indicators, widest spread "
+        "first; click one to list its indicators. Red border = the ladder itself is defective.",
     )
