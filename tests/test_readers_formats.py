@@ -140,6 +140,29 @@ def test_xlsx_merged_ranges_values_as_printed_and_places():
     assert "\t95%\n" in result.text and "\t培训人次\n" in result.text
 
 
+def replace_member(data: bytes, name: str, content: bytes | str) -> bytes:
+    """``data`` (a zip) with member ``name`` replaced by ``content``."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info, content if info.filename == name else source.read(info.filename))
+    return out.getvalue()
+
+
+def test_xlsx_that_openpyxl_rejects_is_read_by_calamine_with_a_warning():
+    """A style part other tools write and openpyxl refuses (a non-numeric numFmtId): the values
+    still come through calamine, without number formats (0.95 stays 0.95), and the result says so."""
+    styles = (
+        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<cellXfs count="1"><xf numFmtId="abc"/></cellXfs></styleSheet>'
+    )
+    result = read_bytes(replace_member(make_xlsx(), "xl/styles.xml", styles), "wps.xlsx")
+    assert [c.raw for c in result.rows[2].cells] == ["产出指标", "数量指标", "覆盖率", "0.95"]
+    assert result.rows[2].cells[0].row_span == 3
+    assert len(result.warnings) == 1 and "without number formats" in result.warnings[0][1]
+
+
 def test_xlsx_with_a_huge_used_range_is_refused_with_the_cap():
     import openpyxl
 
@@ -154,10 +177,11 @@ def test_xlsx_with_a_huge_used_range_is_refused_with_the_cap():
 # ---------------------------------------------------------------- xls (xlwt) and ods
 
 
-def test_xls_read_with_merges_through_calamine():
+def test_xls_read_with_merges_and_number_formats():
     xlwt = pytest.importorskip("xlwt", reason="xlwt writes the legacy .xls test file")
     book = xlwt.Workbook()
     sheet = book.add_sheet("自评表")
+    percent = xlwt.easyxf(num_format_str="0.0%")
     sheet.write_merge(0, 0, 0, 2, "项目支出绩效自评表")  # A1:C1
     sheet.write(1, 0, "一级指标")
     sheet.write(1, 1, "三级指标")
@@ -165,17 +189,17 @@ def test_xls_read_with_merges_through_calamine():
     sheet.write_merge(2, 3, 0, 0, "产出指标")  # A3:A4
     sheet.write(2, 1, "覆盖率")
     sheet.write(2, 2, 20.0)
-    sheet.write(3, 1, "及时率")
-    sheet.write(3, 2, 12.5)
+    sheet.write(3, 1, "执行率")
+    sheet.write(3, 2, 0.925, percent)
     buffer = io.BytesIO()
     book.save(buffer)
     result = read_bytes(buffer.getvalue(), "self.xls")
-    assert result.format == "xls"
+    assert result.format == "xls" and result.warnings == []
     assert [grid(r) for r in result.rows] == [
         [("项目支出绩效自评表", 0, 1, 3, False)],
         [("一级指标", 0, 1, 1, False), ("三级指标", 1, 1, 1, False), ("分值", 2, 1, 1, False)],
         [("产出指标", 0, 2, 1, False), ("覆盖率", 1, 1, 1, False), ("20", 2, 1, 1, False)],
-        [("", 0, 1, 1, True), ("及时率", 1, 1, 1, False), ("12.5", 2, 1, 1, False)],
+        [("", 0, 1, 1, True), ("执行率", 1, 1, 1, False), ("92.5%", 2, 1, 1, False)],
     ]
     assert result.rows[3].cells[2].place == "自评表!C4"
 

@@ -1,4 +1,4 @@
-"""Spreadsheets: .xlsx/.xlsm (openpyxl), .xls (python-calamine) and .ods (content.xml).
+"""Spreadsheets: .xlsx/.xlsm (openpyxl), .xls (xlrd) and .ods (content.xml), calamine as fallback.
 
 Every sheet is read in workbook order: a Paragraph with the sheet name, then its rows. Within a
 sheet, a run of non-empty rows is one table (``Row.table`` counts them across the document); an
@@ -8,9 +8,12 @@ starts in column B still has ``col`` 0 there, while ``place`` keeps the real ref
 ranges follow the grid rule of :mod:`kg.readers.grid`, and trailing empty rows and columns are
 trimmed.
 
-Values are shown as printed: numbers without a spurious ``.0``, percentages and fixed decimals
-where the cell's number format says so (.xlsx; an .ods cell's displayed text is used as is),
-dates as ISO dates, formulas as their cached value.
+Values are shown as printed: numbers without a spurious ``.0``, percentages, fixed decimals and
+literal text (``0.00"万元"``) where the cell's number format says so (.xlsx, .xls; an .ods
+cell's displayed text is used as is), dates as ISO dates, formulas as their cached value. The
+backends are chosen for that: calamine is ~30× faster than openpyxl but reports no number
+formats, so it only reads a workbook that openpyxl or xlrd refuse (with a warning saying the
+formats were not applied).
 """
 
 from __future__ import annotations
@@ -118,7 +121,8 @@ def format_value(value: object, number_format: str | None = None) -> str:
 # ---------------------------------------------------------------- backends
 
 
-def _xlsx_sheets(data: bytes, path: str) -> Iterator[Sheet]:
+def _xlsx_sheets(data: bytes, path: str, notes: list[tuple[int, str]]) -> list[Sheet]:
+    """Read with openpyxl (number formats); if openpyxl chokes, with calamine (values only)."""
     import openpyxl
 
     open_zip(data, path, ".xlsx").close()  # caps and DTD check before openpyxl inflates anything
@@ -126,36 +130,103 @@ def _xlsx_sheets(data: bytes, path: str) -> Iterator[Sheet]:
         with warnings.catch_warnings():  # "extension is not supported" notes are not the user's
             warnings.simplefilter("ignore")
             workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True, keep_links=False)
-    except Exception as exc:  # openpyxl raises many types on damaged parts
-        raise KgError(f"not a readable .xlsx file ({describe(exc)})", path=path) from exc
-    for worksheet in workbook.worksheets:
-        sheet = Sheet(worksheet.title)
-        # ``_cells`` holds only the cells present in the file; iter_rows() would walk the whole
-        # declared range, which a hostile file sets to a million rows.
-        cells = worksheet._cells
-        check_cells(len(cells), path, f"sheet {sheet.name}")
-        for (row, col), cell in cells.items():
-            if cell.value is not None:
-                number_format = cell.number_format if cell.data_type == "n" else None
-                sheet.values[row - 1, col - 1] = format_value(cell.value, number_format)
-        for merged in worksheet.merged_cells.ranges:
-            sheet.merges.append(
-                (merged.min_row - 1, merged.min_col - 1, merged.max_row - 1, merged.max_col - 1)
-            )
-        yield sheet
+        sheets = [_openpyxl_sheet(worksheet, path) for worksheet in workbook.worksheets]
+    except KgError:
+        raise
+    except Exception as exc:  # openpyxl raises many types on parts written by other tools
+        try:
+            sheets = _calamine_sheets(data, path, "xlsx")
+        except KgError:
+            raise KgError(f"not a readable .xlsx file ({describe(exc)})", path=path) from exc
+        notes.append(
+            (1, f"openpyxl could not read it ({describe(exc)}); read without number formats")
+        )
+    return sheets
 
 
-def _xls_sheets(data: bytes, path: str) -> Iterator[Sheet]:
+def _openpyxl_sheet(worksheet, path: str) -> Sheet:
+    sheet = Sheet(worksheet.title)
+    # ``_cells`` holds only the cells present in the file; iter_rows() would walk the whole
+    # declared range, which a hostile file sets to a million rows.
+    cells = worksheet._cells
+    check_cells(len(cells), path, f"sheet {sheet.name}")
+    for (row, col), cell in cells.items():
+        if cell.value is not None:
+            number_format = cell.number_format if cell.data_type == "n" else None
+            sheet.values[row - 1, col - 1] = format_value(cell.value, number_format)
+    for merged in worksheet.merged_cells.ranges:
+        sheet.merges.append(
+            (merged.min_row - 1, merged.min_col - 1, merged.max_row - 1, merged.max_col - 1)
+        )
+    return sheet
+
+
+def _xls_sheets(data: bytes, path: str, notes: list[tuple[int, str]]) -> list[Sheet]:
+    """Read a BIFF .xls with xlrd (it applies number formats); if xlrd fails, with calamine."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, ragged_rows=True)
+        return [_xlrd_sheet(book, sheet, path) for sheet in book.sheets()]
+    except KgError:
+        raise
+    except Exception as exc:  # xlrd raises XLRDError, struct and index errors on odd files
+        if "encrypted" in str(exc).lower():
+            raise KgError(
+                "password-protected .xls workbook: remove the password in Excel", path=path
+            ) from exc
+        try:
+            sheets = _calamine_sheets(data, path, "xls")
+        except KgError:
+            raise KgError(f"not a readable .xls file ({describe(exc)})", path=path) from exc
+        notes.append((1, f"xlrd could not read it ({describe(exc)}); read without number formats"))
+        return sheets
+
+
+def _xlrd_sheet(book, worksheet, path: str) -> Sheet:
+    import xlrd
+
+    sheet = Sheet(worksheet.name)
+    check_cells(worksheet.nrows * max(worksheet.ncols, 1), path, f"sheet {sheet.name}")
+    for row in range(worksheet.nrows):
+        for col, cell in enumerate(worksheet.row(row)):
+            if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                continue
+            if cell.ctype == xlrd.XL_CELL_DATE:
+                try:
+                    value = xlrd.xldate_as_datetime(cell.value, book.datemode)
+                except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+                    value = cell.value
+                text = format_value(value)
+            elif cell.ctype == xlrd.XL_CELL_NUMBER:
+                xf = book.xf_list[cell.xf_index] if cell.xf_index is not None else None
+                fmt = book.format_map.get(xf.format_key) if xf is not None else None
+                text = format_value(cell.value, fmt.format_str if fmt is not None else None)
+            elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                text = format_value(bool(cell.value))
+            elif cell.ctype == xlrd.XL_CELL_ERROR:
+                text = xlrd.error_text_from_code.get(cell.value, "#ERR")
+            else:
+                text = format_value(cell.value)
+            if text:
+                sheet.values[row, col] = text
+    sheet.merges = [(r0, c0, r1 - 1, c1 - 1) for r0, r1, c0, c1 in worksheet.merged_cells]
+    return sheet
+
+
+def _calamine_sheets(data: bytes, path: str, fmt: str) -> list[Sheet]:
+    """Values and merged ranges through calamine (no number formats: 0.95 stays 0.95)."""
     import python_calamine
 
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError as exc:
         raise KgError(
-            "password-protected .xls workbook: remove the password in Excel", path=path
+            f"password-protected .{fmt} workbook: remove the password in Excel", path=path
         ) from exc
     except Exception as exc:  # calamine's errors are its own types and ValueError
-        raise KgError(f"not a readable .xls file ({describe(exc)})", path=path) from exc
+        raise KgError(f"not a readable .{fmt} file ({describe(exc)})", path=path) from exc
+    sheets = []
     for name in workbook.sheet_names:
         sheet = Sheet(name)
         try:
@@ -169,14 +240,15 @@ def _xls_sheets(data: bytes, path: str) -> Iterator[Sheet]:
             raise
         except Exception as exc:
             raise KgError(
-                f"not a readable .xls file (sheet {name}: {describe(exc)})", path=path
+                f"not a readable .{fmt} file (sheet {name}: {describe(exc)})", path=path
             ) from exc
         for row, values in enumerate(table):
             for col, value in enumerate(values):
                 if value != "" and value is not None:
                     sheet.values[row, col] = format_value(value)
         sheet.merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in merges]
-        yield sheet
+        sheets.append(sheet)
+    return sheets
 
 
 _ODS = {
@@ -242,7 +314,7 @@ def _ods_rows(table) -> Iterator:
             yield from _ods_rows(child)
 
 
-def _ods_sheets(data: bytes, path: str) -> Iterator[Sheet]:
+def _ods_sheets(data: bytes, path: str, notes: list[tuple[int, str]]) -> list[Sheet]:
     archive = open_zip(data, path, ".ods")
     content = read_member(archive, "content.xml", path, ".ods")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
@@ -257,6 +329,7 @@ def _ods_sheets(data: bytes, path: str) -> Iterator[Sheet]:
         _q("table", "number-columns-repeated"),
     )
     span_rows, span_cols = _q("table", "number-rows-spanned"), _q("table", "number-columns-spanned")
+    sheets = []
     for table in root.iter(_q("table", "table")):
         sheet = Sheet(table.get(_q("table", "name"), ""))
         row = 0
@@ -285,7 +358,8 @@ def _ods_sheets(data: bytes, path: str) -> Iterator[Sheet]:
                         if rs > 1 or cs > 1:
                             sheet.merges.append((r, c, r + rs - 1, c + cs - 1))
             row += row_repeat
-        yield sheet
+        sheets.append(sheet)
+    return sheets
 
 
 # ---------------------------------------------------------------- layout
@@ -359,8 +433,9 @@ _BACKENDS = {"xlsx": _xlsx_sheets, "xls": _xls_sheets, "ods": _ods_sheets}
 def read_sheet_bytes(data: bytes, path: str, fmt: str) -> ReadResult:
     """Read a spreadsheet of format ``fmt`` (xlsx, xls or ods) given as bytes."""
     blocks: list = []
+    notes: list[tuple[int, str]] = []
     ordinal = table = 0
-    for sheet in _BACKENDS[fmt](data, path):
+    for sheet in _BACKENDS[fmt](data, path, notes=notes):
         ordinal, table = _layout(sheet, path, blocks, ordinal, table)
     if not blocks:
         raise KgError(f"not a readable .{fmt} file (a workbook without sheets)", path=path)
@@ -371,4 +446,5 @@ def read_sheet_bytes(data: bytes, path: str, fmt: str) -> ReadResult:
         encoding=fmt,
         text=dump_blocks(blocks),
         blocks=blocks,
+        warnings=notes,
     )
