@@ -46,12 +46,38 @@ def fold(text: str) -> str:
     """NFKC plus the glyph folding of domain.md §4.3 step 1 (keeps ``‰``, ``≥``, ``≤``).
 
     Memoised: names, cells and ladders repeat across the documents of a corpus."""
-    text = text.translate(_GLYPHS)
+    text = strip_invisible(text).translate(_GLYPHS)
     text = unicodedata.normalize("NFKC", text)
     # NFKC turns ＜ into <, but leaves the ASCII pairs; fold those to one symbol.
     for pair, symbol in _DOUBLE_OPS:
         text = text.replace(pair, symbol)
     return text.translate(_GLYPHS)
+
+
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+"""Soft hyphen, zero-width and joiner characters, bidi embeddings, overrides and isolates."""
+
+
+def strip_invisible(text: str) -> str:
+    """Text without invisible and bidi-control characters, for matching only.
+
+    A zero-width space or a right-to-left override in a copied name changes nothing a reader
+    sees but splits it from its copies; :func:`fold` drops them, the raw text keeps them and
+    extraction reports them (:func:`hidden_characters`).
+
+    >>> strip_invisible("办结\u200b率\u202e")
+    '办结率'
+    """
+    return _INVISIBLE.sub("", text) if not text.isascii() else text
+
+
+def hidden_characters(text: str) -> list[str]:
+    """The invisible and bidi-control characters in ``text``, as sorted ``U+XXXX`` names.
+
+    >>> hidden_characters("a\u202eb\u200bc\u200b")
+    ['U+200B', 'U+202E']
+    """
+    return sorted({f"U+{ord(char):04X}" for char in _INVISIBLE.findall(text)})
 
 
 def strip_artifacts(text: str) -> str:

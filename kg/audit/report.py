@@ -13,13 +13,14 @@ from typing import Any
 from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
 from kg.audit.charts import SEVERITY_COLOURS, share_bar, stacked_bars
 from kg.audit.config import ANCHOR
 from kg.audit.engine import AuditResult
 from kg.audit.registry import GROUPS, SEVERITY_RANK, Finding
 from kg.errors import KgError
-from kg.output import SafeCsvWriter, md_text, open_output, write_all
+from kg.output import SafeCsvWriter, md_text, open_output, visible, write_all
 
 FORMATS = ("html", "json", "csv", "md")
 FILENAMES = {fmt: f"audit.{fmt}" for fmt in FORMATS}
@@ -164,12 +165,19 @@ def to_markdown(result: AuditResult) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _visible(value: Any) -> Any:
+    """Every printed string shows its hidden characters as ``<U+202E>`` marks (then escaped);
+    markup the template builds itself (charts) passes unchanged."""
+    return visible(value) if isinstance(value, str) and not isinstance(value, Markup) else value
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("kg.audit", "templates"),
         autoescape=select_autoescape(["html", "j2"], default=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_visible,
     )
     env.filters["money"] = lambda v: "" if v is None else f"{v:,.2f}"
     env.filters["pct"] = lambda v: f"{v:.0%}"

@@ -20,7 +20,7 @@ from kg.extraction.templates import (
 )
 from kg.model import Diagnostic, Document, OtherTable, SourceRef, StatedTotal
 from kg.readers import Paragraph, ReadResult
-from kg.textnorm import clean_cell, fold
+from kg.textnorm import clean_cell, fold, hidden_characters
 
 _YEAR = re.compile(r"(?P<year>(?:19|20)\d\d)\s*年")
 _ISSUER_TAIL = re.compile(r"(?:部门|单位)$")
@@ -211,6 +211,25 @@ def _unread(result: ReadResult, document: Document, templates: TemplateReader) -
     return found
 
 
+def _hidden_characters(result: ReadResult) -> list[Diagnostic]:
+    """A warning on every cell holding invisible or bidi-control characters (issue 19.7).
+
+    Matching ignores them (:func:`kg.textnorm.fold`), but in a published indicator they are
+    suspicious: a zero-width space hides a copy, a right-to-left override reverses the text.
+    """
+    found = []
+    for block in result.blocks:
+        for cell in getattr(block, "cells", [block]):
+            if hidden := hidden_characters(cell.raw):
+                message = f"hidden characters {', '.join(hidden)} in the text"
+                found.append(
+                    Diagnostic(
+                        cell.line, "warning", message, "hidden_characters", cell.raw, cell.place
+                    )
+                )
+    return found
+
+
 def build_document(result: ReadResult) -> Document:
     """Extract the typed model from a reader result."""
     segmented = segment(result)
@@ -228,6 +247,7 @@ def build_document(result: ReadResult) -> Document:
         Diagnostic(line, "warning", message, "reader") for line, message in result.warnings
     ]
     diagnostics.extend(segmented.diagnostics)
+    diagnostics.extend(_hidden_characters(result))
     duty = DutyBuilder(document.activities, diagnostics)
     projects = ProjectBuilder(document.projects, diagnostics)
     templates = TemplateReader(diagnostics)
