@@ -202,3 +202,21 @@ def test_each_department_section_links_its_cross_document_copies(audited):
     assert shared
     section = page[page.index(f'id="d-{keys["004"]}"') :]
     assert f'href="#f-{shared[0].id}"' in section.split("</section>")[0]
+
+
+def test_reused_ladders_are_reported_apart_from_copies(audited):
+    # duplicates.md §3 note: ≥80%/≤60%/>60%/≤50% grades unrelated rows of 000; read in the
+    # document, 良 ≤60% is worse than 中 >60%, so the ladder is defective: a reused-ladder
+    # warning, never a copy cluster. Counted by hand in 000: the 公文流转 rows (162–212 and
+    # 3300–3340, one copy family), 374, 694, 1368, 1420, 2424, 2434, 2444, 2464, 2474, 2484,
+    # 2494, and the block items copied between 1330/1386 and 3366/3446 (年度融资规模,
+    # 新区公共资产资源调查, 项目管理工作制度, 项目前期手续, 项目现场管理, 工程资料…归档: one
+    # family each) — 18 unrelated indicators.
+    result, keys = audited
+    reused = [f for f in result.findings if f.rule == "copies.reused_ladder"]
+    broken = [f for f in reused if f.data["ladder"] == "≥80% / ≤60% / >60% / ≤50%"]
+    assert len(broken) == 1 and broken[0].severity == "warning"
+    assert broken[0].doc_id == keys["000"] and broken[0].data["unrelated_indicators"] == 18
+    assert {f.finding_type for f in reused} == {"reused-ladder"}
+    copies = [f for f in result.findings if f.rule == "copies.cluster"]
+    assert not {f.finding_type for f in copies} & {"reused-ladder", "threshold-reuse"}

@@ -63,9 +63,22 @@ def test_documents_table_json_and_csv(seed_path):
         "004_eef93c3b92583fa5.txt:537",
     }
     assert "invalid_ladder" in top["flags"] and top["ladder_issues"] == ["low_rate_floor"]
-    # the NLP ladder check reaches the clusters: the ≥80%/≤60%/>60%/≤50% family is invalid
-    threshold = next(c for c in as_json["clusters"] if c["template"].endswith("≤60% / >60% / ≤50%"))
-    assert "non_monotonic" in threshold["ladder_issues"]
+    assert top["confidence"] == "high" and top["edges"][0]["positions"][0]["where"].endswith(":284")
+    # the NLP ladder check reaches the reused ladders: ≥80%/≤60%/>60%/≤50% (000:162 …) is
+    # defective, listed apart from the clusters
+    reused = as_json["reused_ladders"][0]
+    assert reused["ladder"] == ["≥80%", "≤60%", ">60%", "≤50%"] and reused["defective"]
+    assert "non_monotonic" in reused["ladder_issues"]
+    assert all(c["kind"] != "threshold" for c in as_json["clusters"])
+    high = json.loads(
+        runner.invoke(
+            app, ["duplicates", *paths, "--format", "json", "--min-confidence", "high"]
+        ).output
+    )
+    assert {c["confidence"] for c in high["clusters"]} == {"high"}
+    assert len(high["clusters"]) < len(as_json["clusters"])
+    bad = runner.invoke(app, ["duplicates", *paths, "--min-confidence", "sure"])
+    assert bad.exit_code != 0 and "--min-confidence 'sure'" in str(bad.exception)
     rows = list(
         csv.DictReader(
             io.StringIO(runner.invoke(app, [*["duplicates"], *paths, "-f", "csv"]).output)
@@ -130,7 +143,7 @@ def test_store_mode_prints_and_writes_back_findings(tmp_path, seed_path):
         first = store.select(query)
         total = store.select("SELECT (COUNT(?f) AS ?n) WHERE { ?f a pi:Finding }")[0]["n"]
     assert "大型会议控制率" in {row["template"] for row in first}
-    assert total == len(payload["clusters"])
+    assert total == len(payload["clusters"]) + len(payload["reused_ladders"])
 
     # the table names file:line and the evidence; a re-run replaces the findings
     table = runner.invoke(

@@ -10,9 +10,11 @@ from kg.duplicates import detect
 from kg.duplicates.rules import (
     canonical_ladder,
     default_standard_ladders,
+    edit_relation,
     load_standard_ladders,
     measure_head,
     name_key,
+    one_band_edited,
     slot_frame,
 )
 from kg.errors import KgError
@@ -70,7 +72,7 @@ def test_measure_head():
     [
         ("会务接待工作完成率", "暑期接待工作完成率"),  # 000:304 / 314
         ("村镇志编纂任务完成率", "年鉴编纂任务完成率"),  # 004:427 / 437
-        ("社区矫正人数", "社区戒毒人数"),  # 000:3090 / 3140
+        ("人民调解案件数", "诉前调解案件数"),  # 000:3160 / 3170: which mediation, same task
     ],
 )
 def test_slot_pairs(a, b):
@@ -80,7 +82,74 @@ def test_slot_pairs(a, b):
 @pytest.mark.parametrize(
     ("a", "b"),
     [
-        ("综合业务管理工作完成率", "综合事务管理工作完成率"),  # light frame only (000:1970/1990)
+        # revised note: the fillers are the tasks, the shared frame is a subject and a measure
+        ("社区矫正人数", "社区戒毒人数"),  # 000:3090 / 3140: community correction vs rehab
+        ("应急宣传年完成率", "应急演练完成率"),  # 004:287 / 307: publicity vs drills
+        (
+            "征收项目入户测量完成率",
+            "征收项目房屋拆除完成率",
+        ),  # 004:1439 / 1459: survey vs demolition
+    ],
+)
+def test_two_tasks_in_a_light_frame_are_not_slots(a, b):
+    assert slot_frame(name_key(a), name_key(b)) is None
+    assert edit_relation(name_key(a), name_key(b)) is None
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "relation"),
+    [
+        ("各项综合业务管理工作完成率", "综合业务管理工作完成率", "cosmetic"),  # 000:1294 / 1970
+        ("综合事务管理工作完成率", "综合事务工作完成率", "insertion"),  # 000:1990 / 3260
+        ("综合业务管理工作完成率", "综合事务管理工作完成率", "light-swap"),  # 000:1450 / 1460
+        ("综合业务保障率", "综合事务保障率", "light-swap"),  # 000:1530 / 1540
+        ("执法业务管理完成率", "执法事务管理完成率", "light-swap"),  # the note's consistency case
+    ],
+)
+def test_edit_relations(a, b, relation):
+    assert edit_relation(name_key(a), name_key(b)) == relation
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("档案整理完成率", "档案整理未完成率"),  # an inserted negation is an opposite
+        ("档案整理完成率", "重点档案整理完成率"),  # a qualifier in front is not cosmetic
+        ("保障性住房开工率", "保障性住房竣工率"),  # two measures of one task (000:4410/4420)
+        ("综合事务完成率", "综合事务满意度"),  # two measures of one task (000:2040/2060)
+        ("信访工作完成率", "交办工作完成率"),  # different tasks, light frame
+    ],
+)
+def test_not_edits(a, b):
+    assert edit_relation(name_key(a), name_key(b)) is None
+
+
+def test_one_band_edited_on_real_ladders():
+    # 内容、编校、设计、印刷差错率: 000:954 against 004:457 (comparators retyped, last band moved)
+    assert one_band_edited(
+        canonical_ladder(["＜0.1‰", "＜0.2‰", "＜0.5‰", "＜1‰"]),
+        canonical_ladder(["≤0.1‰", "≤0.2‰", "≤0.5‰", "＞0.5‰"]),
+    )
+    # 完成实效: 002:1320 against 002:1420, the deadline moved by one month
+    assert one_band_edited(
+        ("8月前", "10月前", "12月前", "12月以后"), ("9月前", "10月前", "12月前", "12月后")
+    )
+    # 文稿起草工作完成量: 000:244 against 004:497, every band differs (name reuse)
+    assert not one_band_edited(
+        canonical_ladder(["≥90%", "≥85%", "≥70%", "＜70%"]),
+        canonical_ladder(["≥95%", "≥90%", "≥85%", "＜80%"]),
+    )
+    # 产出指标 000:4168 / 4178: the differing cell is a description, not a band
+    assert not one_band_edited(
+        ("已编制的绿地系统规划比率", "100%", "≥90%", "≥80%"),
+        ("实际完成的植树活动比率", "100%", "≥90%", "≥80%"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("综合业务管理工作完成率", "综合事务管理工作完成率"),  # a light-word swap, not a slot
         ("保障性住房开工率", "保障性住房竣工率"),  # different heads (000:4410/4420)
         ("信访工作完成率", "交办工作完成率"),  # light frame only
         ("接待费控制率", "会务接待工作完成率"),  # different measure (000:324)
@@ -106,17 +175,20 @@ def test_standard_ladders_bundled_and_overridable(tmp_path):
         load_standard_ladders(bad)
 
 
-def test_standard_ladder_never_forms_a_threshold_family():
+def test_a_shared_ladder_is_a_reused_ladder_never_a_cluster():
     ladder = ["≥90%", "≥80%", "≥70%", "<70%"]
     rows = [
         {"id": "1", "text": "档案整理完成率", "grades": ladder},
         {"id": "2", "text": "路灯维修及时率", "grades": ladder},
     ]
-    assert set(detect(rows).assignments().values()) == {None}
-    # the same two rows with a user list that does not contain the ladder: a (c) family
+    result = detect(rows)
+    assert set(result.assignments().values()) == {None}
+    assert result.reused_ladders == []  # a standard ladder is boilerplate: not even reuse
+    # with a user list that does not contain the ladder: a reused ladder, still no cluster
     result = detect(rows, standard_ladders=[["100%", "≥95%", "≥90%", "<90%"]])
-    assert result.assignments()["1"] == result.assignments()["2"] is not None
-    assert result.clusters[0].kind == "threshold"
+    assert set(result.assignments().values()) == {None} and result.clusters == []
+    (reused,) = result.reused_ladders
+    assert reused.members == ["1", "2"] and reused.units == 2 and not reused.defective
 
 
 def test_column_wise_rules_equal_the_per_string_rules():

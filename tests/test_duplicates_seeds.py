@@ -65,24 +65,46 @@ def test_block_copy_of_project_construction(seeds):
         assert _cluster(seeds, "000", a) == _cluster(seeds, "000", b) is not None
 
 
-def test_invalid_ladder_threshold_family(seeds):
+def test_invalid_ladder_is_a_reused_ladder_not_a_cluster(seeds):
     ladder = ("≥80%", "≤60%", ">60%", "≤50%")
-    threshold = [c for c in seeds.clusters if c.kind == "threshold" and c.ladders == [ladder]]
-    assert len(threshold) == 1
-    assert _id("000", 374) in threshold[0].members and _id("000", 694) in threshold[0].members
-    # the 公文流转 rows with the same ladder are a slot family, not part of the (c) family
+    reused = seeds.reused_ladders[0]  # defective and the most unrelated indicators
+    assert reused.ladder == ladder and reused.defective
+    assert {"non_monotonic", "unreachable_band"} <= set(reused.ladder_issues)
+    assert _id("000", 374) in reused.members and _id("000", 694) in reused.members
+    # 规范性文件审查要求 000:374 and 参加重大涉法事项活动 000:694 share only the ladder: no cluster
+    assert _cluster(seeds, "000", 374) is None and _cluster(seeds, "000", 694) is None
+    # the 公文流转 rows on the same ladder are a slot family of their own, counted once
     slot = _cluster(seeds, "000", 162)
-    assert slot is not None and slot == _cluster(seeds, "000", 3300) != threshold[0].id
+    assert slot is not None and slot == _cluster(seeds, "000", 3300)
+    assert slot in reused.clusters
+    assert all(c.kind != "threshold" for c in seeds.clusters)
 
 
-def test_rejected_slot_pairs_are_not_name_families(seeds):
-    # 综合业务/综合事务 (light frame only): not a slot pair
-    first = _cluster(seeds, "000", 1970)
-    assert first is None or first != _cluster(seeds, "000", 1990)
-    # 开工率/竣工率: different measure heads, so no slot; they only share a distinctive ladder,
-    # which makes them a threshold-only (c) family
-    cluster = next(c for c in seeds.clusters if _id("000", 4410) in c.members)
-    assert cluster.kind == "threshold"
+def test_the_notes_non_copies_stay_apart(seeds):
+    # 开工率/竣工率 000:4410/4420: two measures of one task, on one distinctive ladder
+    assert _cluster(seeds, "000", 4410) is None and _cluster(seeds, "000", 4420) is None
+    # 应急宣传/应急演练 004:287/307: two tasks in a light frame
+    assert _cluster(seeds, "004", 287) is None and _cluster(seeds, "004", 307) is None
+    # 综合事务完成率/满意度 000:2040/2060: two measures of one task
+    assert _cluster(seeds, "000", 2040) is None
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "kind", "confidence"),
+    [
+        (("000", 1294), ("000", 1970), "edit", "medium"),  # 各项 prefix, same ladder
+        (("000", 3260), ("000", 1990), "edit", "medium"),  # 管理 deleted
+        (("000", 1450), ("000", 1460), "edit", "medium"),  # 业务/事务 swapped
+        (("000", 954), ("004", 457), "probable", "low"),  # 差错率 ladder, last band edited
+        (("002", 1320), ("002", 1420), "probable", "low"),  # deadline moved by one month
+        (("000", 1348), ("000", 3380), "block", "medium"),  # empty ladder, same block position
+    ],
+)
+def test_copies_the_rules_used_to_miss(seeds, a, b, kind, confidence):
+    cluster = _cluster(seeds, *a)
+    assert cluster is not None and cluster == _cluster(seeds, *b)
+    found = next(c for c in seeds.clusters if c.id == cluster)
+    assert found.kind == kind and found.confidence == confidence
 
 
 def test_name_reuse_with_other_thresholds_is_not_a_copy(seeds):
@@ -91,23 +113,17 @@ def test_name_reuse_with_other_thresholds_is_not_a_copy(seeds):
     )
 
 
-def test_invalid_ladders_are_flagged_and_ranked_first(seeds):
+def test_ranking_is_confidence_first_then_spread(seeds):
     meeting = next(c for c in seeds.clusters if c.id == _cluster(seeds, "000", 284))
     assert "invalid_ladder" in meeting.flags and meeting.ladder_issues == ["low_rate_floor"]
-    ladder = ("≥80%", "≤60%", ">60%", "≤50%")
-    family = next(c for c in seeds.clusters if c.kind == "threshold" and c.ladders == [ladder])
-    assert "invalid_ladder" in family.flags
-    assert {"non_monotonic", "unreachable_band"} <= set(family.ladder_issues)
+    assert meeting.confidence == "high"
     reception = next(c for c in seeds.clusters if c.id == _cluster(seeds, "000", 304))
-    assert "invalid_ladder" not in reception.flags and reception.ladder_issues == []
-    # flagged clusters come before every unflagged cluster of the same spread
-    tiers = [c.priority for c in seeds.clusters]
-    assert tiers == sorted(tiers, reverse=True)
-    flagged = [c for c in seeds.clusters if "invalid_ladder" in c.flags]
-    single = [c for c in seeds.clusters if len(c.departments) == 1]
-    assert flagged and single
-    first_plain = min(c.id for c in single if "invalid_ladder" not in c.flags)
-    assert all(c.id < first_plain for c in flagged if len(c.departments) == 1)
+    assert "invalid_ladder" not in reception.flags and reception.confidence == "medium"
+    ranks = [(c.confidence_rank, c.score) for c in seeds.clusters]
+    assert ranks == sorted(ranks, reverse=True)
+    assert [c.id for c in seeds.filtered("high")] == [
+        c.id for c in seeds.clusters if c.confidence == "high"
+    ]
 
 
 def test_invalid_ladder_flag_needs_no_nlp_for_the_rate_floor():
@@ -120,7 +136,7 @@ def test_invalid_ladder_flag_needs_no_nlp_for_the_rate_floor():
     result = detect(rows)
     flags = {c.members[0]: c.flags for c in result.clusters}
     assert "invalid_ladder" in flags["a"] and "invalid_ladder" not in flags["c"]
-    assert result.clusters[0].members == ["a", "b"]  # ranked first despite the lower score
+    assert result.clusters[0].members == ["a", "b"]  # both high; the boilerplate pair weighs less
     # issues carried by the records (as the store does) flag a cluster as well
     records = [dict(row) for row in rows[2:]]
     issued = detect(

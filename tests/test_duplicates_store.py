@@ -94,14 +94,28 @@ SELECT ?finding ?line ?path WHERE {
 
 def test_findings_are_written_queried_and_replaced(records, store):
     result = detect(records)
-    assert write_findings(store, result) == len(result.clusters)
+    total = len(result.clusters) + len(result.reused_ladders)
+    assert write_findings(store, result) == total
     rows = store.select(FINDINGS)
     findings = {row["finding"] for row in rows}
-    assert len(findings) == len(result.clusters)
-    assert {row["type"] for row in rows} <= {
-        "verbatim-copy", "surface-copy", "jurisdiction-copy", "slot-copy", "block-copy",
-        "threshold-reuse",
+    assert len(findings) == total
+    types = {row["type"] for row in rows}
+    assert types <= {
+        "verbatim-copy", "surface-copy", "jurisdiction-copy", "edited-copy", "slot-copy",
+        "block-copy", "probable-copy", "reused-ladder",
     }  # fmt: skip
+    assert "reused-ladder" in types
+    # the defective ≥80%/≤60%/>60%/≤50% ladder (000:162 …) is a reused-ladder warning
+    (defective,) = store.select(
+        "SELECT ?f WHERE { ?f pi:findingType ftype:reused-ladder ; pi:severity sev:warning ;"
+        ' pi:template "<X> @ ≥80% / ≤60% / >60% / ≤50%" }'
+    )
+    assert defective
+    confidences = store.select(
+        "SELECT ?c WHERE { ?f pi:findingType ftype:probable-copy ; pi:flag ?c ."
+        ' FILTER(STRSTARTS(?c, "confidence:")) }'
+    )
+    assert {row["c"] for row in confidences} == {"confidence:low"}
     hits = store.select(MEMBER_LINES)
     assert {(row["path"].rsplit("/", 1)[-1], row["line"]) for row in hits} >= {
         ("000_96d939c67dd7b28c.txt", 284),
@@ -117,15 +131,16 @@ def test_findings_are_written_queried_and_replaced(records, store):
     quads = sum(store.triple_count(audit_graph(code)) for code in COPY_GRAPHS)
 
     # re-running replaces: same findings, same IRIs, no duplicates
-    assert write_findings(store, detect(records)) == len(result.clusters)
+    assert write_findings(store, detect(records)) == total
     assert {row["finding"] for row in store.select(FINDINGS)} == findings
     assert sum(store.triple_count(audit_graph(code)) for code in COPY_GRAPHS) == quads
 
     # fewer clusters replace more: stale findings disappear
     fewer = detect([r for r in records if "000_" not in r.source])
     write_findings(store, fewer)
-    assert len({row["finding"] for row in store.select(FINDINGS)}) == len(fewer.clusters)
-    assert len(fewer.clusters) < len(result.clusters)
+    fewer_total = len(fewer.clusters) + len(fewer.reused_ladders)
+    assert len({row["finding"] for row in store.select(FINDINGS)}) == fewer_total
+    assert fewer_total < total
 
 
 def test_read_only_store_refuses_to_write(tmp_path, records):

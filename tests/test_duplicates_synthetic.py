@@ -1,4 +1,10 @@
-"""Generator, label checker, scorer and the detector on generated sets (duplicates.md §6)."""
+"""Generator, label checker, scorer and the detector on generated sets (duplicates.md §6).
+
+The generated labels are the planted families as constructed, never reconciled with the
+detector: accidental relations between random names stay labelled "different" and cost
+the detector precision. Only ``test_reconciled_labels_equal_the_rules`` reconciles, and only
+against the brute-force reference (a consistency check of the generator, not a score).
+"""
 
 from __future__ import annotations
 
@@ -25,9 +31,17 @@ def test_generator_is_deterministic():
     assert generate(6, 600)[0] != first
 
 
-def test_labels_agree_with_the_rules(generated):
+def test_unreconciled_labels_rarely_disagree_with_the_rules(generated):
+    """Random recombination relates a few names by accident (at most 1% of the records)."""
     records, labels, _result = generated
+    assert len(check_labels(records, labels)) <= 0.01 * len(records)
+
+
+def test_reconciled_labels_equal_the_rules():
+    records, labels = generate(11, 1500, reconcile=True)
     assert check_labels(records, labels) == []
+    with pytest.raises(ValueError, match="brute-force"):
+        generate(11, 10**6, reconcile=True)
 
 
 def test_detector_reproduces_the_reference_partition(generated):
@@ -40,23 +54,28 @@ def test_detector_reproduces_the_reference_partition(generated):
 def test_generated_set_covers_every_kind_and_trap(generated):
     records, labels, _result = generated
     kinds = set(labels.kind.values())
-    assert {"verbatim", "surface", "jurisdiction", "slot", "threshold", "block"} <= kinds
+    assert {"verbatim", "surface", "jurisdiction", "slot", "block"} <= kinds
+    assert "threshold" not in kinds and len(set(labels.reused.values())) >= 10
     assert {trap for trap, _anchor in labels.traps.values()} == set(TRAPS)
     assert len({r.department for r in records}) > 100
     assert any(b is not None for b in labels.blocks.values())
 
 
 def test_scores_meet_the_targets(generated):
+    """Against the unreconciled labels, reused-ladder groups counted as singletons."""
     _records, labels, result = generated
-    metrics = score(result.assignments(), labels, result.block_assignments())
+    reused = {m: r.id for r in result.reused_ladders for m in r.members}
+    metrics = score(result.assignments(), labels, result.block_assignments(), reused)
     assert metrics["pairwise"]["f1"] >= 0.95
     recall = {kind: m["pairwise_recall"] for kind, m in metrics["per_kind"].items()}
     for kind in ("verbatim", "surface", "jurisdiction", "block"):
         assert recall[kind] >= 0.95, kind
     assert recall["slot"] >= 0.9
-    assert recall["threshold"] >= 0.85
     assert metrics["hard_negatives"]["merged_with_anchor"] <= 0.02
     assert metrics["blocks"]["f1"] >= 0.75
+    # a shared ladder never makes a copy cluster, and each planted group is one reused ladder
+    assert metrics["reused_ladders"]["copy_merged_pairs"] == 0.0
+    assert metrics["reused_ladders"]["found_whole"] >= 0.85
 
 
 def test_scorer_punishes_wrong_predictions(generated):
@@ -79,10 +98,12 @@ def test_pairwise_counts_on_a_small_example():
 
 def test_generated_set_is_not_solved_by_name_matching(generated):
     """Exact matching on normalised names alone must score clearly below the detector."""
-    records, labels, _result = generated
+    records, labels, result = generated
     by_name = {r.id: name_key(r.text) for r in records}
     metrics = score(by_name, labels)
-    assert metrics["pairwise"]["f1"] < 0.9
+    detector = score(result.assignments(), labels)["pairwise"]["f1"]
+    assert metrics["pairwise"]["f1"] <= detector - 0.05
+    assert metrics["per_kind"]["slot"]["pairwise_recall"] < 0.1  # slot names differ
     assert metrics["hard_negatives"]["per_trap"]["same_name"]["merged_with_anchor"] == 1.0
 
 

@@ -1,15 +1,17 @@
-"""Copy clusters for the audit, from the duplicates module's layered detector.
+"""Copy clusters and reused ladders for the audit, from the duplicates module's detector.
 
 The audit hands its indicator records to :func:`kg.duplicates.detect` and keeps the clusters
 as :class:`~kg.audit.records.CopyCluster` records, so the ``copies.cluster`` rule reports them
-with the money they grade, like every other rule.
+with the money they grade, like every other rule. Reused ladders (a distinctive ladder on
+unrelated indicators: templated thresholds, not copies) ride along as records of kind
+:data:`REUSED_LADDER`, reported by ``copies.reused_ladder`` and never by ``copies.cluster``.
 """
 
 from __future__ import annotations
 
 from kg.audit.records import AuditContext, AuditNode, CopyCluster
 from kg.duplicates import DuplicateResult, IndicatorRecord, detect
-from kg.duplicates.store import FINDING_TYPE
+from kg.duplicates.store import FINDING_TYPE, REUSED_LADDER
 from kg.model import GRADES
 
 
@@ -42,6 +44,9 @@ def detector_records(context: AuditContext) -> list[IndicatorRecord]:
                 content=node.content,
                 source=doc.file,
                 line=ind.line,
+                extra=(
+                    {"ladder_issues": sorted(ind.scheme.issues)} if ind.scheme is not None else {}
+                ),
             )
         )
     return records
@@ -63,6 +68,15 @@ def detect_copies(context: AuditContext) -> DuplicateResult | None:
             label=cluster.template,
         )
         for cluster in result.clusters
+    ] + [
+        CopyCluster(
+            id=f"L{reused.id}",
+            kind=REUSED_LADDER,
+            members=list(reused.members),
+            score=reused.score,
+            label=" / ".join(reused.ladder),
+        )
+        for reused in result.reused_ladders
     ]
     return result
 

@@ -5,13 +5,22 @@ Layers, most certain first, on plain :class:`~kg.duplicates.records.IndicatorRec
 1. **normalise** each name (N1–N4) and ladder (grades after N1, per position);
 2. **exact**: records with the same (name key, ladder) form a name group — kinds (a), (a′), (a″);
 3. **near**: candidate pairs of name groups on the same ladder, from blocking on
-   (ladder, measure head, prefix/distinctive suffix); oversized blocks fall back to character
-   2-gram MinHash LSH (datasketch). Every candidate is verified by the slot rule — kind (b);
+   (ladder, measure head, prefix/distinctive suffix/light-word mask); oversized blocks fall
+   back to character 2-gram MinHash LSH (datasketch). Every candidate is verified by the
+   edit relations (cosmetic affix, light-word swap, one inserted word) or the slot rule —
+   kinds *edit* and (b); name groups with the same name whose distinctive ladders differ
+   in one band are linked as *probable* copies;
 4. **block**: sub-activities whose (name, ladder) item sets share ≥ 2 items with Jaccard ≥ 0.5,
-   found by prefix filtering on rare items — kind (d), and the block-level clustering;
-5. **threshold**: left-over records on a shared, non-standard ladder — kind (c);
-6. **cluster**: connected components of the typed, weighted evidence graph, with a bridge
-   check that cuts a single link chaining two otherwise separate groups of names.
+   found by prefix filtering on rare items — kind (d), and the block-level clustering; rows
+   with an empty ladder and the same name at the same position of two copied blocks are
+   block copies too;
+5. **cluster**: connected components of the typed, weighted evidence graph, with a bridge
+   check that cuts a single link chaining two otherwise separate groups of names; each
+   cluster gets a confidence (high / medium / low) from the weakest kind of link it needs;
+6. **reused ladders**: a distinctive (non-standard) ladder used by at least two unrelated
+   indicators (different copy families or singletons) is a :class:`ReusedLadder` finding of
+   its own. It is not a copy relation (duplicates.md §3, revised note) and never joins or
+   ranks a copy cluster.
 
 The result keeps the evidence as a :class:`networkx.Graph` (nodes = record ids) so that
 reports, the store write-back and the views all show *why* records were put together.
@@ -51,11 +60,15 @@ from kg.duplicates.rules import (
     Ladder,
     StandardLadders,
     canonical_ladders,
+    cosmetic_core,
+    edit_relation,
     is_placeholder_ladder,
+    light_mask,
     load_standard_ladders,
     low_rate_floor,
     measure_head,
     n1,
+    one_band_edited,
     slot_frame,
     surface_and_name_keys,
     surface_key,
@@ -65,9 +78,10 @@ EDGE_WEIGHTS: dict[str, float] = {
     "exact": 1.0,
     "block": 0.9,
     "slot": 0.8,
+    "edit": 0.75,
     "surface": 0.7,
     "jurisdiction": 0.7,
-    "threshold": 0.5,
+    "probable": 0.4,
 }
 """Strength of each evidence type (duplicates.md §3.4), before the boilerplate discount."""
 
@@ -77,7 +91,24 @@ BOILERPLATE_DISCOUNT = 0.3
 MAX_EXTRA_EVIDENCE = 4
 """Evidence guard of :func:`detect`: links kept per member beyond a cluster's skeleton."""
 
-KIND_ORDER = ("block", "slot", "jurisdiction", "surface", "exact", "threshold")
+KIND_ORDER = ("probable", "block", "slot", "edit", "jurisdiction", "surface", "exact")
+"""Which kind names a cluster: the first of these among its links (a cluster that needs a
+probable link is a probable cluster)."""
+
+CONFIDENCE_LEVELS = ("low", "medium", "high")
+"""Cluster and link confidence, weakest first (duplicates.md §3 note)."""
+
+LINK_CONFIDENCE: dict[str, str] = {
+    "exact": "high",
+    "surface": "high",
+    "jurisdiction": "high",
+    "slot": "medium",
+    "edit": "medium",
+    "block": "medium",
+    "probable": "low",
+}
+"""Confidence of a link by its strongest kind; any non-probable link on an invalid ladder
+(a shared defect) is high."""
 
 
 @dataclass
@@ -85,7 +116,7 @@ class Cluster:
     """One family of copied indicators, with the evidence that holds it together."""
 
     id: int
-    kind: str  # verbatim | surface | jurisdiction | slot | block | threshold
+    kind: str  # verbatim | surface | jurisdiction | edit | slot | block | probable
     score: float
     template: str
     members: list[str]
@@ -100,6 +131,8 @@ class Cluster:
     ladder_issues: list[str] = field(default_factory=list)  # invalid-ladder reasons (§3.3)
     edge_kinds: list[tuple[str, ...]] = field(default_factory=list, repr=False)  # kinds per edge
     edge_boilerplate: list[bool] = field(default_factory=list, repr=False)
+    confidence: str = "high"  # high | medium | low: the weakest link the cluster needs
+    edge_confidence: list[str] = field(default_factory=list, repr=False)
 
     @property
     def priority(self) -> int:
@@ -107,8 +140,39 @@ class Cluster:
         return int(len(self.departments) > 1) + int("invalid_ladder" in self.flags)
 
     @property
+    def confidence_rank(self) -> int:
+        """0 (low) … 2 (high), for sorting and ``--min-confidence``."""
+        return CONFIDENCE_LEVELS.index(self.confidence)
+
+    @property
     def weakest_edge(self) -> tuple[str, str, str, float] | None:
         return min(self.edges, key=lambda edge: edge[3]) if self.edges else None
+
+
+@dataclass
+class ReusedLadder:
+    """A distinctive ladder shared by unrelated indicators: templated thresholds.
+
+    Not a copy family (duplicates.md §3, revised note): the indicators were filled in from one
+    ladder template, not copied from each other. ``units`` counts the unrelated indicators —
+    copy families and single indicators — on the ladder; ``members`` lists every occurrence.
+    """
+
+    id: int
+    ladder: Ladder
+    members: list[str]
+    units: int
+    departments: list[str]
+    documents: list[str]
+    defective: bool
+    ladder_issues: list[str]
+    clusters: list[int]  # copy clusters among the users (by cluster id)
+
+    @property
+    def score(self) -> float:
+        """Rank: unrelated indicators × (1 + log2 departments), doubled when defective."""
+        spread = 1 + math.log2(max(1, len(self.departments)))
+        return round(self.units * spread * (2 if self.defective else 1), 4)
 
 
 @dataclass
@@ -131,7 +195,15 @@ class DuplicateResult:
     block_clusters: list[BlockCluster]
     stats: dict[str, Any]
     block_edges: list[tuple[str, str, int, float]] = field(default_factory=list, repr=False)
+    reused_ladders: list[ReusedLadder] = field(default_factory=list)
     _graph: nx.Graph | None = field(default=None, repr=False)
+
+    def filtered(self, min_confidence: str) -> list[Cluster]:
+        """The clusters at or above ``min_confidence`` (``low``, ``medium`` or ``high``)."""
+        if min_confidence not in CONFIDENCE_LEVELS:
+            raise ValueError(f"confidence must be one of {', '.join(CONFIDENCE_LEVELS)}")
+        floor = CONFIDENCE_LEVELS.index(min_confidence)
+        return [c for c in self.clusters if c.confidence_rank >= floor]
 
     @property
     def block_graph(self) -> nx.Graph:
@@ -158,12 +230,13 @@ class DuplicateResult:
                 for n in nodes
             )  # fmt: skip
             graph.add_edges_from(
-                (u, v, {"kind": kind, "kinds": kinds, "weight": weight, "boilerplate": boiler})
+                (u, v, {"kind": kind, "kinds": kinds, "weight": weight, "boilerplate": boiler,
+                        "confidence": conf})
                 for c in self.clusters
-                for (u, v, kind, weight), kinds, boiler in zip(
-                    c.edges, c.edge_kinds, c.edge_boilerplate, strict=True
+                for (u, v, kind, weight), kinds, boiler, conf in zip(
+                    c.edges, c.edge_kinds, c.edge_boilerplate, c.edge_confidence, strict=True
                 )
-            )
+            )  # fmt: skip
             self._graph = graph
         return self._graph
 
@@ -263,10 +336,12 @@ class _Core:
     group_size: np.ndarray
     member_order: np.ndarray
     member_start: np.ndarray
+    record_key: np.ndarray
     group_graph: nx.Graph
     flags_of: dict[int, list[str]]
     name_families: list[list[int]]
-    threshold_families: list[list[int]]
+    empty_families: list[list[int]]  # empty-ladder rows at one position of copied blocks
+    empty_links: list[tuple[int, int]]
     leftover_ladder: np.ndarray  # left-over records on non-standard ladders, sorted by ladder
     leftover_record: np.ndarray
     block_sets: dict[str, dict[int, int]]
@@ -340,6 +415,8 @@ def _normalise_and_group(recs: Sequence[IndicatorRecord], std: StandardLadders) 
         "ladder_list": ladder_list,
         "standard": [ladder in std for ladder in ladder_list],
         "record_group": record_group,
+        "record_key": record_key,
+        "key_list": key_list,
         "group_key": [key_list[k] for k in record_key[group_first].tolist()],
         "group_ladder": record_ladder[group_first],
         "group_size": group_size,
@@ -348,23 +425,25 @@ def _normalise_and_group(recs: Sequence[IndicatorRecord], std: StandardLadders) 
     }
 
 
-def _slot_edges(
+def _near_edges(
     group_key: Sequence[str], group_ladder: np.ndarray, max_bucket: int, stats: dict[str, Any]
-) -> list[tuple[int, int]]:
-    """Layer 3: verified slot pairs of name groups, sorted.
+) -> dict[tuple[int, int], str]:
+    """Layer 3: verified ``edit`` and ``slot`` pairs of name groups on one ladder.
 
-    Every group of 5+ characters goes into three blocks keyed on (ladder, measure head, …):
+    Every group of 4+ characters goes into four blocks keyed on (ladder, measure head, …):
     its 2-character prefix; its first character plus its shortest suffix holding one
-    non-light character before the head; its shortest suffix holding two. A slot pair has
-    ≥ 2 distinctive frame characters, so it shares at least one of these blocks. Block keys
-    are hashed into one int64 column and grouped by sorting (no dict of lists per block); a
-    hash collision can only add candidates, and every candidate is verified (same ladder,
-    slot rule), so it never changes the result.
+    non-light character before the head; its shortest suffix holding two; its light-word
+    mask after dropping cosmetic affixes. A slot pair has ≥ 2 distinctive frame characters,
+    so it shares one of the first three blocks; a one-word insertion keeps the first two
+    characters; cosmetic and light-word variants share the last. Block keys are hashed into
+    one int64 column and grouped by sorting (no dict of lists per block); a hash collision
+    can only add candidates, and every candidate is verified (same ladder, then
+    :func:`~kg.duplicates.rules.edit_relation`, then the slot rule), so it never changes the
+    result.
     """
     block_hash = array("q")
     block_group = array("q")
-    long_groups = [gid for gid, key in enumerate(group_key) if len(key) >= 5]
-    # |P|+|S| ≥ 4 plus two non-empty fillers needs at least 5 characters
+    long_groups = [gid for gid, key in enumerate(group_key) if len(key) >= 4]
     masked = _masked_keys([group_key[gid] for gid in long_groups])
     head_of = measure_head.__wrapped__  # uncached: a million keys would only fill the cache
     ladders = group_ladder.tolist()
@@ -373,6 +452,8 @@ def _slot_edges(
         head = head_of(key)
         lid = ladders[gid]
         block_hash.append(hash((lid, head, 2, key[:2])))
+        block_group.append(gid)
+        block_hash.append(hash((lid, head, 3, light_mask(cosmetic_core(key)))))
         block_group.append(gid)
         one, two = _distinct_suffixes(key, mask, head)
         if one is not None:
@@ -385,7 +466,7 @@ def _slot_edges(
     hashes = np.frombuffer(block_hash, dtype=np.int64)
     groups = np.frombuffer(block_group, dtype=np.int64)
     order, starts, ends = _runs(hashes)
-    edges: set[tuple[int, int]] = set()
+    edges: dict[tuple[int, int], str] = {}
     checked: set[int] = set()
     shift = max(1, len(group_key)).bit_length()
     candidates = 0
@@ -403,10 +484,77 @@ def _slot_edges(
                 continue
             checked.add(code)
             candidates += 1
-            if ladders[a] == ladders[b] and slot_frame(bucket_keys[i], bucket_keys[j]):
-                edges.add((a, b))
+            if ladders[a] != ladders[b]:
+                continue
+            if edit_relation(bucket_keys[i], bucket_keys[j]):
+                edges[(a, b)] = "edit"
+            elif slot_frame(bucket_keys[i], bucket_keys[j]):
+                edges[(a, b)] = "slot"
     stats["slot_candidates"] = candidates
-    return sorted(edges)
+    return dict(sorted(edges.items()))
+
+
+def _probable_edges(
+    group_key: Sequence[str],
+    group_ladder: np.ndarray,
+    ladder_list: Sequence[Ladder],
+    standard: Sequence[bool],
+    subs_of: Any,
+    max_bucket: int,
+) -> dict[tuple[int, int], str]:
+    """Probable copies: name groups with the same name whose ladders are one ladder with one
+    band edited (:func:`~kg.duplicates.rules.one_band_edited`), both distinctive — or, for a
+    standard ladder, both in one sub-activity (the row duplicated and edited in place)."""
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for gid, key in enumerate(group_key):
+        by_key[key].append(gid)
+    ladders = group_ladder.tolist()
+    edges: dict[tuple[int, int], str] = {}
+    for gids in by_key.values():
+        if len(gids) < 2 or len(gids) > max_bucket:
+            continue
+        for a, b in combinations(gids, 2):
+            la, lb = ladders[a], ladders[b]
+            if not one_band_edited(ladder_list[la], ladder_list[lb]):
+                continue
+            if (standard[la] or standard[lb]) and not (subs_of(a) & subs_of(b)):
+                continue
+            edges[(a, b)] = "probable"
+    return edges
+
+
+def _empty_block_rows(
+    recs: Sequence[IndicatorRecord],
+    record_group: np.ndarray,
+    record_key: np.ndarray,
+    key_list: Sequence[str],
+    block_edges: Sequence[tuple[str, str, int, float]],
+) -> list[tuple[int, int]]:
+    """Rows with an empty (placeholder) ladder and the same name at the same position of two
+    copied blocks (duplicates.md §3 note): the copy of a row whose grades were never filled
+    in. ``融资外出洽谈`` 000:1348 ~ 000:3380 in the block 000:1330 ~ 000:3366."""
+    if not block_edges:
+        return []
+    copied = {sub for edge in block_edges for sub in edge[:2]}
+    empty: dict[str, dict[tuple[int, int], int]] = defaultdict(dict)
+    for index in np.flatnonzero(record_group < 0).tolist():
+        record = recs[index]
+        key = int(record_key[index])
+        if record.sub_id in copied and key_list[key]:
+            empty[record.sub_id].setdefault((record.pos, key), index)
+    links = []
+    for sub, other, _shared, _jaccard in block_edges:
+        mine, theirs = empty.get(sub), empty.get(other)
+        if mine and theirs:
+            links.extend((i, theirs[at]) for at, i in mine.items() if at in theirs)
+    return links
+
+
+def _record_components(links: Sequence[tuple[int, int]]) -> list[list[int]]:
+    """Connected components of record-index links, each sorted, in first-seen order."""
+    graph = nx.Graph()
+    graph.add_edges_from(links)
+    return sorted((sorted(c) for c in nx.connected_components(graph)), key=lambda c: c[0])
 
 
 @contextmanager
@@ -453,10 +601,26 @@ def _detect_core(
     stats["ineligible"] = int((columns["record_group"] < 0).sum())
     timings["normalise"] = time.perf_counter() - started
 
-    # 3. slot pairs between name groups on the same ladder
+    key_list = columns.pop("key_list")
+
+    # 3. edit and slot pairs between name groups on the same ladder; probable pairs between
+    # name groups with the same name
     t0 = time.perf_counter()
-    slot_edges = _slot_edges(group_key, group_ladder, max_bucket, stats)
-    stats["slot_edges"] = len(slot_edges)
+    near_edges = _near_edges(group_key, group_ladder, max_bucket, stats)
+    stats["slot_edges"] = sum(1 for kind in near_edges.values() if kind == "slot")
+    stats["edit_edges"] = len(near_edges) - stats["slot_edges"]
+    member_order, member_start = columns["member_order"], columns["member_start"]
+
+    def subs_of(gid: int) -> set[str]:
+        start = member_start[gid]
+        return {recs[i].sub_id for i in member_order[start : start + group_size[gid]].tolist()}
+
+    probable = _probable_edges(
+        group_key, group_ladder, columns["ladder_list"], standard, subs_of, max_bucket
+    )
+    stats["probable_edges"] = len(probable)
+    for pair, kind in probable.items():
+        near_edges.setdefault(pair, kind)
     timings["near"] = time.perf_counter() - t0
 
     # 4. block layer on sub-activity item sets
@@ -465,35 +629,38 @@ def _detect_core(
         recs, columns["record_group"], group_key, block_min_shared, block_min_jaccard
     )
     stats["block_edges"] = len(block_edges)
+    empty_links = _empty_block_rows(
+        recs, columns["record_group"], columns["record_key"], key_list, block_edges
+    )
+    del key_list
+    empty_families = _record_components(empty_links)
+    stats["empty_block_rows"] = sum(len(f) for f in empty_families)
     timings["block"] = time.perf_counter() - t0
 
     # 6 (name level). components of the group graph, with the chain check
     t0 = time.perf_counter()
     group_graph = nx.Graph()
     group_graph.add_nodes_from(np.flatnonzero(group_size > 1).tolist())
-    group_graph.add_edges_from(slot_edges)
-    del slot_edges
+    group_graph.add_edges_from(
+        (a, b, {"kind": kind, "weight": 2 if kind == "probable" else 1})
+        for (a, b), kind in near_edges.items()
+    )
+    del near_edges
     flags_of: dict[int, list[str]] = {}
     if split_bridges:
         stats["bridges_cut"] = _split_chains(group_graph, flags_of)
     name_families = [sorted(c) for c in nx.connected_components(group_graph)]
     timings["components"] = time.perf_counter() - t0
 
-    # 5. threshold layer on the left-overs (single groups outside every name family)
-    t0 = time.perf_counter()
+    # left-over groups (outside every name family) on non-standard ladders: the "same
+    # ladder, not a member" notes of a cluster
     in_family = np.zeros(len(group_key), dtype=bool)
     in_family[list(group_graph.nodes)] = True
     non_standard = ~np.array(standard, dtype=bool)
     left = np.flatnonzero(~in_family & non_standard[group_ladder])
-    left_order, starts, ends = _runs(group_ladder[left])
+    left_order = np.argsort(group_ladder[left], kind="stable")
     leftover_ladder = group_ladder[left][left_order]
     leftover_record = columns["member_order"][columns["member_start"][left[left_order]]]
-    threshold_families = [
-        leftover_record[s:e].tolist()
-        for s, e in zip(starts.tolist(), ends.tolist(), strict=True)
-        if e - s > 1
-    ]
-    timings["threshold"] = time.perf_counter() - t0
     timings["core"] = time.perf_counter() - started
     return _Core(
         recs=recs,
@@ -501,7 +668,8 @@ def _detect_core(
         group_graph=group_graph,
         flags_of=flags_of,
         name_families=name_families,
-        threshold_families=threshold_families,
+        empty_families=empty_families,
+        empty_links=empty_links,
         leftover_ladder=leftover_ladder,
         leftover_record=leftover_record,
         block_sets=block_sets,
@@ -541,7 +709,7 @@ def partition(
         for gid in fam:
             label[core.members(gid)] = number
     offset = len(core.name_families) + 1
-    for number, idxs in enumerate(core.threshold_families, start=offset):
+    for number, idxs in enumerate(core.empty_families, start=offset):
         label[idxs] = number
     assignments = {r.id: (None if c < 0 else c) for r, c in zip(recs, label.tolist(), strict=True)}
     block_of = {sub: b.id for b in _block_clusters(core) for sub in b.sub_ids}
@@ -603,7 +771,8 @@ def detect(
             split_bridges,
         )
         t0 = time.perf_counter()
-        clusters = _clusters(core, max_extra_evidence)
+        clusters, cluster_id = _clusters(core, max_extra_evidence)
+        reused = _reused_ladders(core, cluster_id)
         block_clusters = _block_clusters(core)
     timings = core.timings
     timings["report"] = time.perf_counter() - t0
@@ -612,11 +781,57 @@ def detect(
     stats["clusters"] = len(clusters)
     stats["clustered_records"] = sum(len(c.members) for c in clusters)
     stats["block_clusters"] = len(block_clusters)
+    stats["reused_ladders"] = len(reused)
     stats["seconds"] = {k: round(v, 3) for k, v in timings.items()}
-    return DuplicateResult(recs, clusters, block_clusters, stats, core.block_edges)
+    return DuplicateResult(recs, clusters, block_clusters, stats, core.block_edges, reused)
 
 
-_KIND_BIT = {"exact": 1, "block": 2, "slot": 4, "surface": 8, "jurisdiction": 16, "threshold": 32}
+def _reused_ladders(core: _Core, cluster_id: np.ndarray) -> list[ReusedLadder]:
+    """Distinctive ladders used by at least two unrelated indicators, ranked defective first,
+    then by unrelated indicators, departments and occurrences.
+
+    An *unrelated indicator* is a copy cluster or a record in no cluster: the members of one
+    copy family count once, so a copied row never inflates its ladder's reuse.
+    """
+    recs = core.recs
+    non_standard = ~np.array(core.standard, dtype=bool)
+    users = np.flatnonzero((core.record_group >= 0) & non_standard[core.record_ladder])
+    order, starts, ends = _runs(core.record_ladder[users])
+    found = []
+    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+        if end - start < 2:
+            continue
+        idxs = sorted(users[order[start:end]].tolist())
+        owners = cluster_id[idxs].tolist()
+        units = len({o for o in owners if o >= 0}) + sum(1 for o in owners if o < 0)
+        if units < 2:
+            continue
+        issues = _invalid_ladder_issues(core, idxs)
+        found.append(
+            ReusedLadder(
+                id=0,
+                ladder=core.ladder_list[int(core.record_ladder[idxs[0]])],
+                members=[recs[i].id for i in idxs],
+                units=units,
+                departments=sorted({recs[i].department for i in idxs}),
+                documents=sorted({recs[i].source for i in idxs if recs[i].source}),
+                defective=bool(issues),
+                ladder_issues=issues,
+                clusters=sorted({o for o in owners if o >= 0}),
+            )
+        )
+    found.sort(
+        key=lambda r: (-r.defective, -r.units, -len(r.departments), -len(r.members), r.members[0])
+    )
+    for number, item in enumerate(found, start=1):
+        item.id = number
+    return found
+
+
+_KIND_BIT = {
+    "exact": 1, "block": 2, "slot": 4, "surface": 8, "jurisdiction": 16, "edit": 32,
+    "probable": 128,
+}  # fmt: skip
 _BY_WEIGHT = sorted(_KIND_BIT, key=lambda kind: -EDGE_WEIGHTS[kind])  # ties never share a link
 _BOILERPLATE_BIT = 64
 
@@ -666,8 +881,10 @@ class _Evidence:
         links[(a, b)] = existing | bits
 
 
-def _clusters(core: _Core, max_extra_evidence: int) -> list[Cluster]:
-    """Clusters with typed evidence, templates and scores, ranked (ids 1, 2, … by rank)."""
+def _clusters(core: _Core, max_extra_evidence: int) -> tuple[list[Cluster], np.ndarray]:
+    """Clusters with typed evidence, templates, scores and confidence, ranked confidence first,
+    then strength × spread (ids 1, 2, … by rank), and the cluster id of every record (-1 for
+    none)."""
     recs, standard = core.recs, core.standard
     group_ladder = core.group_ladder.tolist()
     drafts: list[tuple[list[int], str, list[str], list[int]]] = []
@@ -691,9 +908,10 @@ def _clusters(core: _Core, max_extra_evidence: int) -> list[Cluster]:
             for other in rest:
                 kind = _name_edge_kind(text, recs[other].text)
                 links.add(first, other, kind, boilerplate, skeleton=True)
-        slot_links = [(a, b) for a in fam for b in core.group_graph[a] if a < b]
+        graph = core.group_graph
+        slot_links = [(a, b) for a in fam for b in graph[a] if a < b]
         if len(slot_links) > links.cap:  # a spanning tree first, so the cluster stays connected
-            tree = set(nx.minimum_spanning_edges(core.group_graph.subgraph(fam), data=False))
+            tree = set(nx.minimum_spanning_edges(graph.subgraph(fam), data=False))
             tree = {(a, b) if a < b else (b, a) for a, b in tree}
             slot_links = sorted(tree) + [link for link in slot_links if link not in tree]
             skeleton_size = len(tree)
@@ -703,8 +921,8 @@ def _clusters(core: _Core, max_extra_evidence: int) -> list[Cluster]:
             links.add(
                 group_members[a][0],
                 group_members[b][0],
-                "slot",
-                standard[group_ladder[a]],
+                graph.edges[a, b]["kind"],
+                standard[group_ladder[a]] and standard[group_ladder[b]],
                 skeleton=number_in < skeleton_size,
             )
         related = sorted(
@@ -716,15 +934,15 @@ def _clusters(core: _Core, max_extra_evidence: int) -> list[Cluster]:
             }
         )
         drafts.append((members, "name", related, fam))
-    for idxs in core.threshold_families:
+    empty_family_of = {}
+    for idxs in core.empty_families:
         number = len(drafts)
-        links = _Evidence(0)
-        evidence.append(links)
+        evidence.append(_Evidence(0))
         cluster_of_record.update(dict.fromkeys(idxs, number))
-        first, *rest = idxs
-        for other in rest:
-            links.add(first, other, "threshold", False, skeleton=True)
-        drafts.append((idxs, "threshold", [], []))
+        empty_family_of.update(dict.fromkeys(idxs, number))
+        drafts.append((idxs, "empty", [], []))
+    for a, b in core.empty_links:
+        evidence[empty_family_of[a]].add(a, b, "block", False, skeleton=True)
     record_group = core.record_group
     for sub, other, _shared, _jaccard in core.block_edges:
         mine, theirs = core.block_sets[sub], core.block_sets[other]
@@ -737,7 +955,7 @@ def _clusters(core: _Core, max_extra_evidence: int) -> list[Cluster]:
     surface_of_text, record_text = core.surface_of_text, core.record_text
     record_ladder, ladder_list = core.record_ladder, core.ladder_list
     clusters = []
-    for number, (members, layer, related, fam) in enumerate(drafts):
+    for number, (members, _layer, related, fam) in enumerate(drafts):
         lids = sorted(set(record_ladder[members].tolist()))
         flags = sorted({f for gid in fam for f in core.flags_of.get(gid, [])})
         if evidence[number].dropped:
@@ -748,7 +966,6 @@ def _clusters(core: _Core, max_extra_evidence: int) -> list[Cluster]:
         clusters.append(
             _make_cluster(
                 members,
-                layer,
                 related,
                 evidence[number].links,
                 recs,
@@ -760,10 +977,22 @@ def _clusters(core: _Core, max_extra_evidence: int) -> list[Cluster]:
             )
         )
     core.stats["evidence_dropped"] = sum(links.dropped for links in evidence)
-    clusters.sort(key=lambda c: (-c.priority, -c.score, -len(c.members), c.members[0]))
-    for number, cluster in enumerate(clusters, start=1):
-        cluster.id = number
-    return clusters
+    order = sorted(
+        range(len(clusters)),
+        key=lambda n: (
+            -clusters[n].confidence_rank,
+            -clusters[n].score,
+            -len(clusters[n].members),
+            clusters[n].members[0],
+        ),
+    )
+    cluster_id = np.full(len(recs), -1, dtype=np.int64)
+    ranked = []
+    for number, n in enumerate(order, start=1):
+        clusters[n].id = number
+        cluster_id[drafts[n][0]] = number
+        ranked.append(clusters[n])
+    return ranked, cluster_id
 
 
 def _invalid_ladder_issues(core: _Core, members: list[int]) -> list[str]:
@@ -934,7 +1163,6 @@ def template_of(names: Sequence[str]) -> tuple[str, dict[str, str]]:
 
 def _make_cluster(
     members: list[int],
-    layer: str,
     related: list[str],
     links: dict[tuple[int, int], int],
     recs: Sequence[IndicatorRecord],
@@ -950,15 +1178,16 @@ def _make_cluster(
         (recs[a].id, recs[b].id, kind, weight)
         for (a, b), (kind, weight, _kinds, _boiler) in zip(links, summaries, strict=True)
     ]
+    defect = bool(ladder_issues)
+    edge_confidence = [
+        "high" if defect and kind != "probable" else LINK_CONFIDENCE[kind]
+        for kind, _weight, _kinds, _boiler in summaries
+    ]
+    confidence = _bottleneck(members, list(links), edge_confidence)
     kinds = {e[2] for e in edges}
-    if layer == "threshold":
-        kind = "threshold"
-    else:
-        kind = next((k for k in KIND_ORDER if k in kinds), "exact")
-        kind = "verbatim" if kind == "exact" else kind
+    kind = next((k for k in KIND_ORDER if k in kinds), "exact")
+    kind = "verbatim" if kind == "exact" else kind
     template, fillers = template_of(member_surface_keys)
-    if layer == "threshold":
-        template = "<X> @ " + " / ".join(ladders[0])
     departments = sorted({recs[i].department for i in members})
     documents = sorted({recs[i].source for i in members if recs[i].source})
     strength = sum(e[3] for e in edges) / len(edges) if edges else 0.0
@@ -981,4 +1210,22 @@ def _make_cluster(
         ladder_issues=ladder_issues,
         edge_kinds=[summary[2] for summary in summaries],
         edge_boilerplate=[summary[3] for summary in summaries],
+        confidence=confidence,
+        edge_confidence=edge_confidence,
     )
+
+
+def _bottleneck(
+    members: Sequence[int], links: Sequence[tuple[int, int]], levels: Sequence[str]
+) -> str:
+    """The highest confidence level whose links (that level or higher) alone connect all
+    members: a cluster is only as certain as the weakest link it cannot do without."""
+    ranks = [CONFIDENCE_LEVELS.index(level) for level in levels]
+    weakest = min(ranks, default=0)
+    for rank in range(len(CONFIDENCE_LEVELS) - 1, weakest, -1):
+        graph = nx.Graph()
+        graph.add_nodes_from(members)
+        graph.add_edges_from(link for link, r in zip(links, ranks, strict=True) if r >= rank)
+        if nx.is_connected(graph):
+            return CONFIDENCE_LEVELS[rank]
+    return CONFIDENCE_LEVELS[weakest]

@@ -21,9 +21,11 @@ import networkx as nx
 from kg.duplicates.records import IndicatorRecord
 from kg.duplicates.rules import (
     canonical_ladder,
+    edit_relation,
     is_placeholder_ladder,
     load_standard_ladders,
     name_key,
+    one_band_edited,
     slot_frame,
 )
 
@@ -36,6 +38,7 @@ class Labels:
     kind: dict[str, str] = field(default_factory=dict)
     traps: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (trap, anchor id)
     blocks: dict[str, str | None] = field(default_factory=dict)  # sub_id -> block family
+    reused: dict[str, str] = field(default_factory=dict)  # id -> reused-ladder group (no copy)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -43,6 +46,7 @@ class Labels:
             "kind": self.kind,
             "traps": {k: list(v) for k, v in self.traps.items()},
             "blocks": self.blocks,
+            "reused": self.reused,
         }
 
 
@@ -53,43 +57,91 @@ def reference_partition(
     block_min_shared: int = 2,
     block_min_jaccard: float = 0.5,
 ) -> Labels:
-    """The partition the rules define (duplicates.md §3.2 precedence), computed naively."""
+    """The copy partition the rules define (duplicates.md §3 and its revised note), naively.
+
+    Name groups (name key, ladder) are linked when, on one ladder, the names are an edit
+    (:func:`~kg.duplicates.rules.edit_relation`) or a slot pair, and when, with one name, the
+    ladders are one ladder with one band edited (both distinctive, or both rows in one
+    sub-activity). Empty-ladder rows with one name at one position of two copied blocks are
+    a family too. A shared ladder alone makes no family (reused ladders are not copies).
+    """
     std = load_standard_ladders(standard_ladders)
-    groups: dict[tuple[str, tuple[str, ...]], list[str]] = defaultdict(list)
+    groups: dict[tuple[str, tuple[str, ...]], list[IndicatorRecord]] = defaultdict(list)
     for record in records:
         key, ladder = name_key(record.text), canonical_ladder(record.grades)
         if key and not is_placeholder_ladder(ladder):
-            groups[(key, ladder)].append(record.id)
+            groups[(key, ladder)].append(record)
     graph = nx.Graph()
     group_list = list(groups)
     graph.add_nodes_from(range(len(group_list)))
     by_ladder: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for number, (_key, ladder) in enumerate(group_list):
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for number, (key, ladder) in enumerate(group_list):
         by_ladder[ladder].append(number)
-    for numbers in by_ladder.values():
+        by_key[key].append(number)
+    for numbers in by_ladder.values():  # every pair of names on one ladder
         for a, b in combinations(numbers, 2):
-            if slot_frame(group_list[a][0], group_list[b][0]) is not None:
+            key_a, key_b = group_list[a][0], group_list[b][0]
+            if edit_relation(key_a, key_b) or slot_frame(key_a, key_b):
+                graph.add_edge(a, b)
+    for numbers in by_key.values():  # every pair of ladders under one name
+        for a, b in combinations(numbers, 2):
+            ladder_a, ladder_b = group_list[a][1], group_list[b][1]
+            if not one_band_edited(ladder_a, ladder_b):
+                continue
+            same_sub = {r.sub_id for r in groups[group_list[a]]} & {
+                r.sub_id for r in groups[group_list[b]]
+            }
+            if (ladder_a not in std and ladder_b not in std) or same_sub:
                 graph.add_edge(a, b)
     family: dict[str, str | None] = {r.id: None for r in records}
     kind: dict[str, str] = {}
-    leftovers: dict[tuple[str, ...], list[str]] = defaultdict(list)
     for component in nx.connected_components(graph):
-        ids = [i for number in component for i in groups[group_list[number]]]
+        ids = [r.id for number in component for r in groups[group_list[number]]]
         if len(ids) == 1:
-            leftovers[group_list[next(iter(component))][1]].append(ids[0])
             continue
         name = f"n:{min(ids)}"
         kind[name] = "slot" if len(component) > 1 else "exact"
         for record_id in ids:
             family[record_id] = name
-    for ladder, ids in leftovers.items():
-        if len(ids) > 1 and ladder not in std:
-            name = f"t:{min(ids)}"
-            kind[name] = "threshold"
-            for record_id in ids:
-                family[record_id] = name
     blocks = reference_blocks(records, min_shared=block_min_shared, min_jaccard=block_min_jaccard)
+    empty = nx.Graph()
+    by_sub: dict[str, dict[tuple[int, str], str]] = defaultdict(dict)
+    for record in records:
+        key = name_key(record.text)
+        if record.sub_id and key and is_placeholder_ladder(canonical_ladder(record.grades)):
+            by_sub[record.sub_id].setdefault((record.pos, key), record.id)
+    for a, b in combinations(sorted(by_sub), 2):
+        if blocks.get(a) is not None and _block_pair(
+            records, a, b, block_min_shared, block_min_jaccard
+        ):
+            empty.add_edges_from(
+                (rid, by_sub[b][at]) for at, rid in by_sub[a].items() if at in by_sub[b]
+            )
+    for component in nx.connected_components(empty):
+        name = f"e:{min(component)}"
+        kind[name] = "block"
+        for record_id in component:
+            family[record_id] = name
     return Labels(family=family, kind=kind, blocks=blocks)
+
+
+def _items(records: Iterable[IndicatorRecord], sub: str) -> set[tuple[str, tuple[str, ...]]]:
+    items = set()
+    for record in records:
+        key, ladder = name_key(record.text), canonical_ladder(record.grades)
+        if record.sub_id == sub and key and not is_placeholder_ladder(ladder):
+            items.add((key, ladder))
+    return items
+
+
+def _block_pair(
+    records: Sequence[IndicatorRecord], a: str, b: str, min_shared: int, min_jaccard: float
+) -> bool:
+    """The block rule on two sub-activities, recomputed from the records (brute force)."""
+    left, right = _items(records, a), _items(records, b)
+    shared = len(left & right)
+    return shared >= min_shared and shared / len(left | right) >= min_jaccard
 
 
 def reference_blocks(

@@ -247,8 +247,15 @@ def slot_frame(a: str, b: str) -> tuple[str, str] | None:
 
     Names are ``P+x+S`` and ``P+y+S`` with non-empty, different fillers; the measure head is
     the same; ``|P|+|S| ≥ 4`` and ≥ half the longer name; at least 2 characters of ``P+S``
-    remain after removing the head and the light words. The ladder condition is checked by
-    the caller (it is a property of the records, not of the names).
+    remain after removing the head and the light words, and (revised rule, duplicates.md §3
+    note) at least 2 of them in ``S``: the task after the filler is shared, only its
+    qualifier differs (``<X>接待工作完成率``). When ``S`` is only the measure and light words
+    the fillers *are* the tasks (``应急<X>完成率``: 宣传 / 演练), which is not a copy. The
+    ladder condition is checked by the caller (it is a property of the records, not of the
+    names).
+
+    >>> slot_frame("应急宣传完成率", "应急演练完成率") is None
+    True
     """
     if a == b:
         return None
@@ -263,9 +270,128 @@ def slot_frame(a: str, b: str) -> tuple[str, str] | None:
     if shared < 4 or 2 * shared < max(len(a), len(b)):
         return None
     prefix, suffix = a[:p], a[len(a) - s :]
-    if distinctive_length(prefix + suffix, head) < 2:
+    if distinctive_length(prefix + suffix, head) < 2 or distinctive_length(suffix, head) < 2:
         return None
     return prefix, suffix
+
+
+COSMETIC_AFFIXES: tuple[str, ...] = tuple(_words("各项 各类 全年 年度 全面 本年度 相关 有关"))
+"""Words that add nothing when put in front of or after a name (各项综合业务管理工作完成率 is
+综合业务管理工作完成率): a copy that gains or loses one is still a copy (§3 note)."""
+
+_NEGATIONS = frozenset("不未无非否")
+
+
+def cosmetic_core(key: str) -> str:
+    """A normalised name without its cosmetic prefixes and suffixes (:data:`COSMETIC_AFFIXES`).
+
+    >>> cosmetic_core("各项综合业务管理工作完成率")
+    '综合业务管理工作完成率'
+    """
+    changed = True
+    while changed:
+        changed = False
+        for word in COSMETIC_AFFIXES:
+            if key.startswith(word) and len(key) > len(word) + 2:
+                key, changed = key[len(word) :], True
+            if key.endswith(word) and len(key) > len(word) + 2:
+                key, changed = key[: -len(word)], True
+    return key
+
+
+def light_mask(key: str) -> str:
+    """The name with each light word replaced by one mask character (a blocking key: names
+    that differ only by a light-word swap share it)."""
+    return _LIGHT_RE.sub("\x00", key)
+
+
+_LIGHT_RE = re.compile("|".join(sorted(LIGHT_WORDS, key=len, reverse=True)))
+
+
+def edit_relation(a: str, b: str) -> str | None:
+    """How two different normalised names are the same name edited, or ``None``.
+
+    The copy relations the slot rule misses (duplicates.md §3 note), given the same ladder:
+
+    * ``"cosmetic"``: equal once cosmetic prefixes/suffixes are dropped (各项, 全年, 年度 …);
+    * ``"light-swap"``: ``P+x+S`` and ``P+y+S`` where x and y are both light words
+      (综合业务管理 ~ 综合事务管理, as 执法业务管理 ~ 执法事务管理): the same treatment for every
+      frame, distinctive or not;
+    * ``"insertion"``: one word of 1–2 characters inserted inside an otherwise equal name,
+      after its first two characters (综合事务管理工作完成率 ~ 综合事务工作完成率), with the same
+      measure head, the shorter name at least 4 characters and no negation (不, 未, 无 …:
+      完成率 ~ 未完成率 is an opposite).
+
+    >>> edit_relation("综合事务管理工作完成率", "综合事务工作完成率")
+    'insertion'
+    >>> edit_relation("综合业务管理工作完成率", "综合事务管理工作完成率")
+    'light-swap'
+    >>> edit_relation("产品合格率", "产品未合格率") is None
+    True
+    """
+    if a == b:
+        return None
+    if cosmetic_core(a) == cosmetic_core(b):
+        return "cosmetic"
+    head = measure_head(a)
+    if measure_head(b) != head:
+        return None
+    if light_mask(a) == light_mask(b):
+        words_a, words_b = _LIGHT_RE.findall(a), _LIGHT_RE.findall(b)
+        if sum(x != y for x, y in zip(words_a, words_b, strict=True)) == 1:
+            return "light-swap"
+    p = _common_prefix_length(a, b)
+    s = _common_suffix_length(a[p:], b[p:])
+    x, y = a[p : len(a) - s], b[p : len(b) - s]
+    inserted = x or y
+    if (
+        (not x or not y)
+        and 1 <= len(inserted) <= 2
+        and p >= 2
+        and s > 0
+        and min(len(a), len(b)) >= 4
+        and not _NEGATIONS.intersection(inserted)
+    ):
+        return "insertion"
+    return None
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def band_numbers(ladder: Ladder) -> tuple[tuple[str, ...], ...]:
+    """The numbers of each grade cell, wording and comparators dropped."""
+    return tuple(tuple(_NUMBER.findall(cell)) for cell in ladder)
+
+
+def one_band_edited(a: Ladder, b: Ladder) -> bool:
+    """True when two different ladders are one numeric ladder with one band edited.
+
+    At least three cells carry numbers in both ladders, and either exactly one cell differs
+    (and carries numbers in both: a threshold moved or a comparator flipped, 000:1770
+    ``≧70%``/``<70%`` against 000:1790 ``≧70%``/``≧70%``), or the numbers differ in exactly one
+    cell while comparators or wording were retyped around the same numbers
+    (``＜0.1‰/＜0.2‰/＜0.5‰/＜1‰`` at 000:954 against ``≤0.1‰/≤0.2‰/≤0.5‰/＞0.5‰`` at 004:457;
+    the deadline ladder ``8月前/10月前/12月前/12月以后`` at 002:1320 against
+    ``9月前/10月前/12月前/12月后`` at 002:1420). A cell without numbers that differs is a
+    different text, not an edited band.
+
+    >>> one_band_edited(("≥90%", "≥80%", "≥70%", "<70%"), ("≥90%", "≥80%", "≥70%", "≥70%"))
+    True
+    >>> one_band_edited(("≥90%", "≥80%", "≥70%", "<70%"), ("≥95%", "≥90%", "≥85%", "<80%"))
+    False
+    >>> one_band_edited(("绿地规划比率", "100%", "≥90%", "≥80%"), ("植树比率", "100%", "≥90%", "≥80%"))
+    False
+    """
+    if a == b:
+        return False
+    na, nb = band_numbers(a), band_numbers(b)
+    if sum(1 for x, y in zip(na, nb, strict=True) if x and y) < 3:
+        return False
+    differing = [i for i in range(4) if a[i] != b[i]]
+    if len(differing) == 1:
+        return bool(na[differing[0]] and nb[differing[0]])
+    return sum(x != y for x, y in zip(na, nb, strict=True)) == 1
 
 
 # --- ladder validity ------------------------------------------------------------------------

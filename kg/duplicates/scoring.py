@@ -72,8 +72,15 @@ def score(
     pred: Mapping[str, Any],
     labels: Labels,
     block_pred: Mapping[str, Any] | None = None,
+    reused_pred: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """All metrics of duplicates.md §6.2 for one prediction."""
+    """All metrics of duplicates.md §6.2 for one prediction.
+
+    Reused-ladder groups (``labels.reused``) are singletons for every copy metric: sharing a
+    ladder is not a copy (duplicates.md §3, revised note). ``reused_pred`` (``{id: reused
+    ladder id}``) adds ``reused_ladders``: the share of planted groups found whole in one
+    predicted reused ladder, and the share of their pairs wrongly put in one copy cluster.
+    """
     gold = labels.family
     result: dict[str, Any] = {"pairwise": pairwise(pred, gold), "bcubed": bcubed(pred, gold)}
     pred_size = Counter(v for v in pred.values() if v is not None)
@@ -135,4 +142,29 @@ def score(
     }
     if block_pred is not None and labels.blocks:
         result["blocks"] = pairwise(block_pred, labels.blocks)
+    if labels.reused:
+        groups: dict[str, list[str]] = defaultdict(list)
+        for item, group in labels.reused.items():
+            groups[group].append(item)
+        pairs = sum(comb(len(ids), 2) for ids in groups.values())
+        merged = sum(
+            sum(
+                comb(n, 2)
+                for n in Counter(pred[i] for i in ids if pred.get(i) is not None).values()
+            )
+            for ids in groups.values()
+        )
+        reused: dict[str, Any] = {
+            "groups": len(groups),
+            "copy_merged_pairs": round(merged / pairs, 4) if pairs else 0.0,
+        }
+        if reused_pred is not None:
+            whole = sum(
+                1
+                for ids in groups.values()
+                if reused_pred.get(ids[0]) is not None
+                and all(reused_pred.get(i) == reused_pred[ids[0]] for i in ids)
+            )
+            reused["found_whole"] = round(whole / len(groups), 4)
+        result["reused_ladders"] = reused
     return result

@@ -7,9 +7,10 @@ the store. This module is the only bridge:
   all document graphs) as :class:`~kg.duplicates.records.IndicatorRecord` objects, with the
   indicator IRI as id and file:line provenance, in four SPARQL queries joined in Python;
 * :func:`write_findings` writes one ``pi:Finding`` per cluster, with its members, kind,
-  scores, method, template and pairwise ``pi:SimilarityEvidence``, into the
-  ``pig:audit/<finding type>`` graphs of the copy kinds, replacing the previous findings of
-  those graphs in one transaction.
+  confidence, scores, method, template and pairwise ``pi:SimilarityEvidence``, into the
+  ``pig:audit/<finding type>`` graphs of the copy kinds, and one ``ftype:reused-ladder``
+  finding per reused ladder into ``pig:audit/reused-ladder``, replacing the previous
+  findings of those graphs in one transaction.
 
 Finding IRIs are deterministic (:func:`kg.namespace.finding_iri` over type, method,
 parameters and the sorted member IRIs), so a re-run on unchanged data writes the same
@@ -33,7 +34,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.duplicates.detect import Cluster, DuplicateResult, detect
+from kg.duplicates.detect import Cluster, DuplicateResult, ReusedLadder, detect
 from kg.duplicates.records import IndicatorRecord
 from kg.errors import KgError
 from kg.model import GRADES
@@ -55,9 +56,10 @@ FINDING_TYPE: dict[str, str] = {
     "verbatim": "verbatim-copy",
     "surface": "surface-copy",
     "jurisdiction": "jurisdiction-copy",
+    "edit": "edited-copy",
     "slot": "slot-copy",
     "block": "block-copy",
-    "threshold": "threshold-reuse",
+    "probable": "probable-copy",
 }
 """Cluster kind (and evidence edge kind) → finding-type notation (``ontology/vocab/findings.ttl``)."""
 
@@ -68,14 +70,24 @@ METHOD: dict[str, str] = {
     "exact": "exact-normalized",
     "surface": "exact-normalized",
     "jurisdiction": "exact-normalized",
+    "edit": "name-edit",
     "slot": "slot-frame",
     "block": "block-alignment",
-    "threshold": "ladder-equality",
+    "probable": "one-band-edit",
 }
 """Cluster or edge kind → similarity-method notation: how the evidence was established."""
 
-COPY_GRAPHS: tuple[str, ...] = tuple(dict.fromkeys(FINDING_TYPE.values()))
-"""The audit graphs this module owns and replaces on every write."""
+REUSED_LADDER = "reused-ladder"
+"""Finding type of a distinctive ladder shared by unrelated indicators (not a copy)."""
+
+COPY_GRAPHS: tuple[str, ...] = (
+    *dict.fromkeys(FINDING_TYPE.values()),
+    REUSED_LADDER,
+    "threshold-reuse",
+)
+"""The audit graphs this module owns and replaces on every write. ``threshold-reuse`` held
+the threshold-only families of earlier versions (no longer copies): it stays owned, so a
+write empties it and the audit never writes its summary there."""
 
 _INDICATORS = """
 SELECT ?ind ?parent ?name ?raw ?dept ?ordinal ?line ?path ?doc WHERE {
@@ -204,6 +216,7 @@ def finding_triples(
     ]
     triples.extend(ox.Triple(node, PI.member, m) for m in members)
     triples.extend(ox.Triple(node, PI.flag, ox.Literal(flag)) for flag in cluster.flags)
+    triples.append(ox.Triple(node, PI.flag, ox.Literal(f"confidence:{cluster.confidence}")))
     if cluster.standard_ladder:
         triples.append(ox.Triple(node, PI.flag, ox.Literal("standard_ladder")))
     for u, v, kind, weight in cluster.edges:
@@ -221,6 +234,39 @@ def finding_triples(
     return ftype, triples
 
 
+def reused_ladder_triples(
+    reused: ReusedLadder, params: str, member_iri: dict[str, ox.NamedNode]
+) -> list[ox.Triple]:
+    """The triples of one reused-ladder finding: the ladder as template, every occurrence as a
+    member (``pi:memberCount`` counts occurrences), the number of unrelated indicators in the
+    flag ``unrelated_indicators:N``, ``sev:warning`` and ``invalid_ladder`` when defective."""
+    members = [member_iri[m] for m in reused.members]
+    method = "ladder-equality"
+    node = finding_iri(REUSED_LADDER, method, params, [m.value for m in members])
+    label = "<X> @ " + " / ".join(reused.ladder)
+    triples = [
+        ox.Triple(node, RDF.type, PI.Finding),
+        ox.Triple(node, PI.findingType, FTYPE.by_notation(REUSED_LADDER)),
+        ox.Triple(node, PI.method, SIMM.by_notation(method)),
+        ox.Triple(node, PI.template, ox.Literal(label)),
+        ox.Triple(node, SKOS.prefLabel, ox.Literal(label)),
+        ox.Triple(node, PI.rankScore, _decimal(reused.score)),
+        ox.Triple(node, PI.memberCount, _integer(len(members))),
+        ox.Triple(node, PI.departmentCount, _integer(len(reused.departments))),
+        ox.Triple(node, PI.severity, SEV.by_notation("warning" if reused.defective else "info")),
+        ox.Triple(node, PI.parameters, ox.Literal(params)),
+        ox.Triple(node, PI.flag, ox.Literal(f"unrelated_indicators:{reused.units}")),
+    ]
+    triples.extend(ox.Triple(node, PI.member, m) for m in members)
+    if reused.defective:
+        triples.append(ox.Triple(node, PI.flag, ox.Literal("invalid_ladder")))
+    triples.extend(
+        ox.Triple(node, PI.flag, ox.Literal(f"ladder_issue:{issue}"))
+        for issue in reused.ladder_issues
+    )
+    return triples
+
+
 def _member_iris(ids: Iterable[str]) -> dict[str, ox.NamedNode]:
     """Record ids as IRIs: store ids are IRIs already; other ids get a ``pid:record/…`` IRI."""
     out = {}
@@ -233,21 +279,27 @@ def _member_iris(ids: Iterable[str]) -> dict[str, ox.NamedNode]:
 
 
 def write_findings(store: Store, result: DuplicateResult) -> int:
-    """Write one ``pi:Finding`` per cluster of ``result`` into the copy audit graphs.
+    """Write one ``pi:Finding`` per cluster and per reused ladder of ``result``.
 
-    The six ``pig:audit/<type>`` graphs of the copy kinds (verbatim-copy, surface-copy,
-    jurisdiction-copy, slot-copy, block-copy, threshold-reuse) are replaced together in a
-    single store transaction: readers see the old findings or the new ones, never a mixture,
-    and a re-run replaces rather than adds. Returns the number of findings written.
+    The ``pig:audit/<type>`` graphs of the copy kinds (verbatim-copy, surface-copy,
+    jurisdiction-copy, edited-copy, slot-copy, block-copy, probable-copy) and of
+    reused-ladder are replaced together in a single store transaction: readers see the old
+    findings or the new ones, never a mixture, and a re-run replaces rather than adds.
+    Returns the number of findings written (clusters plus reused ladders).
     """
     if store.read_only:
         raise KgError("the store is open read-only: cannot write findings", str(store.path))
     params = _parameters(result)
-    member_iri = _member_iris(m for c in result.clusters for m in c.members)
+    member_iri = _member_iris(
+        [m for c in result.clusters for m in c.members]
+        + [m for r in result.reused_ladders for m in r.members]
+    )
     by_graph: dict[str, list[ox.Triple]] = {code: [] for code in COPY_GRAPHS}
     for cluster in result.clusters:
         ftype, triples = finding_triples(cluster, params, member_iri)
         by_graph[ftype].extend(triples)
+    for reused in result.reused_ladders:
+        by_graph[REUSED_LADDER].extend(reused_ladder_triples(reused, params, member_iri))
     drops = "".join(f"DROP SILENT GRAPH {audit_graph(code)} ;\n" for code in COPY_GRAPHS)
     inserts = []
     for code, triples in by_graph.items():
@@ -256,7 +308,7 @@ def write_findings(store: Store, result: DuplicateResult) -> int:
             inserts.append(f"GRAPH {audit_graph(code)} {{\n{body}}}")
     update = drops + (f"INSERT DATA {{\n{chr(10).join(inserts)}\n}}" if inserts else "")
     store.oxigraph.update(update.rstrip().rstrip(";"))
-    return len(result.clusters)
+    return len(result.clusters) + len(result.reused_ladders)
 
 
 def detect_in_store(store: Store, **options: Any) -> DuplicateResult:
@@ -270,5 +322,6 @@ __all__ = [
     "detect_in_store",
     "finding_triples",
     "records_from_store",
+    "reused_ladder_triples",
     "write_findings",
 ]

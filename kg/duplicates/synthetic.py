@@ -2,15 +2,23 @@
 
 ``generate(seed, size)`` builds synthetic departments (jurisdictions × unit types), duty
 activities and sub-activity instances, plants families of every kind — verbatim (a), surface
-edits (a′), jurisdiction swaps (a″), slot substitutions (b), threshold-only reuse (c) and block
-copies (d) — plus hard negatives of every trap type next to their anchors, and fills the rest
-with a guarded background. Real indicator rows (``real_records``, e.g. from the seeds via
+edits (a′), jurisdiction swaps (a″), slot substitutions (b) and block copies (d) — plus
+groups of unrelated names on one distinctive ladder (reused ladders, labelled in
+``Labels.reused``, *not* copy families: duplicates.md §3, revised note), hard negatives of
+every trap type next to their anchors, and a guarded background. Real indicator rows
+(``real_records``, e.g. from the seeds via
 :func:`kg.duplicates.records.records_from_document`) are mixed in under their real
 departments; their labels come from the rules. The same seed always gives the same set.
 
-The labels follow the rules by construction; :func:`kg.duplicates.labels.check_labels`
-re-derives them by brute force, and the background guard uses that reference (up to
-``REFERENCE_GUARD_LIMIT`` records; above it, the fast detector's partition).
+The labels are the planted families, as constructed. By default they are **never
+reconciled** with any partition: where random recombination relates two names by accident
+(say two planted names on one standard ladder that happen to form a slot pair), the labels
+still say "different", and a detector that links them loses precision. That is the honest
+figure. ``reconcile=True`` drops such accidental relations against the brute-force reference
+of the rules (:func:`kg.duplicates.labels.reference_partition`, up to
+``REFERENCE_GUARD_LIMIT`` records) — then the labels equal the rules and a score only checks
+that the detector implements them (a consistency check). The fast detector is never used to
+clean labels.
 """
 
 from __future__ import annotations
@@ -19,12 +27,14 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from kg.duplicates.detect import partition
 from kg.duplicates.labels import Labels, reference_partition
 from kg.duplicates.records import IndicatorRecord
 from kg.duplicates.rules import (
     canonical_ladder,
+    cosmetic_core,
     default_standard_ladders,
+    edit_relation,
+    light_mask,
     name_key,
     slot_frame,
 )
@@ -326,6 +336,8 @@ class _Builder:
         self.tag_family: dict[str, str] = {}
         self.block_family: dict[str, str] = {}
         self.traps: dict[str, tuple[str, str]] = {}  # tag -> (trap, anchor tag)
+        self.reused: dict[str, str] = {}  # tag -> reused-ladder group (not a copy family)
+        self.used_masks: set[str] = {light_mask(cosmetic_core(k)) for k in self.used_keys}
         self.counter = 0
         n_departments = max(110, size // 45)
         self.departments = [
@@ -365,10 +377,21 @@ class _Builder:
                 parts.append(rng.choice(LIGHT))
             parts.append(head or rng.choice(RATE_HEADS if rng.random() < 0.8 else COUNT_HEADS))
             name = "".join(parts)
-            if name_key(name) not in self.used_keys:
-                self.used_keys.add(name_key(name))
+            if self.claim(name):
                 return name
         return self.fresh_name(head, tries) if tries > 1 else name
+
+    def claim(self, name: str) -> bool:
+        """Reserve a new name unless its key, or its key without cosmetic affixes and with
+        light words masked, is taken (a cosmetic or light-word variant of an existing name
+        would be an edited copy by the rules, whatever its ladder)."""
+        key = name_key(name)
+        mask = light_mask(cosmetic_core(key))
+        if key in self.used_keys or mask in self.used_masks:
+            return False
+        self.used_keys.add(key)
+        self.used_masks.add(mask)
+        return True
 
     def background_name(self) -> str:
         """A unique name unlike the others: a real subject, three random words, a head."""
@@ -377,9 +400,7 @@ class _Builder:
             words = "".join(rng.choice(BACKGROUND_CHARS) for _ in range(6))
             head = rng.choice(RATE_HEADS if rng.random() < 0.8 else COUNT_HEADS)
             name = f"{rng.choice(SUBJECTS)}{words}{head}"
-            key = name_key(name)
-            if key not in self.used_keys:
-                self.used_keys.add(key)
+            if self.claim(name):
                 return name
 
     def standard_ladder(self) -> tuple[str, ...]:
@@ -531,15 +552,21 @@ class _Builder:
         for name in names:
             self.place(name, ladder, family)
 
-    def plant_threshold(self) -> str:
-        family = self.new_family("threshold")
+    def plant_reused_ladder(self) -> str:
+        """Unrelated names on one distinctive ladder: a reused ladder, not a copy family."""
+        group = f"L{len(set(self.reused.values())) + 1}"
         ladder = self.unique_ladder(True)
         names: list[str] = []
         while len(names) < self.family_size():
             name = self.fresh_name()
-            if all(slot_frame(name_key(name), name_key(n)) is None for n in names):
+            key = name_key(name)
+            if all(
+                slot_frame(key, name_key(n)) is None and edit_relation(key, name_key(n)) is None
+                for n in names
+            ):
                 names.append(name)
-        tags = [self.place(name, ladder, family) for name in names]
+        tags = [self.place(name, ladder, None) for name in names]
+        self.reused.update(dict.fromkeys(tags, group))
         return tags[0]
 
     def plant_block(self) -> None:
@@ -582,7 +609,7 @@ class _Builder:
         """A hard negative placed right after its anchor (which is planted here if needed)."""
         rng = self.rng
         if trap == "threshold_moved":
-            anchor = anchor_tag or self.plant_threshold()
+            anchor = anchor_tag or self.plant_reused_ladder()
             sub, index = self.locate(anchor)
             name, ladder, _ = sub.items[index]
             for _ in range(100):
@@ -625,9 +652,8 @@ class _Builder:
         ladder = self.standard_ladder()
         anchor = self.place(name, ladder, family)
         self.place(name, ladder, family)
-        if name_key(negative) in self.used_keys and trap not in ("same_name", "generic_frame"):
+        if trap not in ("same_name", "generic_frame") and not self.claim(negative):
             return
-        self.used_keys.add(name_key(negative))
         different = trap in ("same_name", "qualifier")
         trap_ladder = self.unique_ladder(False) if different else ladder
         self.insert_after(anchor, negative, trap_ladder, trap)
@@ -652,14 +678,23 @@ def generate(
     size: int = 3000,
     *,
     real_records: Sequence[IndicatorRecord] = (),
+    reconcile: bool = False,
 ) -> tuple[list[IndicatorRecord], Labels]:
     """A deterministic labelled set of about ``size`` indicator records.
 
     Returns the records (random ids that carry no family information, shuffled) and their
     :class:`~kg.duplicates.labels.Labels`: the family of each record (``None`` = singleton),
-    the kind of each family, the hard negatives with their trap type and anchor, and the
-    block family of each sub-activity instance.
+    the kind of each family, the hard negatives with their trap type and anchor, the
+    reused-ladder group of each record planted on a shared distinctive ladder, and the block
+    family of each sub-activity instance. ``reconcile=True`` drops records the brute-force
+    reference relates by accident (see the module docstring); it refuses sets above
+    ``REFERENCE_GUARD_LIMIT`` records, where the reference is too slow.
     """
+    if reconcile and size > REFERENCE_GUARD_LIMIT:
+        raise ValueError(
+            f"reconcile=True needs the brute-force reference: at most {REFERENCE_GUARD_LIMIT}"
+            " records"
+        )
     builder = _Builder(seed, size, real_records)
     rng = builder.rng
     for _ in range(max(40, size // 6)):
@@ -669,7 +704,7 @@ def generate(
         (builder.plant_surface, 0.03),
         (builder.plant_jurisdiction, 0.02),
         (builder.plant_slot, 0.02),
-        (builder.plant_threshold, 0.02),
+        (builder.plant_reused_ladder, 0.02),
         (builder.plant_block, 0.012),
     )
     target = max(0, size - len(real_records))
@@ -722,6 +757,8 @@ def generate(
         if family:
             builder.family_kind[f"real:{family}"] = "real_" + real_labels.kind[family]
 
+    if not reconcile:
+        return _finish(records, family_of, traps, builder, id_of, real_labels, rng)
     records = _reconcile(records, family_of, traps, background)
     # the guard drops accidental relations; top the set up with background to the size asked
     taken = set(ids)
@@ -758,6 +795,19 @@ def generate(
             family_of[record.id] = None
             background.add(record.id)
         records = _reconcile(records + extra, family_of, traps, background)
+    return _finish(records, family_of, traps, builder, id_of, real_labels, rng)
+
+
+def _finish(
+    records: list[IndicatorRecord],
+    family_of: dict[str, str | None],
+    traps: dict[str, tuple[str, str]],
+    builder: _Builder,
+    id_of: dict[str, str],
+    real_labels: Labels,
+    rng: random.Random,
+) -> tuple[list[IndicatorRecord], Labels]:
+    """Shuffle the records and assemble the labels of the records kept."""
     kept = {r.id for r in records}
     family_of = {k: v for k, v in family_of.items() if k in kept}
     traps = {k: v for k, v in traps.items() if k in kept and v[1] in kept}
@@ -767,11 +817,13 @@ def generate(
     for sub, block in real_labels.blocks.items():
         blocks[sub] = f"real:{block}" if block else None
     labelled = set(family_of.values())
+    reused = {id_of[t]: g for t, g in builder.reused.items() if id_of[t] in kept}
     return records, Labels(
         family=family_of,
         kind={f: k for f, k in builder.family_kind.items() if f in labelled},
         traps=traps,
         blocks=blocks,
+        reused=reused,
     )
 
 
@@ -784,16 +836,13 @@ def _reconcile(
     """Keep the labels equal to the rules: drop what the rules relate by accident.
 
     Random recombination can make two planted names slot-related, or a background name
-    related to a planted one. Derive the partition from the rules (the brute-force reference
-    up to ``REFERENCE_GUARD_LIMIT`` records, the fast detector above), and in every derived
-    cluster that is not exactly one planted family, drop the background records, the hard
-    negatives and all but the largest planted family in it.
+    related to a planted one. Derive the partition from the rules with the brute-force
+    reference (never the fast detector), and in every derived cluster that is not exactly one
+    planted family, drop the background records, the hard negatives and all but the largest
+    planted family in it.
     """
     for _round in range(3):
-        if len(records) <= REFERENCE_GUARD_LIMIT:
-            derived = reference_partition(records).family
-        else:
-            derived, _blocks = partition(records)
+        derived = reference_partition(records).family
         members: dict[object, list[str]] = {}
         for record_id, cluster in derived.items():
             if cluster is not None:

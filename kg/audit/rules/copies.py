@@ -10,6 +10,8 @@ from typing import Any
 from kg.audit.records import AuditContext, AuditIndicator
 from kg.audit.registry import Finding, new_finding, rule
 from kg.audit.rules.ladder import ladder_text
+from kg.duplicates.rules import INVALID_ISSUES
+from kg.duplicates.store import REUSED_LADDER
 
 
 @rule(
@@ -23,6 +25,8 @@ def copy_cluster(context: AuditContext, params: dict[str, Any]) -> Iterator[Find
     """A cluster of indicators the duplicates module found copied (same normalised name and
     ladder, one-slot variants, copied blocks), with the rows and the money they grade."""
     for cluster in context.clusters:
+        if cluster.kind == REUSED_LADDER:
+            continue  # templated thresholds, not a copy: copies.reused_ladder
         members = [
             context.indicator_by_id[m] for m in cluster.members if m in context.indicator_by_id
         ]
@@ -43,6 +47,60 @@ def copy_cluster(context: AuditContext, params: dict[str, Any]) -> Iterator[Find
         )
         finding.finding_type = cluster.kind
         yield finding
+
+
+@rule(
+    "copies.reused_ladder",
+    severity="info",
+    title_zh="评价标准模板被无关指标复用",
+    title_en="Distinctive ladder reused by unrelated indicators",
+    finding_type=REUSED_LADDER,
+)
+def reused_ladder(context: AuditContext, params: dict[str, Any]) -> Iterator[Finding]:
+    """A distinctive (non-standard) ladder graded unrelated indicators: the thresholds were
+    filled in from a template, not designed per indicator (duplicates.md §3, revised note).
+    Not a copy: the indicators stay apart. A warning when the ladder is defective, since the
+    defect then grades every one of them."""
+    copy_of = {
+        member: cluster.id
+        for cluster in context.clusters
+        if cluster.kind != REUSED_LADDER
+        for member in cluster.members
+    }
+    for cluster in context.clusters:
+        if cluster.kind != REUSED_LADDER:
+            continue
+        members = [
+            context.indicator_by_id[m] for m in cluster.members if m in context.indicator_by_id
+        ]
+        units = len({copy_of.get(ind.id, ind.id) for ind in members})
+        if units < 2:
+            continue
+        issues = sorted(
+            {i for ind in members if ind.scheme is not None for i in ind.scheme.issues}
+            & INVALID_ISSUES
+        )
+        docs = sorted({ind.doc_id for ind in members})
+        departments = sorted({context.doc_by_id[d].department for d in docs})
+        defect_zh = f"（标准本身有缺陷：{', '.join(issues)}）" if issues else ""
+        defect_en = f" (the ladder is defective: {', '.join(issues)})" if issues else ""
+        yield new_finding(
+            f"{units}个无关指标套用同一评价标准「{cluster.label}」{defect_zh}",
+            f"{units} unrelated indicators share the ladder '{cluster.label}'{defect_en}",
+            doc_id=docs[0] if len(docs) == 1 else "",
+            nodes=[ind.id for ind in members],
+            evidence=[context.evidence(ind) for ind in members],
+            budget=context.graded_money(members),
+            severity="warning" if issues else "",
+            data={
+                "ladder": cluster.label,
+                "unrelated_indicators": units,
+                "departments": departments,
+                "documents": docs,
+                "ladder_issues": issues,
+                "score": cluster.score,
+            },
+        )
 
 
 @rule(
