@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
 from opencc import OpenCC
 
@@ -45,6 +46,7 @@ HAZARDS: dict[str, float] = {
 # Hazards only an HTML page can carry.
 HTML_HAZARDS: dict[str, float] = {"nested_layout": 0.3, "gbk": 0.25, "xls_name": 0.2}
 
+T = TypeVar("T")
 _FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 _S2T = OpenCC("s2t")
 
@@ -99,9 +101,10 @@ class _Drawer:
         self.hazards = set(hazards)
         if "merged_cells" not in self.hazards:
             self.hazards.discard("two_row_header")  # a 绩效指标 group cell is a merge
-        self.used: set[str] = set()
+        self.used: set[str] = set()  # hazards the drawn tables actually show
+        self.budget_score = 0.0  # 预算执行率 points of the current self-evaluation
 
-    def pick(self, items):
+    def pick(self, items: Sequence[T]) -> T:
         return items[self.rng.randrange(len(items))]
 
     def document(self, seed: int, index: int, fmt: str) -> TemplateDocument:

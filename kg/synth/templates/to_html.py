@@ -31,6 +31,7 @@ def _table(grid: Grid, number: int) -> list[str]:
     ]
     for r, row in enumerate(grid.rows):
         out.append("<tr>")
+        # some portals mark the indicator header with <th>, most use <td> throughout
         tag = "th" if r in grid.head_rows and number % 2 else "td"
         for _, cell in row:
             spans = ""

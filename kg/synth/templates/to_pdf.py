@@ -73,7 +73,7 @@ def _table(grid: Grid, width: float) -> PdfTable:
 
 def render_pdf(doc: TemplateDocument) -> bytes:
     """The PDF as bytes; ``invariant`` keeps dates and ids fixed, so a seed gives the same bytes."""
-    wide = max(t.columns.__len__() for t in doc.tables) >= 7
+    wide = max(len(t.columns) for t in doc.tables) >= 7
     size = landscape(A4) if wide else A4
     buffer = io.BytesIO()
     template = SimpleDocTemplate(

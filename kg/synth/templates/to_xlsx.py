@@ -11,6 +11,7 @@ from datetime import datetime
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kg.synth.templates.common import grids, stable_zip
@@ -80,7 +81,7 @@ def render_xlsx(doc: TemplateDocument) -> bytes:
         for part in parts:
             top = _put_grid(ws, part, top)
         for c in range(width):
-            ws.column_dimensions[chr(ord("A") + c)].width = 12 if c < 2 else 18
+            ws.column_dimensions[get_column_letter(c + 1)].width = 12 if c < 2 else 18
     buffer = io.BytesIO()
     wb.save(buffer)
     return stable_zip(buffer.getvalue())

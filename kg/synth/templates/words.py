@@ -7,10 +7,12 @@ counties of other provinces, because the national templates are published everyw
 
 from __future__ import annotations
 
-from kg.synth.vocabulary import _PLACES, _PROJECT_NAMES, _UNIT_TYPES
+from kg.synth.vocabulary import builtin_vocabulary
+
+_SEED_WORDS = builtin_vocabulary()
 
 PLACES: tuple[str, ...] = (
-    *_PLACES,
+    *_SEED_WORDS.places,
     "临安区",
     "桐庐县",
     "德清县",
@@ -37,11 +39,17 @@ PLACES: tuple[str, ...] = (
     "南安市",
 )
 
-UNIT_TYPES: tuple[str, ...] = (*_UNIT_TYPES, "林业局", "医疗保障局", "市场监督管理局", "应急管理局")
+UNIT_TYPES: tuple[str, ...] = (
+    *_SEED_WORDS.unit_types,
+    "林业局",
+    "医疗保障局",
+    "市场监督管理局",
+    "应急管理局",
+)
 
 # Project names, grouped loosely by the unit types that would run them; any unit may run any.
 PROJECT_NAMES: tuple[str, ...] = (
-    *_PROJECT_NAMES,
+    *_SEED_WORDS.project_names,
     "农村人居环境整治专项资金",
     "高标准农田建设项目",
     "义务教育学校校舍维修改造",
