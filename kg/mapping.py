@@ -584,6 +584,7 @@ class _Mapper:
         """The optional columns of a national indicator grid, as printed, and the actual value."""
         add = self.w.add
         for prop, text, lang in (
+            (T.number, ind.number, None),
             (T.longTermValue, ind.long_term, None),
             (T.weightText, ind.weight, None),
             (T.scoreText, ind.score, None),

@@ -191,6 +191,7 @@ class ProjectIndicator:
     scoring_rule: str = ""  # 评分标准
     explanation: str = ""  # 指标解释 / 备注
     deviation: str = ""  # 偏差原因分析及改进措施
+    number: str = ""  # 序号 as printed
     place: str = ""
     actual_band: Band | None = None  # the actual value read by the threshold NLP
 

@@ -55,6 +55,7 @@ _UNIT_NAME = re.compile(
 _CODE_SUFFIX = re.compile(r"\s*[\(（]?\s*\d{3,}\s*[\)）]?\s*$")
 
 FIELDS: tuple[str, ...] = (
+    "ordinal",
     "level1",
     "level2",
     "name",
@@ -235,6 +236,9 @@ def read_header(rows: list[list[Slot | None]]) -> Columns | None:
     the grid has no third level) and at least one other field.
     """
     w = words()
+    positional = all(slot is None or slot.cell.col < 0 for row in rows for slot in row)
+    if positional and len(rows) == 2:
+        rows = [_spread(*rows)]
     width = max(len(row) for row in rows)
     index: dict[str, int] = {}
     for col in range(width):
@@ -243,7 +247,9 @@ def read_header(rows: list[list[Slot | None]]) -> Columns | None:
             if slot is None or not slot.text:
                 continue
             name = w.lookup(w.column, slot.text)
-            if name is not None and name not in index and not (name == "name" and "name" in index):
+            if name == "name" and "name" in index and "description" not in index:
+                name = "description"  # 三级指标 | 指标内容: the second one describes the first
+            if name is not None and name not in index:
                 index[name] = col
                 break
     if "name" not in index:
@@ -255,8 +261,29 @@ def read_header(rows: list[list[Slot | None]]) -> Columns | None:
         {"level1", "level2", "target", "actual", "long_term"} & index.keys()
     ):
         return None
-    positional = all(slot is None or slot.cell.col < 0 for row in rows for slot in row)
     return Columns(index=index, width=width, positional=positional)
+
+
+def _spread(upper: list[Slot | None], lower: list[Slot | None]) -> list[Slot | None]:
+    """One header row from two, in a text dump where the merged cell is a single cell.
+
+    ``绩效指标 | 年度指标值 | 得分`` over ``一级指标 | 二级指标 | 三级指标``: the lower row takes
+    the place of the merged cell it stood under, the other upper cells keep their order.
+    """
+    w = words()
+    while lower and not (lower[-1] and lower[-1].text):
+        lower = lower[:-1]  # under a cell merged down from the upper row (指标值)
+    for position, slot in enumerate(upper):
+        if slot is not None and slot.text and label_key(slot.text) in w.header_only:
+            span = 1  # empty cells right of it stand for the merge where a converter kept them
+            while (
+                span < len(lower)
+                and position + span < len(upper)
+                and not (upper[position + span] and upper[position + span].text)
+            ):
+                span += 1
+            return [*upper[:position], *lower, *upper[position + span :]]
+    return [*lower, *upper[len(lower) :]] if len(upper) > len(lower) else lower
 
 
 def header_score(row: list[Slot | None]) -> int:
@@ -273,14 +300,20 @@ def header_score(row: list[Slot | None]) -> int:
 
 
 def is_header_row(row: list[Slot | None]) -> bool:
-    """Every non-empty cell is a column name, and there are at least two of them."""
+    """At least two cells are column names and nearly all the others are header words too.
+
+    A bureau's own extra column (序号 is a known one, 责任科室 an unknown one) does not stop a
+    header from being read: one unknown cell in three known ones is allowed.
+    """
     w = words()
     texts = [slot.text for slot in row if slot is not None and slot.origin and slot.text]
-    if len(texts) < 2:
+    known = [t for t in texts if w.lookup(w.column, t) is not None]
+    if len(texts) < 2 or not known:
         return False
-    return all(
-        w.lookup(w.column, t) is not None or label_key(t) in w.header_only for t in texts
-    ) and any(w.lookup(w.column, t) is not None for t in texts)
+    unknown = [
+        t for t in texts if w.lookup(w.column, t) is None and label_key(t) not in w.header_only
+    ]
+    return not unknown or (len(known) >= 3 and len(unknown) <= len(known) // 3)
 
 
 # --- the table machine ------------------------------------------------------------------------
@@ -671,7 +704,9 @@ class TemplateReader:
         name_slot = placed.get("name")
         name = text("name")
         others = {
-            f: text(f) for f in FIELDS if f not in ("level1", "level2", "name") and text(f)
+            f: text(f)
+            for f in FIELDS
+            if f not in ("ordinal", "level1", "level2", "name") and text(f)
         }
         if name and is_template_slot(name) and not others:
             self._claim(row)
@@ -704,6 +739,7 @@ class TemplateReader:
             explanation=others.get("explanation", ""),
             deviation=others.get("deviation", ""),
             place=anchor.cell.place,
+            number=text("ordinal"),
         )
         if level1_slot is None or not level1_slot.text or level1_slot.carried:
             indicator.flags.append("level1_carried")
@@ -804,20 +840,28 @@ class TemplateReader:
 
 
 def _shift(row: list[Slot | None], columns: Columns) -> list[Slot | None]:
-    """Place a text-dump row that lost its merged leading cells (layouts.md §3)."""
+    """Place a text-dump row that lost its merged leading cells (layouts.md §3).
+
+    Dumps keep empty cells, so a row short by k cells lost its first k: it starts k columns
+    in. Its content overrides the count only when it is unmistakable: a category printed in
+    full (产出指标, 质量指标) starts at its own column even when trailing cells were dropped,
+    while a short word that is also a common indicator name (服务对象满意度) is placed by count.
+    """
     w = words()
     cells = [slot for slot in row if slot is not None]
-    first = label_key(cells[0].text) if cells else ""
     index = columns.index
-    if "level1" in index and first in w.level1 and (first not in w.level2 or len(cells) >= (
-        columns.width - index["level1"]
-    )):
-        start = index["level1"]
-    elif "level2" in index and first in w.level2:
-        start = index["level2"]
-    else:
-        start = index["name"]
-    start = max(0, min(start, columns.width - len(cells)))
+    by_count = min(max(columns.width - len(cells), 0), index["name"])
+    first = label_key(cells[0].text) if cells else ""
+    start = by_count
+    if first.endswith("指标"):
+        level1 = index.get("level1")
+        level2 = index.get("level2")
+        if level1 is not None and first in w.level1 and (
+            first not in w.level2 or by_count <= level1
+        ):
+            start = level1
+        elif level2 is not None and first in w.level2:
+            start = level2
     out: list[Slot | None] = [None] * columns.width
     for offset, slot in enumerate(cells):
         if start + offset < columns.width:

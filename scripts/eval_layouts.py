@@ -1,0 +1,76 @@
+"""Indicator-row precision and recall of extraction on documents with answer keys, per format.
+
+Usage: ``python scripts/eval_layouts.py DIR [--show N]`` where DIR holds documents and their
+``<name>.answer.json`` (``kg synth --layout national --format all -n 60 --out DIR`` writes
+such a folder; ``tests/data/layouts/`` holds hand-written ones). Prints one line per format and
+the first missed/spurious rows, so a regression is seen in the rows, not only in a number.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from kg.errors import KgError
+from kg.extraction import extract_file
+from kg.extraction.evaluate import Score, score_document
+
+
+def evaluate(folder: Path) -> tuple[dict[str, Score], list[str]]:
+    """Per-format scores of every answered document in ``folder``; and the unreadable ones."""
+    per_format: dict[str, Score] = defaultdict(Score)
+    errors: list[str] = []
+    for answer_path in sorted(folder.glob("*.answer.json")):
+        answer = json.loads(answer_path.read_text("utf-8"))
+        path = folder / answer["file"]
+        try:
+            document = extract_file(path)
+        except KgError as exc:
+            errors.append(str(exc))
+            document = None
+        fmt = answer.get("format") or path.suffix.lstrip(".")
+        if document is None:
+            per_format[fmt].add(
+                Score(expected=sum(len(t.get("indicators", [])) for t in answer["tables"]))
+            )
+            continue
+        score = score_document(document, answer)
+        score.missed = [(path.name, *row) for row in score.missed]
+        score.spurious = [(path.name, *row) for row in score.spurious]
+        per_format[fmt].add(score)
+    return dict(per_format), errors
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--show", type=int, default=5, help="missed/spurious rows to print")
+    args = parser.parse_args()
+    start = time.perf_counter()
+    scores, errors = evaluate(args.folder)
+    total = Score()
+    print(f"{'format':8} {'expected':>8} {'found':>6} {'precision':>9} {'recall':>7} {'F1':>6}")
+    for fmt, score in sorted(scores.items()):
+        total.add(score)
+        print(
+            f"{fmt:8} {score.expected:8} {score.found:6} {score.precision:9.3f} "
+            f"{score.recall:7.3f} {score.f1:6.3f}"
+        )
+    print(
+        f"{'all':8} {total.expected:8} {total.found:6} {total.precision:9.3f} "
+        f"{total.recall:7.3f} {total.f1:6.3f}   ({time.perf_counter() - start:.1f} s)"
+    )
+    for label, rows in (("missed", total.missed), ("spurious", total.spurious)):
+        for row in rows[: args.show]:
+            print(f"  {label}: {' | '.join(row)}")
+    for error in errors:
+        print(f"  error: {error}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
