@@ -451,6 +451,7 @@ def test_markdown_pipe_tables_with_real_lines_and_escaped_pipes():
         ["效益", "提高\n明显"],
     ]
     assert [c.col for c in result.rows[1].cells] == [0, 1]
+    assert [p.raw for p in result.paragraphs] == ["绩效目标", "说明"]  # heading mark dropped
     # Content decides: the same text named .txt is still Markdown.
     assert read_bytes(text.encode(), "t.txt").format == "md"
 

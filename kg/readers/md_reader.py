@@ -3,7 +3,8 @@
 A table is a line holding a ``|`` followed by a ``|---|`` delimiter line (GitHub's rule); its
 body runs until a blank line or a line without a ``|``. The delimiter line is skipped. Cells
 are split at unescaped pipes (``\\|`` is a literal pipe), the outer pipes are optional, ``<br>``
-in a cell is a line break. Every row keeps its real file line; ``place`` says
+in a cell is a line break. A heading's ``#`` marks and ``**bold**`` markers are dropped (markup,
+not content); everything else is kept as written. Every row keeps its real file line; ``place`` says
 ``table N, row M`` (the header row is row 1). A body row with more cells than the header keeps
 them all (with a warning): nothing is dropped.
 """
@@ -19,6 +20,20 @@ from kg.readers.text_reader import decode_bytes
 
 _DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+|$)(.*?)(?:[ \t]+#+)?[ \t]*$")
+_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+
+
+def plain(text: str) -> str:
+    """Text without Markdown markup that is not content: a heading's ``#`` and ``**bold**``.
+
+    >>> plain("## 乡村振兴项目 ##"), plain("**合计**：100万元"), plain("填报单位：____")
+    ('乡村振兴项目', '合计：100万元', '填报单位：____')
+    """
+    heading = _HEADING.match(text)
+    if heading:
+        text = heading.group(1)
+    return _BOLD.sub(r"\1", text)
 
 
 def split_row(line: str) -> list[str]:
@@ -48,7 +63,7 @@ def split_row(line: str) -> list[str]:
         cells = cells[1:]
     if stripped.endswith("|") and not stripped.endswith("\\|"):
         cells = cells[:-1]
-    return [_BR.sub("\n", cell).strip() for cell in cells]
+    return [plain(_BR.sub("\n", cell).strip()) for cell in cells]
 
 
 def _has_pipe(line: str) -> bool:
@@ -73,7 +88,7 @@ def read_md_bytes(data: bytes, path: str) -> ReadResult:
         )
         if not is_header:
             if line.strip(" \t\u3000"):
-                blocks.append(Paragraph(raw=line, line=number, end_line=number))
+                blocks.append(Paragraph(raw=plain(line), line=number, end_line=number))
             index += 1
             continue
         tables += 1
