@@ -186,3 +186,4 @@ def test_layout_words_and_names():
     assert is_unit_name("某县交通运输局")
     assert not is_unit_name("2024年度项目支出绩效目标表")
     assert not is_unit_name("发布日期：2024-02-01")
+    assert is_furniture("某某县人民政府门户网站")

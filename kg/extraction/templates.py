@@ -145,6 +145,8 @@ def is_furniture(text: str) -> bool:
         return True
     if re.fullmatch(r"第?\d+页(?:/?共\d+页)?|共\d+页|-?\d+-?", folded):
         return True
+    if len(folded) <= 30 and folded.endswith(("网站", "门户网", "政府网", "信息网", "公开网")):
+        return True  # the site's name in <title> or a banner
     return any(folded.startswith(word) for word in words().furniture)
 
 
