@@ -13,7 +13,7 @@ singletons), labels a :class:`~kg.duplicates.labels.Labels`.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from math import comb
 from typing import Any
 
@@ -168,3 +168,34 @@ def score(
             reused["found_whole"] = round(whole / len(groups), 4)
         result["reused_ladders"] = reused
     return result
+
+
+def judged(
+    pred: Mapping[str, Any], pairs: Iterable[tuple[str, str, bool]]
+) -> dict[str, float | int]:
+    """Pair-level precision and recall against hand-judged pairs ``(a, b, is_copy)``.
+
+    A pair is *linked* when both ids are in one predicted cluster. Precision is the share of
+    linked judged pairs judged copies, recall the share of judged copies linked; pairs nobody
+    judged count for neither, and ``coverage`` is the share of all linked pairs among the
+    judged ones (how much of what the detector links the judged set speaks for).
+
+    >>> judged({"a": 1, "b": 1, "c": None}, [("a", "b", True), ("a", "c", True)])["recall"]
+    0.5
+    """
+    pairs = list(pairs)
+    linked = [
+        is_copy for a, b, is_copy in pairs if pred.get(a) is not None and pred.get(a) == pred.get(b)
+    ]
+    copies = sum(1 for _a, _b, is_copy in pairs if is_copy)
+    sizes = Counter(v for v in pred.values() if v is not None)
+    all_linked = sum(comb(n, 2) for n in sizes.values())
+    return {
+        "pairs": len(pairs),
+        "copies": copies,
+        "linked": len(linked),
+        "true_links": sum(linked),
+        "precision": round(sum(linked) / len(linked), 4) if linked else 1.0,
+        "recall": round(sum(linked) / copies, 4) if copies else 1.0,
+        "coverage": round(len(linked) / all_linked, 4) if all_linked else 1.0,
+    }
