@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.children import die_with_parent
 from kg.errors import KgError
 from kg.namespace import doc_graph, ontology_files, vocab_files
 from kg.store import Store
@@ -146,13 +147,15 @@ def _safe_process(path: str, recorded_path: str, version: str):
         return KgError(f"{recorded_path}: {type(exc).__name__}: {exc}")
 
 
-def _warm_up() -> None:
-    """Prepare a worker: lower its CPU priority, and load the NLP models once, not per file.
+def _warm_up(parent: int) -> None:
+    """Prepare a worker: die with ``parent`` (no orphan after a ``kill -9`` of ingest), lower
+    its CPU priority, and load the NLP models once, not per file.
 
     The store's bulk loader (a thread of the parent) is the slowest stage and runs on one core;
     with as many workers as cores it would share that core with a worker and crawl. At a lower
     priority the workers take only the CPU the loader leaves, so loading runs at full speed.
     """
+    die_with_parent(parent)
     with contextlib.suppress(OSError):
         os.nice(_WORKER_NICENESS)
     try:
@@ -287,7 +290,9 @@ def _results(
         return
     context = multiprocessing.get_context(_start_method())
     window = workers * 4  # bounded: at most this many mapped documents wait in memory
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_warm_up) as pool:
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_warm_up, initargs=(os.getpid(),)
+    ) as pool:
         pending: list[tuple[str, Future]] = []
         items = iter(todo)
         for file, recorded in items:

@@ -25,12 +25,9 @@ pasted from document text.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import http.client
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -46,6 +43,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pyoxigraph as ox
 
+from kg.children import die_with_parent
 from kg.errors import KgError
 from kg.sparql_guard import check_service
 from kg.store import CATALOG_GRAPH, Store
@@ -65,21 +63,6 @@ def oxigraph_binary() -> str:
     if not found:
         raise KgError("the oxigraph server is not installed (pip install oxigraph)")
     return found
-
-
-PR_SET_PDEATHSIG = 1
-_LIBC = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
-
-
-def die_with_parent(parent: int) -> None:
-    """In a child: ask Linux to send ``SIGKILL`` when the parent dies; exit if it already has.
-
-    Used as ``preexec_fn`` (and in forked workers) so no child outlives a ``kill -9`` of pikg.
-    """
-    if sys.platform.startswith("linux"):
-        _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)
 
 
 def free_port(host: str = DEFAULT_HOST) -> int:
@@ -451,7 +434,6 @@ __all__ = [
     "Gateway",
     "PushSummary",
     "Server",
-    "die_with_parent",
     "free_port",
     "oxigraph_binary",
     "push",
