@@ -9,6 +9,20 @@ from typing import TextIO
 
 from kg.model import GRADES, Activity, Department, Document
 
+TEMPLATE_COLUMNS: tuple[str, ...] = (
+    "long_term",
+    "actual",
+    "unit",
+    "comparator",
+    "weight",
+    "score",
+    "direction",
+    "scoring_rule",
+    "explanation",
+    "deviation",
+)
+"""The optional columns of the national templates (layouts.md §2), empty for the seed layout."""
+
 CSV_COLUMNS: tuple[str, ...] = (
     "file",
     "line",
@@ -26,6 +40,8 @@ CSV_COLUMNS: tuple[str, ...] = (
     "value",
     "basis",
     "flags",
+    "place",
+    *TEMPLATE_COLUMNS,
 )
 
 
@@ -73,6 +89,8 @@ def iter_indicator_rows(doc: Document) -> Iterator[dict[str, str | int]]:
                     "value": "",
                     "basis": "",
                     "flags": ";".join(indicator.flags),
+                    "place": "",
+                    **dict.fromkeys(TEMPLATE_COLUMNS, ""),
                 }
     for project in doc.projects:
         department = _department_at(departments, project.line)
@@ -81,7 +99,7 @@ def iter_indicator_rows(doc: Document) -> Iterator[dict[str, str | int]]:
                 "file": doc.source.path,
                 "line": indicator.line,
                 "end_line": indicator.end_line,
-                "kind": "project",
+                "kind": project.kind,
                 "department": _department_label(department),
                 "activity": project.name,
                 "sub_activity": "",
@@ -94,6 +112,8 @@ def iter_indicator_rows(doc: Document) -> Iterator[dict[str, str | int]]:
                 "value": indicator.value,
                 "basis": indicator.basis,
                 "flags": ";".join(indicator.flags),
+                "place": indicator.place,
+                **{column: getattr(indicator, column) for column in TEMPLATE_COLUMNS},
             }
 
 
