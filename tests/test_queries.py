@@ -398,3 +398,45 @@ def test_rows_come_in_file_order(store, name, columns):
     keys = [tuple(r[c] for c in columns) for r in run(store, name)]
     assert len({k[0] for k in keys}) > 1
     assert keys == sorted(keys)
+
+
+@pytest.fixture(scope="module")
+def layout_store(tmp_path_factory):
+    """The three national-template tables of ``layout_docs.py`` as text dumps in a store."""
+    from layout_docs import DEPARTMENT_TABLE, PROJECT_TABLE, SELF_EVALUATION, dump
+
+    folder = tmp_path_factory.mktemp("layouts")
+    for name, rows in (
+        ("project.txt", PROJECT_TABLE),
+        ("self.txt", SELF_EVALUATION),
+        ("department.txt", DEPARTMENT_TABLE),
+    ):
+        (folder / name).write_text(dump(rows), encoding="utf-8")
+    graph_store = Store()
+    assert ingest([folder], graph_store, jobs=1).ingested == 3
+    return graph_store
+
+
+def test_performance_tables(layout_store):
+    rows = run(layout_store, "performance-tables")
+    got = [(r["file"], r["kind"], r["table"], r.get("department"), r["indicators"]) for r in rows]
+    # read off layout_docs.py: one table each, 3 / 5 / 4 indicator rows
+    assert got == [
+        ("department.txt", "department", "某县卫生健康局", "某县卫生健康局", 3),
+        ("project.txt", "project", "农村道路养护", "某县交通运输局", 5),
+        ("self.txt", "self_evaluation", "学生资助", "某县教育局", 4),
+    ]
+    assert {r["file"]: r.get("budget") for r in rows}["project.txt"] == Decimal("120.5")
+
+
+def test_self_evaluation_scores(layout_store):
+    rows = run(layout_store, "self-evaluation-scores")
+    got = [(r["indicator"], r["target"], r["actual"], r["weight"], r["score"]) for r in rows]
+    # the four indicator rows of SELF_EVALUATION, in printed order
+    assert got == [
+        ("资助人次", "≥1000人次", "1020人次", "30", "30"),
+        ("资助准确率", "≥99%", "99.5%", "20", "20"),
+        ("受助学生按时入学率", "≥98%", "98.5%", "30", "30"),
+        ("受助学生满意度", "≥90%", "92%", "10", "10"),
+    ]
+    assert all(r["file"] == "self.txt" and r["table"] == "学生资助" for r in rows)
