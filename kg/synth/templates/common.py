@@ -5,13 +5,20 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Callable
 
+from kg.synth.templates.draw import s2t
 from kg.synth.templates.layout import Grid, layout
 from kg.synth.templates.model import Table, TemplateDocument
 
 FIXED_DATE = (2020, 1, 1, 0, 0, 0)
 FIXED_ISO = "2020-01-01T00:00:00Z"
 _CORE_DATES = re.compile(r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def glyphs(doc: TemplateDocument) -> Callable[[str], str]:
+    """The converter for text a writer adds itself (site chrome), so it matches the document."""
+    return s2t if "traditional" in doc.hazards else str
 
 
 def page_marker(page: int) -> str:

@@ -51,6 +51,11 @@ _FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 _S2T = OpenCC("s2t")
 
 
+def s2t(text: str) -> str:
+    """Simplified to traditional glyphs (OpenCC ``s2t``), as mirror sites print pages."""
+    return _S2T.convert(text)
+
+
 def document_rng(seed: int, index: int) -> random.Random:
     """The generator of document ``index`` in corpus ``seed`` (stable across Python versions)."""
     digest = hashlib.sha256(f"national:{seed}:{index}".encode()).digest()
@@ -59,7 +64,15 @@ def document_rng(seed: int, index: int) -> random.Random:
 
 def known_hazards(fmt: str) -> tuple[str, ...]:
     """The hazard names a document of format ``fmt`` can carry."""
-    return (*HAZARDS, *(HTML_HAZARDS if fmt == "html" else ()))
+    return tuple(_format_hazards(fmt))
+
+
+def _format_hazards(fmt: str) -> dict[str, float]:
+    """Hazards with their shares for one format: portal furniture is not put into workbooks."""
+    shares = {**HAZARDS, **(HTML_HAZARDS if fmt == "html" else {})}
+    if fmt == "xlsx":
+        del shares["furniture"]
+    return shares
 
 
 def make_document(
@@ -75,12 +88,12 @@ def make_document(
     chosen = _choose_hazards(rng, fmt, hazards)
     doc = _Drawer(rng, chosen).document(seed, index, fmt)
     if "traditional" in doc.hazards:
-        doc = map_text(doc, _S2T.convert)
+        doc = map_text(doc, s2t)
     return doc
 
 
 def _choose_hazards(rng: random.Random, fmt: str, hazards: Iterable[str] | None) -> set[str]:
-    table = {**HAZARDS, **(HTML_HAZARDS if fmt == "html" else {})}
+    table = _format_hazards(fmt)
     if hazards is None:
         return {name for name, share in table.items() if rng.random() < share}
     chosen = set(hazards)
@@ -90,7 +103,7 @@ def _choose_hazards(rng: random.Random, fmt: str, hazards: Iterable[str] | None)
             f"unknown hazard(s): {', '.join(sorted(unknown))}; "
             f"known: {', '.join([*HAZARDS, *HTML_HAZARDS])}"
         )
-    return chosen & set(table)  # HTML-only hazards are left out of other formats
+    return chosen & set(table)  # e.g. HTML-only hazards are left out of other formats
 
 
 class _Drawer:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from html import escape
 
-from kg.synth.templates.common import grids, page_marker
+from kg.synth.templates.common import glyphs, grids, page_marker
 from kg.synth.templates.layout import Grid
 from kg.synth.templates.model import TemplateDocument
 
@@ -48,7 +48,7 @@ def _table(grid: Grid, number: int) -> list[str]:
 def _furniture(doc: TemplateDocument) -> list[str]:
     if not doc.furniture:
         return []
-    out = ['<div class="crumb">当前位置：']
+    out = ['<div class="crumb">' + glyphs(doc)("当前位置：")]
     out.append(
         " &gt; ".join(
             f'<a href="/{i}/">{escape(item)}</a>' for i, item in enumerate(doc.navigation)
@@ -75,11 +75,14 @@ def render_html(doc: TemplateDocument) -> bytes:
     gbk = "gbk" in doc.hazards
     charset = "gbk" if gbk else "utf-8"
     html_ns = _EXCEL_NS if "xls_name" in doc.hazards else ""
+    site = glyphs(doc)(f"{doc.unit[:3]}人民政府门户网站")
+    footer = glyphs(doc)(f"主办单位：{doc.unit} 版权所有")
+    keywords = glyphs(doc)("预算,绩效目标,") + doc.unit
     head = [
         f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">',
         f'<meta name="ArticleTitle" content="{escape(doc.title)}">',
         f'<meta name="ContentSource" content="{escape(doc.unit)}">',
-        f'<meta name="keywords" content="预算,绩效目标,{escape(doc.unit)}">',
+        f'<meta name="keywords" content="{escape(keywords)}">',
         f"<title>{escape(doc.title)}</title>",
     ]
     body = _furniture(doc)
@@ -113,9 +116,9 @@ def render_html(doc: TemplateDocument) -> bytes:
             *head,
             "</head>",
             "<body>",
-            '<div class="site-header">' + escape(doc.unit[:3]) + "人民政府门户网站</div>",
+            '<div class="site-header">' + escape(site) + "</div>",
             *body,
-            '<div class="footer">主办单位：' + escape(doc.unit) + " 版权所有</div>",
+            '<div class="footer">' + escape(footer) + "</div>",
             "</body>",
             "</html>",
         ]
