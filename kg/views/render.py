@@ -17,7 +17,9 @@ template instead:
 Node attributes understood by the renderer (all optional except ``kind``):
 ``label``, ``kind`` (legend entry), ``details`` (list of ``(field, value)`` pairs),
 ``source`` (``file:line``), ``department``, ``severity``, ``flagged`` (drawn with a red ring),
-``size``, ``x``/``y`` (fixed position), ``hidden`` (counts folded into the node).
+``size``, ``x``/``y`` (fixed position), ``hidden`` (counts folded into the node), ``caption``
+(a second line under the label in the box layouts, e.g. counts and money), ``ref`` (this node
+is a copy of another node id: deep links to that id land here), ``cell`` (grid layout).
 Edge attributes: ``kind`` (legend entry), ``label``, ``width``.
 
 >>> import networkx as nx
@@ -322,8 +324,6 @@ def _to_pyvis(graph: nx.Graph, positions: dict, view: View) -> Network:
         if data.get("hidden"):
             label += f" (+{sum(data['hidden'].values())})"
         if boxes:
-            if data.get("caption"):
-                label += "\n" + str(data["caption"])
             options = _box_options(style, bool(data.get("flagged")))
             if data.get("flagged"):
                 label = "! " + label
@@ -411,6 +411,8 @@ def _node_meta(graph: nx.Graph, node: Hashable, view: View) -> dict[str, Any]:
         meta["source"] = _text(data["source"])
     if data.get("flagged"):
         meta["flagged"] = True
+    if data.get("caption"):  # a second label line (counts, money) drawn when there is room
+        meta["caption"] = _text(data["caption"])
     if data.get("ref"):  # a copy of another node (e.g. a cluster member): links resolve to it
         meta["ref"] = _text(data["ref"])
     return meta

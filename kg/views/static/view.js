@@ -13,7 +13,7 @@
   var mode = data.mode;                     // "tree" | "grid" | "graph"
   var boxes = mode === "tree" || mode === "grid";
   var MAX_DRAWN = 150;                      // nodes opened automatically, at most
-  var READABLE = 0.86;                      // smallest fitted zoom at which 14px labels are ≥ 12px
+  var CRISP_PX = 12;                        // opened automatically only if labels stay this big
   var FONT = data.options.nodes.font.face;
 
   function el(tag, className, text) {
@@ -158,8 +158,10 @@
     return roots;
   }
 
+  var captions = true;  // second label lines (counts, money); dropped when they do not fit
   function labelOf(id) {
     var label = records[id].label;
+    if (captions && meta[id].caption) label += "\n" + meta[id].caption;
     var kids = kidsShown(id);
     if (mode === "tree" && kids.length && !opened[id]) {
       var lines = label.split("\n");
@@ -187,7 +189,7 @@
   }
 
   // --- layouts ---------------------------------------------------------------------------
-  var GAP_X = 56, GAP_Y = 6, BLOCK_GAP = 18, COLUMN_GAP = 90;
+  var GAP_X = 56, GAP_Y = 6, BLOCK_GAP = 12, COLUMN_GAP = 48;
 
   function layoutBlock(root, labels) {
     var pos = {}, depthWidth = [], cursor = 0;
@@ -234,8 +236,11 @@
     var best = null;
     var total = blocks.reduce(function (sum, b) { return sum + b.height + BLOCK_GAP; }, 0);
     var tallest = blocks.reduce(function (m, b) { return Math.max(m, b.height); }, 0);
+    var targets = [];
     for (var k = 1; k <= Math.min(blocks.length, 12); k++) {
-      var target = Math.max(total / k, tallest);
+      [1, 1.08, 1.2, 1.35].forEach(function (slack) { targets.push(Math.max(total / k * slack, tallest)); });
+    }
+    targets.forEach(function (target) {
       var columns = [[]], heights = [0];
       blocks.forEach(function (block) {
         var c = columns.length - 1;
@@ -258,7 +263,7 @@
       var height = Math.max.apply(null, heights) - BLOCK_GAP;
       var scale = fitScale(width, height);
       if (!best || scale > best.scale + 1e-9) best = { scale: scale, placed: placed };
-    }
+    });
     var positions = {};
     best.placed.forEach(function (item) {
       Object.keys(item.block.pos).forEach(function (id) {
@@ -305,9 +310,14 @@
     return mode === "grid" ? gridLayout(ids) : treeLayout(ids);
   }
 
+  function fontOf(id) { return (records[id].font && records[id].font.size) || 14; }
+
+  // Everything drawn fits the screen with every label at least CRISP_PX high.
   function fits() {
     var ids = visibleIds();
-    return ids.length <= MAX_DRAWN && layout(ids).scale >= READABLE;
+    if (ids.length > MAX_DRAWN) return false;
+    var smallest = Math.min.apply(null, ids.map(fontOf));
+    return layout(ids).scale * smallest >= CRISP_PX;
   }
 
   // Open id, then level by level below it, as long as the whole drawing stays readable.
@@ -330,6 +340,8 @@
   function autoOpen(picked) {
     opened = {};
     if (mode !== "tree") return;
+    captions = true;
+    if (!tree.rootList && !fits()) captions = false;  // many roots: names first, counts in details
     if (!tree.rootList) {
       currentRoots().forEach(function (root) {
         if (hasMatch) { openDown(root); return; }
@@ -430,6 +442,7 @@
     }
     details.appendChild(el("p", "kg-kind", entry.kindLabel));
     details.appendChild(el("p", "kg-label", entry.label));
+    if (entry.caption) details.appendChild(el("p", "kg-caption", entry.caption));
     if (entry.source) details.appendChild(el("p", "kg-source", entry.source));
     var kids = mode === "tree" ? kidsShown(id) : [];
     if (kids.length) {
@@ -510,6 +523,7 @@
     if (id !== tooltipId) {
       var entry = meta[id];
       tooltip.replaceChildren(el("strong", null, entry.label));
+      if (entry.caption) tooltip.appendChild(el("div", null, entry.caption));
       if (entry.source) tooltip.appendChild(el("div", "kg-source", entry.source));
       tooltip.appendChild(el("div", "kg-kind", entry.kindLabel));
       tooltipId = id;
@@ -574,10 +588,9 @@
     var list = el("ol", "kg-root-list");
     tree.roots.slice(0, 500).forEach(function (root) {
       var item = el("li");
-      var button = el("button", "kg-root", records[root].label.split("\n")[0]);
+      var button = el("button", "kg-root", records[root].label);
       button.type = "button";
-      var caption = records[root].label.split("\n").slice(1).join(" · ");
-      if (caption) button.appendChild(el("span", "kg-root-caption", caption));
+      if (meta[root].caption) button.appendChild(el("span", "kg-root-caption", meta[root].caption));
       button.addEventListener("click", function () {
         autoOpen(root);
         markRoots();
