@@ -189,3 +189,32 @@ def test_custom_rule_findings_are_stored_as_custom_with_money_and_messages(seed_
              ?f pi:findingType ftype:non-monotonic ; pi:message ?m }"""
     )
     assert {row["lang"] for row in languages} == {"zh", "en"}
+
+
+def test_unread_document_is_reported_first_and_never_clean(tmp_path):
+    """A file with an indicator grid but no readable row: ingest says unread, the report
+    opens with it, the JSON summary lists it, and the run fails (an error finding)."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "unread.txt").write_text(
+        "某县2024年项目支出绩效目标表\n\t项目名称\n\t道路养护\n\n"
+        "\t一级指标\n\t二级指标\n\t三级指标\n\t指标值\n\n",
+        encoding="utf-8",
+    )
+    store = tmp_path / "store"
+    ingested = runner.invoke(app, ["ingest", str(folder), "--store", str(store), "-q"])
+    assert ingested.exit_code == 0 and "1 unread" in ingested.output
+    assert "unread.txt: performance tables found but no indicator read" in ingested.output
+    strict = runner.invoke(
+        app, ["ingest", str(folder), "--store", str(store), "-q", "--force", "--fail-on-unread"]
+    )
+    assert strict.exit_code == 1
+    out = tmp_path / "report"
+    result = runner.invoke(app, ["audit", "--store", str(store), "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    page = (out / "audit.html").read_text(encoding="utf-8")
+    assert page.index('id="unread"') < page.index('id="departments"')
+    assert "unread.txt:2" in page
+    runner.invoke(app, ["audit", "--store", str(store), "--out", str(out), "-f", "json"])
+    data = json.loads((out / "audit.json").read_text(encoding="utf-8"))
+    assert data["summary"]["unread_documents"] == ["docs/unread.txt"]  # path as recorded

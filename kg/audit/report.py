@@ -53,6 +53,9 @@ def result_to_dict(result: AuditResult) -> dict[str, Any]:
     return {
         "findings": [finding_to_dict(f) for f in result.findings],
         "summary": {
+            "unread_documents": sorted(
+                {f.source_file for f in result.findings if f.rule == "template.unread_document"}
+            ),
             "by_severity": dict(result.by_severity()),
             "by_rule": dict(result.by_rule()),
             "documents": [
@@ -255,6 +258,7 @@ def to_html(result: AuditResult, title: str = "pikg 审计报告 / Audit report"
             chart=chart,
             share_bar=share_bar,
             top=result.top_by_budget(10),
+            unread=[f for f in result.findings if f.rule == "template.unread_document"],
             sections=sections,
             shared=shared,
             shared_of=shared_of,
