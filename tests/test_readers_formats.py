@@ -729,3 +729,122 @@ def test_one_document_in_four_formats_reads_to_one_grid(tmp_path):
     assert expected[2][0] == ("产出指标", 0, output_rows, 1, False)
     for name, rows in grids.items():
         assert rows == expected, name
+
+
+# ---------------------------------------------------------------- other published shapes
+
+SPREADSHEET_2003 = """<?xml version="1.0" encoding="UTF-8"?>
+<?mso-application progid="Excel.Sheet"?>
+<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"
+ xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">
+ <Styles><Style ss:ID="pct"><NumberFormat ss:Format="Percent"/></Style>
+  <Style ss:ID="int"><NumberFormat ss:Format="0"/></Style></Styles>
+ <Worksheet ss:Name="绩效目标">
+  <Table>
+   <Row><Cell ss:MergeAcross="2"><Data ss:Type="String">项目支出绩效目标表</Data></Cell></Row>
+   <Row ss:Index="3"><Cell ss:MergeDown="1"><Data ss:Type="String">产出指标</Data></Cell>
+    <Cell><Data ss:Type="String">覆盖率</Data></Cell>
+    <Cell ss:StyleID="pct"><Data ss:Type="Number">0.955</Data></Cell></Row>
+   <Row><Cell ss:Index="2"><Data ss:Type="String">完成时间</Data></Cell>
+    <Cell><Data ss:Type="DateTime">2024-12-31T00:00:00.000</Data></Cell></Row>
+  </Table>
+ </Worksheet>
+</Workbook>
+"""
+
+
+def test_excel_2003_xml_served_as_xls():
+    """Rows and cells as written above: the title merged across A1:C1, row 2 left empty (a
+    table break), 产出指标 merged down A3:A4, a Percent-styled 0.955 (Excel prints 95.50%)."""
+    data = SPREADSHEET_2003.encode()
+    assert sniff(data, "export.xls") == "spreadsheetml"
+    result = read_bytes(data, "export.xls")
+    assert [grid(r) for r in result.rows] == [
+        [("项目支出绩效目标表", 0, 1, 3, False)],
+        [("产出指标", 0, 2, 1, False), ("覆盖率", 1, 1, 1, False), ("95.50%", 2, 1, 1, False)],
+        [("", 0, 1, 1, True), ("完成时间", 1, 1, 1, False), ("2024-12-31", 2, 1, 1, False)],
+    ]
+    assert [r.place for r in result.rows] == ["绩效目标 row 1", "绩效目标 row 3", "绩效目标 row 4"]
+    assert [r.table for r in result.rows] == [1, 2, 2]
+
+
+def test_mhtml_single_file_web_page_named_doc():
+    html = PORTAL.replace("gb2312", "utf-8").encode()
+    import quopri
+
+    body = quopri.encodestring(html).decode("ascii")
+    data = (
+        "MIME-Version: 1.0\r\n"
+        'Content-Type: multipart/related; boundary="----=_NextPart_01"\r\n\r\n'
+        "------=_NextPart_01\r\n"
+        'Content-Type: text/html; charset="utf-8"\r\n'
+        "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+        f"{body}\r\n"
+        "------=_NextPart_01--\r\n"
+    ).encode("ascii")
+    assert sniff(data, "target.doc") == "mhtml"
+    result = read_bytes(data, "target.doc")
+    assert result.format == "mhtml"
+    check_portal(result)  # the same page as the .html test: lines count in the HTML part
+
+
+def test_markdown_code_fences_are_text_not_tables():
+    text = "```\n| a | b |\n|---|---|\n```\n| 一级 | 指标值 |\n|---|---|\n| 产出 | 1 |\n"
+    result = read_bytes(text.encode(), "f.md")
+    assert [r.line for r in result.rows] == [5, 7]
+    assert [p.raw for p in result.paragraphs] == ["```", "| a | b |", "|---|---|", "```"]
+
+
+def ole_with_difat_loop() -> bytes:
+    """An OLE2 file whose DIFAT chain points back to itself, claiming 2^32-1 DIFAT sectors."""
+    data = bytearray(make_ole(["Workbook"]))
+    struct.pack_into("<II", data, 0x44, 2, 0xFFFFFFFF)
+    return bytes(data) + struct.pack("<128I", *([0xFFFFFFFF] * 127), 2)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "words"),
+    [
+        ("page.ofd", zip_with({"OFD.xml": b"<ofd:OFD/>"}), ["OFD document", "export it as PDF"]),
+        ("scan.jpg", b"\xff\xd8\xff\xe0" + bytes(200), ["JPEG image", "OCR"]),
+        ("deep.html", b"<html><body>" + b"<div>" * 50000 + "表".encode(), ["Excessive depth"]),
+        (
+            "odd.ods",
+            make_ods(ODS_CONTENT.replace('number-rows-spanned="2"', 'number-rows-spanned="x"')),
+            [],
+        ),
+        (
+            "nan.xls",
+            SPREADSHEET_2003.replace(">0.955<", ">NaN<")
+            .replace('ss:Index="3"', 'ss:Index="?"')
+            .encode(),
+            [],
+        ),
+        (
+            "loop.xls",
+            ole_with_difat_loop(),
+            ["damaged", "DIFAT"],
+        ),
+    ],
+)
+def test_odd_inputs_read_or_fail_in_one_line(name, data, words):
+    """Either a result or one KgError line; never a traceback (garbage spans fall back to 1)."""
+    try:
+        result = read_bytes(data, name)
+    except KgError as error:
+        text = str(error)
+        assert text.startswith(f"{name}: ") and "\n" not in text
+        assert words and all(word in text for word in words), text
+    else:
+        assert not words, f"{name} should have failed"
+        assert result.blocks
+
+
+def test_file_over_the_size_cap_is_refused_before_reading(tmp_path, monkeypatch):
+    import kg.readers as readers
+
+    monkeypatch.setattr(readers, "MAX_FILE_BYTES", 10)
+    path = tmp_path / "big.xlsx"
+    path.write_bytes(bytes(11))
+    with pytest.raises(KgError, match=r"big\.xlsx: file is 11 bytes \(cap 10\)"):
+        read_path(path)

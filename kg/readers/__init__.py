@@ -12,6 +12,7 @@ from pathlib import Path
 
 from kg.errors import KgError
 from kg.readers.base import Block, Cell, Paragraph, ReadResult, Row
+from kg.readers.limits import MAX_FILE_BYTES
 from kg.readers.sniff import sniff
 from kg.readers.text_reader import ENCODINGS, decode_bytes, parse_dump, read_text_bytes
 
@@ -28,6 +29,10 @@ SUFFIXES: tuple[str, ...] = (
     ".html",
     ".htm",
     ".shtml",
+    ".mht",
+    ".mhtml",
+    ".et",
+    ".wps",
     ".md",
     ".markdown",
 )
@@ -55,6 +60,14 @@ def read_bytes(data: bytes, path: str = "<bytes>") -> ReadResult:
         from kg.readers.html_reader import read_html_bytes
 
         return read_html_bytes(data, path)
+    if fmt == "mhtml":
+        from kg.readers.html_reader import read_mhtml_bytes
+
+        return read_mhtml_bytes(data, path)
+    if fmt == "spreadsheetml":
+        from kg.readers.sheet_reader import read_sheet_bytes
+
+        return read_sheet_bytes(data, path, fmt)
     if fmt == "md":
         from kg.readers.md_reader import read_md_bytes
 
@@ -72,6 +85,12 @@ def read_path(path: str | Path) -> ReadResult:
     """Read one file from disk; raise :class:`KgError` naming the file when it cannot be read."""
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise KgError(
+                f"file is {size:,} bytes (cap {MAX_FILE_BYTES:,}); not a published table",
+                path=str(path),
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise KgError(f"cannot read file ({exc.strerror or exc})", path=str(path)) from exc

@@ -16,6 +16,8 @@ error: it yields paragraphs only.
 from __future__ import annotations
 
 import codecs
+import email
+import email.policy
 import hashlib
 import re
 
@@ -31,7 +33,18 @@ from kg.readers.text_reader import decode_bytes
 _CHARSET = re.compile(rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _GBK_FAMILY = {"gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936", "euc-cn", "hz-gb-2312"}
-_SKIP = {"script", "style", "noscript", "template", "iframe", "object", "svg", "math", "head"}
+_SKIP = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "object",
+    "svg",
+    "math",
+    "select",
+    "head",
+}
 _BLOCK = {
     "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details",
     "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form",
@@ -225,13 +238,14 @@ class _Reader:
                 self.blocks.append(Row(cells, line, end, table=self.tables, place=place))
 
 
-def read_html_bytes(data: bytes, path: str) -> ReadResult:
-    """Read an HTML page given as bytes (``path`` only names it in messages)."""
-    text, encoding, warnings = decode_html(data, path)
+def parse_html(text: str, path: str) -> list[Row | Paragraph]:
+    """Paragraphs and data-table rows of a decoded page (lines count in ``text``)."""
     text = text.lstrip("\ufeff")
     declaration = _XML_DECL.match(text)
     if declaration:  # lxml refuses str input with an encoding declaration; keep line numbers
         text = "\n" * declaration.group(0).count("\n") + text[declaration.end() :]
+    if not text.strip():
+        raise KgError("empty HTML page: nothing to read", path=path)
     parser = lxml.html.HTMLParser(
         no_network=True,
         huge_tree=False,
@@ -241,19 +255,63 @@ def read_html_bytes(data: bytes, path: str) -> ReadResult:
     )
     try:
         root = lxml.html.document_fromstring(text, parser=parser)
+        fatal = [e.message for e in parser.error_log if e.level_name == "FATAL"]
+        if fatal:  # libxml2 stopped (e.g. elements nested deeper than 256): the rest is lost
+            raise KgError(
+                f"HTML page that the parser had to stop reading ({' '.join(fatal[0].split())})",
+                path=path,
+            )
+        reader = _Reader(path)
+        reader.walk(root, 1)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise KgError(f"not a readable HTML page ({describe(exc)})", path=path) from exc
-    reader = _Reader(path)
-    reader.walk(root, 1)
+    except RecursionError as exc:
+        raise KgError("HTML page nested too deeply to read", path=path) from exc
     reader.flush()
-    if not reader.blocks and not text.strip():
-        raise KgError("empty HTML page: nothing to read", path=path)
+    return reader.blocks
+
+
+def read_html_bytes(data: bytes, path: str) -> ReadResult:
+    """Read an HTML page given as bytes (``path`` only names it in messages)."""
+    text, encoding, warnings = decode_html(data, path)
+    blocks = parse_html(text, path)
     return ReadResult(
         path=path,
         sha256=hashlib.sha256(data).hexdigest(),
         format="html",
         encoding=encoding,
-        text=dump_blocks(reader.blocks),
-        blocks=reader.blocks,
+        text=dump_blocks(blocks),
+        blocks=blocks,
         warnings=warnings,
     )
+
+
+def read_mhtml_bytes(data: bytes, path: str) -> ReadResult:
+    """Read an MHTML file (Word's "single file web page", often named .doc or .mht).
+
+    The first ``text/html`` part is decoded (quoted-printable or base64, its declared charset)
+    and read as an HTML page; lines count in that part.
+    """
+    message = email.message_from_bytes(data, policy=email.policy.compat32)
+    for part in message.walk():
+        if part.get_content_type() != "text/html":
+            continue
+        payload = part.get_payload(decode=True) or b""
+        charset = part.get_content_charset() or ""
+        if charset.lower() in _GBK_FAMILY:
+            charset = "gb18030"
+        try:
+            text, encoding, warnings = payload.decode(charset), charset, []
+        except (LookupError, UnicodeDecodeError):
+            text, encoding, warnings = decode_html(payload, path)
+        blocks = parse_html(text.replace("\r\n", "\n").replace("\r", "\n"), path)
+        return ReadResult(
+            path=path,
+            sha256=hashlib.sha256(data).hexdigest(),
+            format="mhtml",
+            encoding=encoding,
+            text=dump_blocks(blocks),
+            blocks=blocks,
+            warnings=warnings,
+        )
+    raise KgError("MHTML file without an HTML part: nothing to read", path=path)

@@ -13,6 +13,8 @@ import zipfile
 
 from kg.errors import KgError
 
+MAX_FILE_BYTES = 512 * 1024 * 1024
+"""Largest file read at all (a scanned 500-page PDF stays below it)."""
 MAX_MEMBER_BYTES = 64 * 1024 * 1024
 """Largest uncompressed zip member (a worksheet or document part) we inflate."""
 MAX_TOTAL_BYTES = 256 * 1024 * 1024

@@ -21,6 +21,7 @@ from kg.readers.text_reader import decode_bytes
 _DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+|$)(.*?)(?:[ \t]+#+)?[ \t]*$")
+_FENCE = re.compile(r"^ {0,3}(```+|~~~+)")
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 
 
@@ -77,9 +78,20 @@ def read_md_bytes(data: bytes, path: str) -> ReadResult:
     blocks: list[Row | Paragraph] = []
     tables = 0
     index = 0
+    fence = ""
     while index < len(lines):
         line = lines[index]
         number = index + 1
+        opening = _FENCE.match(line)
+        if fence or opening:  # code blocks are text, never tables
+            if fence and line.strip().startswith(fence):
+                fence = ""
+            elif not fence:
+                fence = opening.group(1)
+            if line.strip():
+                blocks.append(Paragraph(raw=line, line=number, end_line=number))
+            index += 1
+            continue
         is_header = (
             _has_pipe(line)
             and index + 1 < len(lines)

@@ -39,11 +39,14 @@ def stream_names(data: bytes) -> set[str]:
         return data[start : start + size].ljust(size, b"\x00")
 
     fat_sectors = [s for s in struct.unpack_from("<109I", data, 0x4C) if s <= _MAX_SECTOR]
-    next_difat, seen = first_difat, 0
-    while next_difat <= _MAX_SECTOR and seen < n_difat:
+    next_difat, seen = first_difat, set()
+    while next_difat <= _MAX_SECTOR and len(seen) < n_difat:
+        if next_difat in seen:
+            raise ValueError("broken DIFAT chain")
+        seen.add(next_difat)
         entries = struct.unpack(f"<{size // 4}I", sector(next_difat))
         fat_sectors.extend(s for s in entries[:-1] if s <= _MAX_SECTOR)
-        next_difat, seen = entries[-1], seen + 1
+        next_difat = entries[-1]
     fat: list[int] = []
     for number in fat_sectors[:n_fat]:
         fat.extend(struct.unpack(f"<{size // 4}I", sector(number)))

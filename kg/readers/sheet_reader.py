@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import math
 import re
 import warnings
 from collections.abc import Iterator
@@ -52,6 +53,8 @@ def format_general(value: float) -> str:
     >>> format_general(10.0), format_general(0.1 + 0.2), format_general(-3.5)
     ('10', '0.3', '-3.5')
     """
+    if not math.isfinite(value):
+        return str(value)
     if value == int(value) and abs(value) < 1e15:
         return str(int(value))
     text = f"{value:.15g}"
@@ -116,6 +119,19 @@ def format_value(value: object, number_format: str | None = None) -> str:
     if isinstance(value, dt.timedelta):
         return str(value)
     return str(value).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _count(value: str | None, default: int = 1, low: int = 1) -> int:
+    """A repeat/span/index attribute as an int of at least ``low`` (garbage → ``default``).
+
+    >>> _count("3"), _count(None), _count("x"), _count("-2"), _count("0", 1, low=0)
+    (3, 1, 1, 1, 0)
+    """
+    try:
+        number = int(value) if value is not None else default
+    except ValueError:
+        return default
+    return number if number >= low else default
 
 
 # ---------------------------------------------------------------- backends
@@ -277,7 +293,7 @@ def _ods_inline(element, parts: list[str]) -> None:
     for child in element:
         tag = child.tag
         if tag == _q("text", "s"):
-            parts.append(" " * int(child.get(_q("text", "c"), "1") or 1))
+            parts.append(" " * min(_count(child.get(_q("text", "c"))), 1000))
         elif tag == _q("text", "tab"):
             parts.append("\t")
         elif tag == _q("text", "line-break"):
@@ -334,15 +350,15 @@ def _ods_sheets(data: bytes, path: str, notes: list[tuple[int, str]]) -> list[Sh
         sheet = Sheet(table.get(_q("table", "name"), ""))
         row = 0
         for row_element in _ods_rows(table):
-            row_repeat = int(row_element.get(repeat_rows, "1") or 1)
+            row_repeat = _count(row_element.get(repeat_rows))
             cells: list[tuple[int, str, int, int]] = []  # col, text, row span, col span
             col = 0
             for cell in row_element:
                 if cell.tag not in (_T_CELL, _T_COVERED):
                     continue
-                col_repeat = int(cell.get(repeat_cols, "1") or 1)
+                col_repeat = _count(cell.get(repeat_cols))
                 text = _ods_cell_text(cell) if cell.tag == _T_CELL else ""
-                rs, cs = int(cell.get(span_rows, "1") or 1), int(cell.get(span_cols, "1") or 1)
+                rs, cs = _count(cell.get(span_rows)), _count(cell.get(span_cols))
                 if text or rs > 1 or cs > 1:
                     if col_repeat * row_repeat > MAX_CELLS:
                         check_cells(col_repeat * row_repeat, path, f"sheet {sheet.name}")
@@ -360,6 +376,77 @@ def _ods_sheets(data: bytes, path: str, notes: list[tuple[int, str]]) -> list[Sh
             row += row_repeat
         sheets.append(sheet)
     return sheets
+
+
+_SS = "urn:schemas-microsoft-com:office:spreadsheet"
+_SS_FORMATS = {  # Excel 2003 XML names its built-in number formats
+    "general": "General",
+    "general number": "General",
+    "fixed": "0.00",
+    "standard": "0.00",
+    "percent": "0.00%",
+    "scientific": "General",
+}
+
+
+def _ss(name: str) -> str:
+    return f"{{{_SS}}}{name}"
+
+
+def _spreadsheetml_sheets(data: bytes, path: str, notes: list[tuple[int, str]]) -> list[Sheet]:
+    """Excel 2003 XML ("XML Spreadsheet", often served as .xls): rows, cells, merges, formats."""
+    if re.search(rb"<!(DOCTYPE|ENTITY)", data[:65536], re.IGNORECASE):
+        raise KgError("refused Excel 2003 XML file: it declares a DTD or entities", path=path)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise KgError(f"not a readable Excel 2003 XML file ({describe(exc)})", path=path) from exc
+    formats = {}
+    for style in root.iter(_ss("Style")):
+        number_format = style.find(_ss("NumberFormat"))
+        if number_format is not None:
+            name = number_format.get(_ss("Format"), "General")
+            formats[style.get(_ss("ID"))] = _SS_FORMATS.get(name.lower(), name)
+    sheets = []
+    for worksheet in root.iter(_ss("Worksheet")):
+        sheet = Sheet(worksheet.get(_ss("Name"), ""))
+        row = -1
+        for row_element in worksheet.iter(_ss("Row")):
+            row = _count(row_element.get(_ss("Index")), row + 2) - 1
+            col = -1
+            for cell in row_element.iter(_ss("Cell")):
+                col = _count(cell.get(_ss("Index")), col + 2) - 1
+                across = _count(cell.get(_ss("MergeAcross")), 0, low=0)
+                down = _count(cell.get(_ss("MergeDown")), 0, low=0)
+                value = cell.find(_ss("Data"))
+                if value is not None:
+                    sheet.values[row, col] = _spreadsheetml_value(
+                        value, formats.get(cell.get(_ss("StyleID")))
+                    )
+                if across or down:
+                    sheet.merges.append((row, col, row + down, col + across))
+                col += across
+        sheets.append(sheet)
+    return sheets
+
+
+def _spreadsheetml_value(element, number_format: str | None) -> str:
+    text = "".join(element.itertext())
+    kind = element.get(_ss("Type"), "String")
+    if kind == "Number":
+        try:
+            return format_value(float(text), number_format)
+        except ValueError:
+            return text
+    if kind == "DateTime":
+        try:
+            return format_value(dt.datetime.fromisoformat(text[:19]))
+        except ValueError:
+            return text
+    if kind == "Boolean":
+        return format_value(text.strip() == "1")
+    return format_value(text)
 
 
 # ---------------------------------------------------------------- layout
@@ -427,7 +514,12 @@ def _layout(sheet: Sheet, path: str, blocks: list, ordinal: int, table: int) -> 
     return ordinal, table
 
 
-_BACKENDS = {"xlsx": _xlsx_sheets, "xls": _xls_sheets, "ods": _ods_sheets}
+_BACKENDS = {
+    "xlsx": _xlsx_sheets,
+    "xls": _xls_sheets,
+    "ods": _ods_sheets,
+    "spreadsheetml": _spreadsheetml_sheets,
+}
 
 
 def read_sheet_bytes(data: bytes, path: str, fmt: str) -> ReadResult:

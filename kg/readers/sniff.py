@@ -56,7 +56,10 @@ def _zip_kind(data: bytes, path: str) -> str:
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             names = set(archive.namelist())
-            mimetype = archive.read("mimetype")[:200] if "mimetype" in names else b""
+            mimetype = b""
+            if "mimetype" in names:
+                with archive.open("mimetype") as member:
+                    mimetype = member.read(200)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
         raise KgError(
             f"not a readable {what} file (corrupt zip archive: {describe(exc)})", path=path
@@ -67,6 +70,12 @@ def _zip_kind(data: bytes, path: str) -> str:
         return "xlsx"
     if mimetype.strip() == _ODS_MIMETYPE:
         return "ods"
+    if "OFD.xml" in names:
+        raise KgError(
+            "OFD document (the national e-document format) is not read: export it as PDF "
+            "(or open it in an OFD reader and save as PDF) and read that",
+            path=path,
+        )
     kind = mimetype.decode("ascii", "replace").strip() or "no Office parts"
     raise KgError(
         f"zip archive that is not a Word .docx, Excel .xlsx or OpenDocument .ods file ({kind}); "
@@ -129,11 +138,35 @@ def has_pipe_table(data: bytes) -> bool:
     return False
 
 
+_IMAGES = (
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+)
+
+
+def _xml_kind(head: str) -> str | None:
+    """MHTML (Word's single-file web page) or Excel 2003 XML (SpreadsheetML), from the head."""
+    lowered = head.lower()
+    if (
+        lowered.startswith(("mime-version:", "from:", "content-type:"))
+        and "multipart/related" in lowered
+    ):
+        return "mhtml"
+    if "urn:schemas-microsoft-com:office:spreadsheet" in lowered and "<workbook" in lowered:
+        return "spreadsheetml"
+    return None
+
+
 def sniff(data: bytes, path: str) -> str:
     """Return the format name of ``data``: the ``format`` a :class:`ReadResult` will carry.
 
-    One of docx, xlsx, ods, xls, doc, rtf, pdf, html, md, text. Raises :class:`KgError` for
-    containers that cannot be read at all (broken zip or OLE2, password-protected Office file).
+    One of docx, xlsx, ods, xls, doc, rtf, pdf, html, mhtml, spreadsheetml, md, text. Raises
+    :class:`KgError` for what cannot be read at all: a broken zip or OLE2 container, a
+    password-protected Office file, an OFD document, an image.
     """
     if data.startswith(ZIP_MAGIC):
         return _zip_kind(data, path)
@@ -143,8 +176,18 @@ def sniff(data: bytes, path: str) -> str:
         return "pdf"
     if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf"):
         return "rtf"
+    for magic, kind in _IMAGES:
+        if data.startswith(magic):
+            raise KgError(
+                f"cannot decode a {kind} image as a document: if it is a scanned table, OCR it "
+                "first (e.g. ocrmypdf --language chi_sim on a PDF of it) and read the result",
+                path=path,
+            )
     if looks_like_html(data):
         return "html"
+    xml_kind = _xml_kind(_head_text(data).lstrip("\ufeff\xef\xbb\xbf \t\r\n"))
+    if xml_kind:
+        return xml_kind
     if PurePath(path).suffix.lower() in _MD_SUFFIXES or has_pipe_table(data):
         return "md"
     return "text"
