@@ -83,3 +83,32 @@ def test_education_sample_projects(samples):
     carried = doc.projects[0].indicators[1]
     assert (carried.level1, carried.level2, carried.name) == ("产出指标", "质量指标", "培训合格率")
     assert doc.stated_totals[0].amount == Decimal("80.00")
+
+
+def test_published_style_samples_read_with_their_planted_defects(samples_dir):
+    """104 is a portal page (HTML, rowspans, furniture); 105 a Markdown self-evaluation. The
+    rows and defects below are the ones written into those files."""
+    from kg.audit import RULES
+    from kg.audit.from_model import context_from_documents
+    from kg.nlp import analyze_document
+
+    page = extract_file(samples_dir / "104_yunxi_transport_project_targets.html")
+    assert page.source.format == "html" and page.issuer == "云溪县交通运输局"
+    assert [(i.level1, i.name, i.value) for _, i in page.iter_project_indicators()][:2] == [
+        ("产出指标", "日常养护里程", "≥310公里"),
+        ("产出指标", "路况优良率", "≥85%"),
+    ]
+    table = extract_file(samples_dir / "105_yunxi_education_self_evaluation.md")
+    assert table.projects[0].kind == "self_evaluation"
+    context = context_from_documents([analyze_document(page), analyze_document(table)])
+    fired = {
+        rule_id: [f.evidence[0].line for f in RULES[rule_id].run(context)]
+        for rule_id in RULES
+        if rule_id.startswith("template.")
+    }
+    assert fired["template.low_satisfaction"] == [26]  # 沿线群众满意度 ≥70%
+    assert fired["template.qualitative_target"] == [24]  # 养护成本控制 有所降低
+    assert fired["template.score_over_weight"] == [15]  # 25 of 20 points
+    assert fired["template.full_score_on_miss"] == [14]  # 98% of 100%, full 20 points
+    assert fired["template.shortfall_without_reason"] == [14]
+    assert len(fired["template.execution_rate"]) == 1  # 96 / 120 = 80%, printed 95%
