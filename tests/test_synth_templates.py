@@ -81,9 +81,7 @@ def grids_xlsx(data: bytes) -> list[list[list[str]]]:
 
     out = []
     for ws in load_workbook(io.BytesIO(data)).worksheets:
-        rows = [
-            ["" if v is None else str(v) for v in row] for row in ws.iter_rows(values_only=True)
-        ]
+        rows = [[_shown(cell) for cell in row] for row in ws.iter_rows()]
         for merged in ws.merged_cells.ranges:
             text = rows[merged.min_row - 1][merged.min_col - 1]
             for r in range(merged.min_row - 1, merged.max_row):
@@ -91,6 +89,21 @@ def grids_xlsx(data: bytes) -> list[list[list[str]]]:
                     rows[r][c] = text
         out.append(rows)
     return out
+
+
+def _shown(cell) -> str:
+    """A cell as Excel prints it, for the number formats a finance sheet uses."""
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        fmt = cell.number_format
+        places = len(fmt.split(".")[1].rstrip("%")) if "." in fmt else 0
+        if fmt.endswith("%"):
+            return f"{value * 100:.{places}f}%"
+        if fmt.startswith("0"):
+            return f"{value:.{places}f}"
+    return str(value)
 
 
 def grids_html(data: bytes) -> list[list[list[str]]]:
@@ -359,6 +372,12 @@ def _shows(hazard: str, fmt: str, doc, data: bytes) -> bool:
         return any(SLOT.match(c) for c in flat)
     if hazard == "two_level_grid":
         return "二级指标" in flat and not {"三级指标", "指标名称", "指标内容"} & set(flat)
+    if hazard == "numeric_cells":
+        from openpyxl import load_workbook
+
+        sheets = load_workbook(io.BytesIO(data)).worksheets
+        kinds = {type(c.value) for ws in sheets for row in ws.iter_rows() for c in row}
+        return bool({int, float} & kinds)
     if hazard == "fullwidth_digits":
         return bool(re.search("[０-９]", cells))
     raise AssertionError(f"no check for {hazard}")

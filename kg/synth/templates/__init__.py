@@ -13,12 +13,20 @@ from kg.synth.templates.corpus import (
     generate_template_corpus,
     render,
 )
-from kg.synth.templates.draw import FORMATS, HAZARDS, HTML_HAZARDS, known_hazards, make_document
+from kg.synth.templates.draw import (
+    FORMAT_HAZARDS,
+    FORMATS,
+    HAZARDS,
+    HTML_HAZARDS,
+    known_hazards,
+    make_document,
+)
 from kg.synth.templates.model import TemplateDocument
 
 __all__ = [
     "ANSWERS_NAME",
     "FORMATS",
+    "FORMAT_HAZARDS",
     "HAZARDS",
     "HTML_HAZARDS",
     "RENDERERS",

@@ -43,8 +43,14 @@ HAZARDS: dict[str, float] = {
     "two_level_grid": 0.15,
     "fullwidth_digits": 0.15,
 }
-# Hazards only an HTML page can carry.
+# Hazards only one format can carry: the portal page's, and the workbook's numbers stored as
+# numbers (the printed text is then what the cell's number format shows).
 HTML_HAZARDS: dict[str, float] = {"nested_layout": 0.3, "gbk": 0.25, "xls_name": 0.2}
+FORMAT_HAZARDS: dict[str, dict[str, float]] = {
+    "html": HTML_HAZARDS,
+    "xlsx": {"numeric_cells": 0.5},
+}
+_ALL_HAZARDS = (*HAZARDS, *(h for extra in FORMAT_HAZARDS.values() for h in extra))
 
 T = TypeVar("T")
 _FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
@@ -69,7 +75,7 @@ def known_hazards(fmt: str) -> tuple[str, ...]:
 
 def _format_hazards(fmt: str) -> dict[str, float]:
     """Hazards with their shares for one format: portal furniture is not put into workbooks."""
-    shares = {**HAZARDS, **(HTML_HAZARDS if fmt == "html" else {})}
+    shares = {**HAZARDS, **FORMAT_HAZARDS.get(fmt, {})}
     if fmt == "xlsx":
         del shares["furniture"]
     return shares
@@ -97,11 +103,10 @@ def _choose_hazards(rng: random.Random, fmt: str, hazards: Iterable[str] | None)
     if hazards is None:
         return {name for name, share in table.items() if rng.random() < share}
     chosen = set(hazards)
-    unknown = chosen - set(HAZARDS) - set(HTML_HAZARDS)
+    unknown = chosen - set(_ALL_HAZARDS)
     if unknown:
         raise KgError(
-            f"unknown hazard(s): {', '.join(sorted(unknown))}; "
-            f"known: {', '.join([*HAZARDS, *HTML_HAZARDS])}"
+            f"unknown hazard(s): {', '.join(sorted(unknown))}; known: {', '.join(_ALL_HAZARDS)}"
         )
     return chosen & set(table)  # e.g. HTML-only hazards are left out of other formats
 
@@ -422,6 +427,7 @@ class _Drawer:
         self._weights(table, evaluate)
         if long_grid and len(table.rows) >= 4:
             table.split_at = rng.randint(len(table.rows) // 3, 2 * len(table.rows) // 3)
+            table.continued_caption = self.pick(("", "", "续表", "（续表）"))
             self.used.add("page_break")
         if "fullwidth_digits" in self.hazards:
             for row in table.rows:
@@ -505,7 +511,15 @@ class _Drawer:
 
 # Hazards that belong to the document as a whole rather than to a drawn table.
 _DOCUMENT_HAZARDS = frozenset(
-    {"merged_cells", "traditional", "furniture", "nested_layout", "gbk", "xls_name"}
+    {
+        "merged_cells",
+        "traditional",
+        "furniture",
+        "nested_layout",
+        "gbk",
+        "xls_name",
+        "numeric_cells",
+    }
 )
 
 

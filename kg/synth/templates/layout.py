@@ -75,7 +75,7 @@ def layout(table: Table, merged: bool = True) -> list[Grid]:
     _indicator_rows(first, table, rows[:cut])
     parts = [first]
     if table.split_at:
-        second = Grid(width, continued=True)
+        second = Grid(width, caption=table.continued_caption, continued=True)
         _grid_header(second, table)
         _indicator_rows(second, table, rows[cut:])
         parts.append(second)

@@ -100,6 +100,7 @@ class Table:
     total_weight: str = ""
     total_score: str = ""
     split_at: int = 0
+    continued_caption: str = ""
 
     @property
     def two_level(self) -> bool:

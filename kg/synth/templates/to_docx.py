@@ -68,6 +68,8 @@ def render_docx(doc: TemplateDocument) -> bytes:
         for part in grids(doc, table):
             if part.continued:
                 document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+                if part.caption:
+                    document.add_paragraph(part.caption)
             _put_grid(document, part)
         document.add_paragraph()
     for line in doc.outro.splitlines():

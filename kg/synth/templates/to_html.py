@@ -99,6 +99,8 @@ def render_html(doc: TemplateDocument) -> bytes:
             if part.continued:
                 page += 1
                 body.append(f"<p>{page_marker(page)}</p>")
+                if part.caption:
+                    body.append(f"<p>{_text(part.caption)}</p>")
             number += 1
             body += _table(part, number)
     body += [f'<p align="right">{_text(line)}</p>' for line in doc.outro.splitlines()]

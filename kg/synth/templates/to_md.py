@@ -34,6 +34,8 @@ def render_md(doc: TemplateDocument) -> bytes:
             if part.continued:
                 page += 1
                 lines += [page_marker(page), ""]
+                if part.caption:
+                    lines += [part.caption, ""]
             lines += [*_pipe(part), ""]
     lines += [line + "  " for line in doc.outro.splitlines()]
     return ("\n".join(lines) + "\n").encode("utf-8")

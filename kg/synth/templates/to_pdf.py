@@ -98,6 +98,8 @@ def render_pdf(doc: TemplateDocument) -> bytes:
         for part in grids(doc, table):
             if part.continued:
                 story.append(PageBreak())
+                if part.caption:
+                    story.append(_paragraph(part.caption, "body"))
             story.append(_table(part, template.width))
     story += [Spacer(1, 4 * mm), *[_paragraph(line, "right") for line in doc.outro.splitlines()]]
 

@@ -20,6 +20,8 @@ def render_txt(doc: TemplateDocument) -> bytes:
             if part.continued:
                 page += 1
                 lines += [page_marker(page), ""]
+                if part.caption:
+                    lines += [part.caption, ""]
             for row in part.rows:
                 lines += ["\t" + cell.text for _, cell in row]
                 lines.append("")

@@ -1,12 +1,15 @@
 """Write a document as an Excel workbook with real merged ranges (openpyxl).
 
-Tables go one per sheet or stacked in one sheet; a table continued on the next page is stacked
+With the ``numeric_cells`` hazard, plain amounts, scores and rates are stored as numbers with the
+number format that prints them as the answer key says (35.00 as 35 with ``0.00``, 94.50% as
+0.945 with ``0.00%``), as finance bureaus' sheets do. Tables go one per sheet or stacked in one sheet; a table continued on the next page is stacked
 with its header repeated, as a sheet made from a printed form shows it.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from datetime import datetime
 
 from openpyxl import Workbook
@@ -25,11 +28,29 @@ _BOLD = Font(bold=True)
 _FIXED = datetime(2020, 1, 1)
 
 
-def _put_grid(ws: Worksheet, grid: Grid, top: int) -> int:
+_NUMBER = re.compile(r"^([0-9]+)(?:\.([0-9]+))?(%?)$")  # ASCII only: full-width stays text
+
+
+def _number(text: str) -> tuple[float | int, str] | None:
+    """A plain amount, score or rate as Excel stores it: the number and the format that prints it."""
+    match = _NUMBER.match(text)
+    if not match:
+        return None
+    whole, decimals, percent = match.groups()
+    places = "." + "0" * len(decimals) if decimals else ""
+    if percent:
+        return float(text[:-1]) / 100, f"0{places}%"
+    return (float(text) if decimals else int(whole)), f"0{places}"
+
+
+def _put_grid(ws: Worksheet, grid: Grid, top: int, numeric: bool) -> int:
     """Write ``grid`` with its first row at ``top``; return the next free row."""
     for r, row in enumerate(grid.rows):
         for c, cell in row:
             target = ws.cell(row=top + r, column=c + 1, value=cell.text or None)
+            stored = _number(cell.text) if numeric and not cell.head else None
+            if stored:
+                target.value, target.number_format = stored
             target.alignment = _WRAP
             if cell.head:
                 target.font = _BOLD
@@ -79,7 +100,10 @@ def render_xlsx(doc: TemplateDocument) -> bytes:
         ws.cell(row=top, column=width, value=doc.money_unit)
         top += 1
         for part in parts:
-            top = _put_grid(ws, part, top)
+            if part.continued and part.caption:
+                ws.cell(row=top, column=1, value=part.caption)
+                top += 1
+            top = _put_grid(ws, part, top, "numeric_cells" in doc.hazards)
         for c in range(width):
             ws.column_dimensions[get_column_letter(c + 1)].width = 12 if c < 2 else 18
     buffer = io.BytesIO()
