@@ -848,3 +848,48 @@ def test_file_over_the_size_cap_is_refused_before_reading(tmp_path, monkeypatch)
     path.write_bytes(bytes(11))
     with pytest.raises(KgError, match=r"big\.xlsx: file is 11 bytes \(cap 10\)"):
         read_path(path)
+
+
+def test_pdf_fake_bold_glyphs_drawn_twice_read_once():
+    """Header text drawn twice 0.3 pt apart (how some producers make bold) reads once."""
+    from reportlab.pdfgen import canvas
+
+    font = _cid_font()
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.setFont(font, 10)
+    for x in (100, 200, 300):
+        page.line(x, 500, x, 560)
+    for y in (500, 530, 560):
+        page.line(100, y, 300, y)
+    for dx in (0, 0.3):
+        page.drawString(110 + dx, 540, "一级指标")
+        page.drawString(210 + dx, 540, "指标值")
+        page.drawString(110 + dx, 600, "标题")
+    page.drawString(110, 510, "产出指标")
+    page.drawString(210, 510, "≥95%")
+    page.showPage()
+    page.save()
+    result = read_bytes(buffer.getvalue(), "bold.pdf")
+    assert [p.raw for p in result.paragraphs] == ["标题"]
+    assert [[c.raw for c in r.cells] for r in result.rows] == [
+        ["一级指标", "指标值"],
+        ["产出指标", "≥95%"],
+    ]
+
+
+def test_docx_legacy_hmerge_is_one_cell_spanning_the_run():
+    """WPS/older Word write horizontal merges as hMerge restart/continue cells: the row below
+    (three written cells, the last two merged) must read as one cell spanning columns 2-3."""
+    source = zipfile.ZipFile(io.BytesIO(make_docx()))
+    xml = source.read("word/document.xml").decode()
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    assert w in xml
+    row = (
+        "<w:tr><w:tc><w:p><w:r><w:t>满意度指标</w:t></w:r></w:p></w:tc>"
+        '<w:tc><w:tcPr><w:hMerge w:val="restart"/></w:tcPr><w:p><w:r><w:t>群众满意度</w:t></w:r></w:p></w:tc>'
+        "<w:tc><w:tcPr><w:hMerge/></w:tcPr><w:p/></w:tc></w:tr>"
+    )
+    xml = xml.replace("</w:tbl>", row + "</w:tbl>", 1)
+    result = read_bytes(replace_member(make_docx(), "word/document.xml", xml), "wps.docx")
+    assert grid(result.rows[-1]) == [("满意度指标", 0, 1, 1, False), ("群众满意度", 1, 1, 2, False)]

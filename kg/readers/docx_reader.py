@@ -3,7 +3,7 @@
 Body paragraphs and table rows are numbered together in document order, starting at 1; that
 ordinal is the ``line`` of every record extracted from a .docx (all cells of a table row
 share the row's line). Merged cells are kept as Word stores them: a horizontally merged cell
-(``gridSpan``) is one cell whose ``col_span`` covers the merged columns, and the continuation
+(``gridSpan``) is one cell whose ``col_span`` covers the merged columns (so is a legacy ``hMerge`` run), and the continuation
 of a vertically merged cell (``vMerge``) is an empty cell with ``covered=True``, exactly as in
 the seed text dumps; the origin's ``row_span`` counts the continuations below it. ``col`` is
 the grid column (``gridBefore`` and the spans of the cells to the left). Content controls
@@ -99,8 +99,15 @@ def _table_grid(tbl) -> list[list[tuple[object, int, int, bool]]]:
         col = _int_property(tr_pr, qn("w:gridBefore")) if before is not None else 0
         cells = []
         for tc in _own(tr, _TC):
-            span = _int_property(tc.find(qn("w:tcPr")), qn("w:gridSpan"))
-            cells.append((tc, col, span, _is_vmerge_continuation(tc)))
+            tc_pr = tc.find(qn("w:tcPr"))
+            span = _int_property(tc_pr, qn("w:gridSpan"))
+            hmerge = tc_pr.find(qn("w:hMerge")) if tc_pr is not None else None
+            if hmerge is not None and hmerge.get(_VAL, "continue") == "continue" and cells:
+                # legacy horizontal merge (older Word, WPS): the origin spans this cell too
+                origin, origin_col, origin_span, continuation = cells[-1]
+                cells[-1] = (origin, origin_col, origin_span + span, continuation)
+            else:
+                cells.append((tc, col, span, _is_vmerge_continuation(tc)))
             col += span
         rows.append(cells)
     return rows

@@ -30,6 +30,7 @@ TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 """pdfplumber table settings: ruled tables only (text-aligned guesses split prose into cells)."""
 _X_TOLERANCE = 3.0  # gap (pt) between characters that reads as a space, as pdfplumber's default
 _Y_TOLERANCE = 3.0  # characters whose tops differ by less are on one line
+_DUPLICATE = 1.0  # equal glyphs closer than this (pt) are one glyph drawn twice
 _EDGE = 1.0  # cell edges closer than this (pt) are the same grid line
 
 if logging.getLogger("pdfminer").level == logging.NOTSET:
@@ -38,6 +39,29 @@ if logging.getLogger("pdfminer").level == logging.NOTSET:
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 SCANNED = "scanned PDF: no text layer; run OCR first (e.g. ocrmypdf --language chi_sim) and read the result"
+
+
+def dedupe(chars: list[dict]) -> list[dict]:
+    """Characters without the copies "fake bold" draws a fraction of a point beside the first.
+
+    Two equal glyphs within :data:`_DUPLICATE` points of each other are one: real text never
+    puts a glyph that close to its twin.
+    """
+    kept: list[dict] = []
+    grid: dict[tuple[str, int, int], list[dict]] = {}
+    for char in chars:
+        x, y = char["x0"], char["top"]
+        cx, cy = round(x), round(y)
+        duplicate = any(
+            abs(other["x0"] - x) <= _DUPLICATE and abs(other["top"] - y) <= _DUPLICATE
+            for dx in (-1, 0, 1)
+            for dy in (-1, 0, 1)
+            for other in grid.get((char["text"], cx + dx, cy + dy), ())
+        )
+        if not duplicate:
+            kept.append(char)
+            grid.setdefault((char["text"], cx, cy), []).append(char)
+    return kept
 
 
 def _text_lines(chars: list[dict]) -> list[tuple[float, float, str]]:
@@ -177,7 +201,7 @@ def read_pdf_bytes(data: bytes, path: str) -> ReadResult:
             number = page.page_number
             place = f"p. {number}"
             try:
-                chars = [c for c in page.chars if c["text"].strip()]
+                chars = dedupe([c for c in page.chars if c["text"].strip()])
                 found = page.find_tables(TABLE_SETTINGS) if chars else []
             except Exception as exc:  # damaged content stream on this page
                 raise KgError(
