@@ -88,3 +88,32 @@ def test_one_document_and_a_broken_graph(seed_store):
     broken = validate_store(store, band["g"])
     assert [(i.shape, i.focus) for i in broken.violations] == [("pis:LtBoundsShape", band["b"])]
     assert re.fullmatch(r"seeds/.+\.txt:\d+", broken.violations[0].source)
+
+
+def test_national_templates_have_zero_violations(tmp_path):
+    """The three templates of layout_docs.py (project, department with tasks, self-evaluation
+    with actual values) map to graphs that the shapes accept."""
+    from layout_docs import DEPARTMENT_TABLE, PROJECT_TABLE, SELF_EVALUATION, dump
+
+    for name, rows in (
+        ("p.txt", PROJECT_TABLE),
+        ("d.txt", DEPARTMENT_TABLE),
+        ("s.txt", SELF_EVALUATION),
+    ):
+        (tmp_path / name).write_text(dump(rows), encoding="utf-8")
+    store = Store()
+    assert ingest([tmp_path], store, jobs=1).ingested == 3
+    report = validate_store(store)
+    assert report.violations == [], "\n".join(i.line(curie) for i in report.violations[:20])
+    kinds = store.select(
+        "SELECT ?t (COUNT(?x) AS ?n) WHERE { ?x a ?t . "
+        "VALUES ?t { pi:DepartmentTarget pi:SelfEvaluation pi:AnnualTask pi:ActualValue } } "
+        "GROUP BY ?t ORDER BY ?t"
+    )
+    # 1 department table with 2 tasks; 1 self-evaluation with 4 actual values
+    assert [(row["t"].rsplit("/", 1)[1], int(row["n"])) for row in kinds] == [
+        ("ActualValue", 4),
+        ("AnnualTask", 2),
+        ("DepartmentTarget", 1),
+        ("SelfEvaluation", 1),
+    ]
