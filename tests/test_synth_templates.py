@@ -24,6 +24,7 @@ from kg.synth.templates import (
     generate_template_corpus,
     known_hazards,
     make_document,
+    make_file,
     render,
 )
 
@@ -502,6 +503,13 @@ def test_kg_synth_national_writes_every_format(tmp_path):
     assert suffixes >= {f".{f}" for f in RENDERERS if f != "html"}
     bad = CliRunner().invoke(app, ["synth", "--format", "pdf", "-n", "1", "--out", str(out)])
     assert bad.exit_code != 0 and "txt or docx" in str(bad.exception)
+
+
+def test_make_file_is_the_document_the_corpus_writes(tmp_path):
+    generate_template_corpus(tmp_path, 2, seed=8, formats=["md", "html"])
+    name, data, key = make_file(8, 1, "html")
+    assert (tmp_path / name).read_bytes() == data
+    assert json.loads((tmp_path / "0001.answer.json").read_text(encoding="utf-8")) == key
 
 
 def test_bad_requests_are_one_clear_error(tmp_path):

@@ -11,6 +11,7 @@ from kg.synth.templates.corpus import (
     RENDERERS,
     answer_json,
     generate_template_corpus,
+    make_file,
     render,
 )
 from kg.synth.templates.draw import (
@@ -35,5 +36,6 @@ __all__ = [
     "generate_template_corpus",
     "known_hazards",
     "make_document",
+    "make_file",
     "render",
 ]

@@ -38,6 +38,14 @@ def render(doc: TemplateDocument) -> bytes:
     return RENDERERS[doc.format](doc)
 
 
+def make_file(
+    seed: int, index: int, fmt: str = "xlsx", hazards: Iterable[str] | None = None
+) -> tuple[str, bytes, dict[str, Any]]:
+    """One document in memory, for tests that need no folder: file name, bytes, answer key."""
+    doc = make_document(seed, index, fmt, hazards)
+    return doc.file_name, render(doc), doc.answer()
+
+
 def answer_json(doc: TemplateDocument) -> str:
     """The answer key of ``doc`` as the JSON text written next to it."""
     return json.dumps(doc.answer(), ensure_ascii=False, indent=1) + "\n"

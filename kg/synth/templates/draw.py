@@ -296,6 +296,7 @@ class _Drawer:
                 Field("基本支出", "基本支出", _money(basic)),
                 Field("项目支出", "项目支出", _money(total - basic)),
             ]
+        table.funds_across = rng.random() < 0.5
         table.task_labels = [
             self.pick(("年度主要任务", "年度履职目标")),
             "任务名称",

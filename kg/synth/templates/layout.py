@@ -112,6 +112,8 @@ def _header_block(grid: Grid, table: Table) -> None:
         )
     if table.money:
         _money_block(grid, table)
+    elif table.funds_across and len(table.funds) < grid.width:
+        _across(grid, table.funds_label, table.funds)
     elif table.funds:
         _label_rows(grid, table.funds_label, table.funds)
     if table.tasks:
@@ -137,6 +139,17 @@ def _label_rows(grid: Grid, outer: str, entries: list[Field]) -> None:
             row.append((0, Cell(outer, rowspan=len(entries), head=True)))
         row += [(1, _label(entry.label)), _span(entry.value, 2, w - 1)]
         grid.add(*row)
+
+
+def _across(grid: Grid, outer: str, entries: list[Field]) -> None:
+    """Labels in one row, values in the next (年度预算 laid out across the table)."""
+    head = [(0, Cell(outer, rowspan=2, head=True))]
+    head += [(1 + i, _label(e.label)) for i, e in enumerate(entries)]
+    values = [(1 + i, Cell(e.value)) for i, e in enumerate(entries)]
+    _stretch(head, grid.width)
+    _stretch(values, grid.width)
+    grid.add(*head)
+    grid.add(*values)
 
 
 def _money_block(grid: Grid, table: Table) -> None:

@@ -87,6 +87,7 @@ class Table:
     fields: list[Field] = field(default_factory=list)
     funds_label: str = ""
     funds: list[Field] = field(default_factory=list)
+    funds_across: bool = False
     goals_label: str = ""
     goals: list[Field] = field(default_factory=list)
     task_labels: list[str] = field(default_factory=list)

@@ -25,7 +25,15 @@ def _text(text: str) -> str:
     return escape(text).replace("\n", "<br/>")
 
 
-def _table(grid: Grid, number: int) -> list[str]:
+_WORD_CELL = (
+    '<td{spans} valign="center" style="border:solid windowtext 1.0pt;padding:0cm 5.4pt">'
+    '<p class="MsoNormal" align="center" style="text-align:center">'
+    '<span style="font-size:10.5pt;font-family:宋体">{text}</span></p></td>'
+)
+
+
+def _table(grid: Grid, number: int, word: bool) -> list[str]:
+    """One ``<table>``; ``word`` gives it the markup of a Word document saved as a web page."""
     out = [
         f'<table class="MsoTableGrid" id="table{number}" border="1" cellspacing="0" cellpadding="2">'
     ]
@@ -39,7 +47,10 @@ def _table(grid: Grid, number: int) -> list[str]:
                 spans += f' rowspan="{cell.rowspan}"'
             if cell.colspan > 1:
                 spans += f' colspan="{cell.colspan}"'
-            out.append(f"<{tag}{spans}>{_text(cell.text)}</{tag}>")
+            if word:
+                out.append(_WORD_CELL.format(spans=spans, text=_text(cell.text) or "&nbsp;"))
+            else:
+                out.append(f"<{tag}{spans}>{_text(cell.text)}</{tag}>")
         out.append("</tr>")
     out.append("</table>")
     return out
@@ -102,7 +113,7 @@ def render_html(doc: TemplateDocument) -> bytes:
                 if part.caption:
                     body.append(f"<p>{_text(part.caption)}</p>")
             number += 1
-            body += _table(part, number)
+            body += _table(part, number, word=doc.index % 3 == 0)
     body += [f'<p align="right">{_text(line)}</p>' for line in doc.outro.splitlines()]
     if "nested_layout" in doc.hazards:
         body = [
