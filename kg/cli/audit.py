@@ -89,5 +89,11 @@ def audit_command(
         f"{counts['info']} info in {len(result.documents)} document(s)"
     )
     typer.echo(f"report: {report}")
+    if fmt is ReportFormat.html:  # its graph links must reach a file: write the view there
+        from kg.views.links import write_linked_views
+
+        with Store(path, read_only=True) as reader:
+            for view in write_linked_views(reader, report, result.config.view_link):
+                typer.echo(f"view: {view}")
     if result.at_or_above(fail_on.value):
         raise typer.Exit(1)
