@@ -36,6 +36,7 @@ from kg.duplicates.rules import (
     edit_relation,
     light_mask,
     name_key,
+    one_band_edited,
     slot_frame,
 )
 
@@ -338,6 +339,8 @@ class _Builder:
         self.traps: dict[str, tuple[str, str]] = {}  # tag -> (trap, anchor tag)
         self.reused: dict[str, str] = {}  # tag -> reused-ladder group (not a copy family)
         self.used_masks: set[str] = {light_mask(cosmetic_core(k)) for k in self.used_keys}
+        self.tails: set[tuple[tuple[str, ...], str]] = set()  # (ladder, name tail) in use
+        self.tail_of: dict[str, str] = {}  # fresh name -> its tail (action, light word, head)
         self.counter = 0
         n_departments = max(110, size // 45)
         self.departments = [
@@ -367,19 +370,48 @@ class _Builder:
         return sub
 
     def fresh_name(self, head: str | None = None, tries: int = 50) -> str:
+        """A new name ``subject [subject] action [light word] head``; its tail (action, light
+        word, head) is kept in :attr:`tail_of` for :meth:`family_ladder`."""
         rng = self.rng
         for _ in range(tries):
             parts = [rng.choice(SUBJECTS)]
             if rng.random() < 0.7:
                 parts.append(rng.choice(SUBJECTS))
-            parts.append(rng.choice(ACTIONS))
+            tail = [rng.choice(ACTIONS)]
             if rng.random() < 0.3:
-                parts.append(rng.choice(LIGHT))
-            parts.append(head or rng.choice(RATE_HEADS if rng.random() < 0.8 else COUNT_HEADS))
-            name = "".join(parts)
+                tail.append(rng.choice(LIGHT))
+            tail.append(head or rng.choice(RATE_HEADS if rng.random() < 0.8 else COUNT_HEADS))
+            name = "".join(parts + tail)
             if self.claim(name):
+                self.tail_of[name] = "".join(tail)
                 return name
         return self.fresh_name(head, tries) if tries > 1 else name
+
+    def tail_free(self, tail: str, ladder: Sequence[str] | None) -> bool:
+        return ladder is None or (canonical_ladder(ladder), _tail_key(tail)) not in self.tails
+
+    def reserve_tail(self, tail: str, ladder: Sequence[str] | None) -> None:
+        if ladder is not None:
+            self.tails.add((canonical_ladder(ladder), _tail_key(tail)))
+
+    def family_ladder(self, tail: str) -> tuple[str, ...]:
+        """A ladder for a name family whose names end in ``tail``, reserved with it: a standard
+        ladder half of the time, unless another family already ends in ``tail`` on it (two
+        names sharing a tail on one ladder are a slot pair or a one-word insertion by the
+        rules), else a new distinctive one."""
+        ladder = self.ladder_for_name_family()
+        if not self.tail_free(tail, ladder):
+            ladder = self.unique_ladder(True)
+        self.reserve_tail(tail, ladder)
+        return ladder
+
+    def free_standard_ladder(self, tail: str) -> tuple[str, ...] | None:
+        """A standard ladder on which ``tail`` is still free (reserved), or ``None``."""
+        for ladder in self.rng.sample(self.std_rate, len(self.std_rate)):
+            if self.tail_free(tail, ladder):
+                self.reserve_tail(tail, ladder)
+                return tuple(ladder)
+        return None
 
     def claim(self, name: str) -> bool:
         """Reserve a new name unless its key, or its key without cosmetic affixes and with
@@ -499,13 +531,15 @@ class _Builder:
 
     def plant_verbatim(self) -> None:
         family = self.new_family("verbatim")
-        name, ladder = self.fresh_name(), self.ladder_for_name_family()
+        name = self.fresh_name()
+        ladder = self.family_ladder(self.tail_of[name])
         for _ in range(self.family_size()):
             self.place(name, ladder, family)
 
     def plant_surface(self) -> None:
         family = self.new_family("surface")
-        name, ladder = self.fresh_name(), self.ladder_for_name_family()
+        name = self.fresh_name()
+        ladder = self.family_ladder(self.tail_of[name])
         self.place(name, ladder, family)
         for _ in range(self.family_size() - 1):
             self.place(self.surface_name(name), self.surface_grades(ladder), family)
@@ -524,7 +558,7 @@ class _Builder:
                 break
         self.used_keys.add(key)
         family = self.new_family("jurisdiction")
-        ladder = self.ladder_for_name_family()
+        ladder = self.family_ladder(frame.split("{a}")[1].format(j="县", **parts))
         size = self.family_size()
         words = [JURISDICTIONS[i % 4] for i in range(size)]
         rng.shuffle(words)
@@ -535,7 +569,8 @@ class _Builder:
         rng = self.rng
         for _ in range(100):
             head = rng.choice(RATE_HEADS + COUNT_HEADS)
-            suffix = f"{rng.choice(SUBJECTS)}{rng.choice(ACTIONS)}{rng.choice(LIGHT)}{head}"
+            tail = f"{rng.choice(ACTIONS)}{rng.choice(LIGHT)}{head}"
+            suffix = f"{rng.choice(SUBJECTS)}{tail}"
             prefix = rng.choice(("", "", rng.choice(SUBJECTS)))
             fillers = rng.sample(SUBJECTS, self.family_size())
             names = [f"{prefix}{x}{suffix}" for x in fillers]
@@ -548,9 +583,63 @@ class _Builder:
             return
         self.used_keys.update(keys)
         family = self.new_family("slot")
-        ladder = self.ladder_for_name_family()
+        ladder = self.family_ladder(tail)
         for name in names:
             self.place(name, ladder, family)
+
+    def plant_edited(self) -> None:
+        """An edited-copy family (duplicates.md §3 note): one name, and copies with a cosmetic
+        prefix, a light word swapped or a light word inserted, on the same ladder."""
+        rng = self.rng
+        name = self.fresh_name()
+        tail = self.tail_of[name]
+        stem = name[: len(name) - len(tail)]
+        light = next((w for w in LIGHT if w in tail), None)
+        variants = [rng.choice(("各项", "全年", "年度")) + name]
+        if light is None:  # insert a light word before the measure head
+            action = next(a for a in ACTIONS if tail.startswith(a))
+            variants.append(stem + action + rng.choice(LIGHT) + tail[len(action) :])
+        else:  # swap it for another
+            other = rng.choice([w for w in LIGHT if w != light])
+            variants.append(stem + tail.replace(light, other, 1))
+        key = name_key(name)
+        variants = [v for v in variants if edit_relation(key, name_key(v)) is not None]
+        if not variants:
+            return
+        family = self.new_family("edit")
+        ladder = self.family_ladder(tail)
+        for text in [name, *variants]:
+            self.used_keys.add(name_key(text))
+            self.place(text, ladder, family)
+
+    def plant_probable(self) -> None:
+        """A probable copy: one name on a distinctive ladder and a copy with one band edited
+        (a number moved), both distinctive (duplicates.md §3 note; lower confidence)."""
+        rng = self.rng
+        name = self.fresh_name()
+        ladder = self.unique_ladder(True)
+        for _ in range(20):
+            edited = list(ladder)
+            position = rng.randrange(4)
+            digits = "".join(ch for ch in edited[position] if ch.isdigit())
+            if not digits:
+                continue
+            edited[position] = edited[position].replace(
+                digits, str(int(digits) + rng.randint(1, 4)), 1
+            )
+            canon = canonical_ladder(edited)
+            if (
+                canon not in self.used_ladders
+                and canon not in default_standard_ladders()
+                and one_band_edited(canonical_ladder(ladder), canon)
+            ):
+                self.used_ladders.add(canon)
+                break
+        else:
+            return
+        family = self.new_family("probable")
+        self.place(name, ladder, family)
+        self.place(name, edited, family)
 
     def plant_reused_ladder(self) -> str:
         """Unrelated names on one distinctive ladder: a reused ladder, not a copy family."""
@@ -572,9 +661,8 @@ class _Builder:
     def plant_block(self) -> None:
         rng = self.rng
         block = f"b{len(self.block_family) + 1}"
-        items = [
-            (self.fresh_name(), self.ladder_for_name_family()) for _ in range(rng.randint(3, 6))
-        ]
+        names = [self.fresh_name() for _ in range(rng.randint(3, 6))]
+        items = [(name, self.family_ladder(self.tail_of[name])) for name in names]
         families = [f"{block}:{i}" for i in range(len(items))]
         copies = []
         for copy_no in range(rng.randint(2, 4)):
@@ -634,8 +722,9 @@ class _Builder:
         head = rng.choice(list(OTHER_MEASURE) if trap == "other_measure" else RATE_HEADS)
         if trap == "opposite":
             base, other = rng.choice(OPPOSITES)
-            stem = self.fresh_name(base)[: -len(base)]
-            name, negative = stem + base, stem + other
+            name = self.fresh_name(base)
+            stem = name[: -len(base)]
+            negative = stem + other
         else:
             name = self.fresh_name(head)
             stem = name[: -len(head)]
@@ -647,15 +736,33 @@ class _Builder:
                 negative = self.fresh_name(head)
                 while slot_frame(name_key(negative), name_key(name)) is not None:
                     negative = self.fresh_name(head)
+            elif trap == "light_frame":  # same subjects and head, another task (the note)
+                tail = self.tail_of[name]
+                action = next(a for a in ACTIONS if tail.startswith(a))
+                other = rng.choice([a for a in ACTIONS if a != action])
+                negative = stem[: len(stem) - len(tail) + len(head)] + other + head
+                self.tail_of[negative] = other + head
             else:  # same_name
                 negative = name
-        ladder = self.standard_ladder()
+        ladder = self.free_standard_ladder(self.tail_of[name])
+        if ladder is None:
+            return  # every standard ladder already carries this tail: no clean trap here
         anchor = self.place(name, ladder, family)
         self.place(name, ladder, family)
         if trap not in ("same_name", "generic_frame") and not self.claim(negative):
             return
         different = trap in ("same_name", "qualifier")
         trap_ladder = self.unique_ladder(False) if different else ladder
+        if different:  # a clear name reuse, never a probable copy (one band edited)
+            while one_band_edited(canonical_ladder(trap_ladder), canonical_ladder(ladder)):
+                trap_ladder = self.unique_ladder(False)
+        else:  # the negative's tail must be new on the shared ladder too
+            tail = self.tail_of.get(negative) or (
+                self.tail_of[name][: len(stem) - len(name)] + negative[len(stem) :]
+            )
+            if not self.tail_free(tail, ladder):
+                return
+            self.reserve_tail(tail, ladder)
         self.insert_after(anchor, negative, trap_ladder, trap)
 
     def locate(self, tag: str) -> tuple[_Sub, int]:
@@ -670,7 +777,22 @@ class _Builder:
         self.traps[tag] = (trap, anchor)
 
 
-TRAPS = ("same_name", "other_measure", "opposite", "qualifier", "threshold_moved", "generic_frame")
+def _tail_key(tail: str) -> str:
+    """A name tail without light words: tails equal but for one are a one-word insertion."""
+    for word in LIGHT:
+        tail = tail.replace(word, "")
+    return tail
+
+
+TRAPS = (
+    "same_name",
+    "other_measure",
+    "opposite",
+    "qualifier",
+    "threshold_moved",
+    "generic_frame",
+    "light_frame",
+)
 
 
 def generate(
@@ -705,6 +827,8 @@ def generate(
         (builder.plant_jurisdiction, 0.02),
         (builder.plant_slot, 0.02),
         (builder.plant_reused_ladder, 0.02),
+        (builder.plant_edited, 0.015),
+        (builder.plant_probable, 0.01),
         (builder.plant_block, 0.012),
     )
     target = max(0, size - len(real_records))
