@@ -603,10 +603,12 @@ def test_doc_without_libreoffice_is_one_clear_error(monkeypatch, tmp_path):
     assert "apt-get install libreoffice-writer" in text and "save it as .docx" in text
 
 
+@pytest.mark.slow  # two LibreOffice starts, each with a fresh profile: several seconds
 @pytest.mark.skipif(
     shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"
 )
 def test_doc_is_converted_by_libreoffice(tmp_path):
+    """make_docx() saved as .doc by LibreOffice, then read back: the same grid as the .docx."""
     import subprocess
 
     (tmp_path / "t.docx").write_bytes(make_docx())
@@ -617,7 +619,8 @@ def test_doc_is_converted_by_libreoffice(tmp_path):
     )  # fmt: skip
     result = read_path(tmp_path / "t.doc")
     assert result.format == "doc"
-    assert [c.raw for c in result.rows[0].cells] == ["一级指标", "绩效指标", "指标值"]
+    expected = [grid(r) for r in read_bytes(make_docx(), "t.docx").rows]
+    assert [grid(r) for r in result.rows] == expected
 
 
 @pytest.mark.parametrize(
@@ -698,6 +701,24 @@ BILLION_LAUGHS = (
         ("damaged.doc", lambda: make_ole(["WordDocument"])[:700], ["damaged"]),
         ("bad.ods", lambda: make_ods("<office:document-content"), ["not a readable .ods"]),
         ("bad.xls", lambda: make_ole(["Workbook"]), ["not a readable .xls"]),
+        (
+            "wide.html",
+            lambda: b"<table>" + b"<tr><td colspan=1000>x</td></tr>" * 2500 + b"</table>",
+            ["table 1 has", f"cap {MAX_CELLS:,}"],
+        ),
+        (
+            "repeat.ods",
+            lambda: make_ods(
+                ODS_CONTENT.replace(
+                    '<table:table-row table:number-rows-repeated="1048570">'
+                    '<table:table-cell table:number-columns-repeated="1024"/>',
+                    '<table:table-row table:number-rows-repeated="100000">'
+                    '<table:table-cell table:number-columns-repeated="100"><text:p>x</text:p>'
+                    "</table:table-cell>",
+                )
+            ),
+            ["sheet 整体目标 has", f"cap {MAX_CELLS:,}"],
+        ),
     ],
 )
 def test_hostile_or_broken_files_are_one_clear_error(name, build, words):

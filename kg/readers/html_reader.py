@@ -190,14 +190,14 @@ class _Reader:
             self.flush()
         trs = list(table.iter("tr"))
         self.tables += 1
-        occupied: set[tuple[int, int]] = set()
+        busy_until: dict[int, int] = {}  # column → first row no longer covered by a rowspan
         origins: list[Origin] = []
         for r, tr in enumerate(trs):
             col = 0
             for cell in tr:
                 if not isinstance(cell.tag, str) or cell.tag not in ("td", "th"):
                     continue
-                while (r, col) in occupied:
+                while busy_until.get(col, 0) > r:
                     col += 1
                 rs = _span(cell, "rowspan", _MAX_ROWSPAN)
                 cs = _span(cell, "colspan", _MAX_COLSPAN)
@@ -207,7 +207,8 @@ class _Reader:
                 self.cells += rs * cs
                 if self.cells > MAX_CELLS:
                     check_cells(self.cells, self.path, f"table {self.tables}")
-                occupied.update((r + i, col + j) for i in range(rs) for j in range(cs))
+                if rs > 1:
+                    busy_until.update((col + j, r + rs) for j in range(cs))
                 origins.append(Origin(r, col, rs, cs, _cell_text(cell), cell))
                 col += cs
         for r, (tr, grid) in enumerate(zip(trs, grid_rows(len(trs), origins), strict=True)):
