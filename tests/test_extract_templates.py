@@ -187,3 +187,60 @@ def test_layout_words_and_names():
     assert not is_unit_name("2024年度项目支出绩效目标表")
     assert not is_unit_name("发布日期：2024-02-01")
     assert is_furniture("某某县人民政府门户网站")
+
+
+def test_summary_grid_with_a_project_column_splits_projects():
+    rows = [
+        "2024年度项目支出绩效目标汇总表",
+        ["序号", "项目名称", "一级指标", "二级指标", "三级指标", "指标值"],
+        ["1", "道路养护", "产出指标", "数量指标", "养护里程", "≥120公里"],
+        ["2", "", "满意度指标", "服务对象满意度指标", "群众满意度", "≥90%"],
+        ["3", "校舍维修", "产出指标", "质量指标", "验收合格率", "100%"],
+    ]
+    projects = read(rows, nlp=False).projects
+    assert [(p.name, [i.name for i in p.indicators]) for p in projects] == [
+        ("道路养护", ["养护里程", "群众满意度"]),
+        ("校舍维修", ["验收合格率"]),
+    ]
+
+
+def test_category_printed_with_its_points_still_places_a_short_row():
+    rows = [
+        "项目支出绩效目标表",
+        ["项目名称", "图书采购"],
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标（50分）", "数量指标", "新增藏书", "≥5000册"],
+        ["质量指标", "验收合格率", "100%"],  # the merged 一级 cell is missing
+    ]
+    (project,) = read(rows, nlp=False).projects
+    assert [(i.level1, i.level2, i.name) for i in project.indicators] == [
+        ("产出指标（50分）", "数量指标", "新增藏书"),
+        ("产出指标（50分）", "质量指标", "验收合格率"),
+    ]
+
+
+def test_header_line_in_running_text_without_a_grid_is_unread():
+    """An unruled PDF gives lines, not cells: a header line still says a table was there."""
+    rows = [
+        "某县2024年项目支出绩效目标表",
+        "一级指标 二级指标 三级指标 指标值",
+        "产出指标 数量指标 …",
+    ]
+    (error,) = [d for d in read(rows, nlp=False).diagnostics if d.severity == "error"]
+    assert (error.code, error.line) == ("unread", 2)
+
+
+def test_comparator_and_unit_columns_read_with_the_value():
+    rows = [
+        "项目支出绩效目标表",
+        ["项目名称", "图书采购"],
+        ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "计量单位", "权重"],
+        ["产出指标", "质量指标", "验收合格率", "≥", "95", "%", "20"],
+        ["", "成本指标", "单册采购成本", "≤", "60", "元", "10"],
+    ]
+    (project,) = read(rows).projects
+    first, second = project.indicators
+    assert (first.comparator, first.value, first.unit, first.weight) == ("≥", "95", "%", "20")
+    assert (first.target.comparator, first.target.lower, first.target.unit) == ("ge", 95, "percent")
+    # money is normalised to 万元: 60 元 = 0.006 万元
+    assert (second.target.comparator, second.target.upper) == ("le", 0.006)

@@ -19,7 +19,7 @@ from kg.extraction.templates import (
     layout_labels,
 )
 from kg.model import Diagnostic, Document, OtherTable, SourceRef, StatedTotal
-from kg.readers import Paragraph, ReadResult
+from kg.readers import Cell, Paragraph, ReadResult, Row
 from kg.textnorm import clean_cell, fold, hidden_characters
 
 _YEAR = re.compile(r"(?P<year>(?:19|20)\d\d)\s*年")
@@ -194,7 +194,12 @@ def _unread(result: ReadResult, document: Document, templates: TemplateReader) -
         p.indicators for p in document.projects
     )
     if not has_indicators and not found:
-        hits = [row for row in result.rows if grid_words(row.cells) >= 2]
+        # a grid in rows, or a header line of a table the reader could not see (an unruled PDF)
+        hits = [row for row in result.rows if grid_words(row.cells) >= 2] or [
+            Row([Cell(p.raw, p.line, p.end_line, place=p.place)], p.line, p.end_line, place=p.place)
+            for p in result.paragraphs
+            if grid_words([Cell(word, p.line, p.line) for word in p.raw.split()]) >= 3
+        ]
         if hits:
             first = hits[0]
             found.append(

@@ -56,6 +56,7 @@ _CODE_SUFFIX = re.compile(r"\s*[\(（]?\s*\d{3,}\s*[\)）]?\s*$")
 
 FIELDS: tuple[str, ...] = (
     "ordinal",
+    "project",
     "level1",
     "level2",
     "name",
@@ -696,6 +697,9 @@ class TemplateReader:
             slot = placed.get(name)
             return slot.text if slot is not None else ""
 
+        project_slot = placed.get("project")
+        if project_slot is not None and project_slot.text and project_slot.origin:
+            current = self._project_row(project_slot, columns)
         level1_slot, level2_slot = placed.get("level1"), placed.get("level2")
         if level1_slot is not None and level1_slot.text:
             if level1_slot.text != current.level1:
@@ -708,7 +712,7 @@ class TemplateReader:
         others = {
             f: text(f)
             for f in FIELDS
-            if f not in ("ordinal", "level1", "level2", "name") and text(f)
+            if f not in ("ordinal", "project", "level1", "level2", "name") and text(f)
         }
         if name and is_template_slot(name) and not others:
             self._claim(row)
@@ -765,6 +769,22 @@ class TemplateReader:
         current.project.indicators.append(indicator)
         current.indicators_since_header += 1
         self._claim(row)
+
+    def _project_row(self, slot: Slot, columns: Columns) -> _Open:
+        """A summary grid with a 项目名称 column: each new name starts that project's table."""
+        current = self.open
+        assert current is not None
+        if current.project.name == slot.text:
+            return current
+        if current.project.indicators or current.project.name:
+            self.open = None
+            current = self._ensure_open([slot], None)
+            current.columns = columns
+            current.structured = True
+        current.project.name = slot.text
+        current.project.line = slot.cell.line
+        current.project.place = slot.cell.place
+        return current
 
     def _place(self, row: list[Slot | None], columns: Columns) -> dict[str, Slot]:
         """Field → slot for one grid row; a short text-dump row is placed by its content."""
@@ -853,7 +873,7 @@ def _shift(row: list[Slot | None], columns: Columns) -> list[Slot | None]:
     cells = [slot for slot in row if slot is not None]
     index = columns.index
     by_count = min(max(columns.width - len(cells), 0), index["name"])
-    first = label_key(cells[0].text) if cells else ""
+    first = _PARENS.sub("", label_key(cells[0].text)) if cells else ""  # 产出指标（50分）
     start = by_count
     if first.endswith("指标"):
         level1 = index.get("level1")

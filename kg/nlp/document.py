@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from typing import TypeVar
 
-from kg.model import GRADES, Band, Document, NameAnalysis, Scheme
+from kg.model import GRADES, Band, Document, NameAnalysis, ProjectIndicator, Scheme
 from kg.nlp.lexicon import load_lexicon
 from kg.nlp.names import analyze_name_text
 from kg.nlp.pipeline import load_user_dictionary, pipe_cells, pipe_names
 from kg.nlp.scheme import analyze_scheme
-from kg.textnorm import simplify
+from kg.textnorm import fold, simplify
 
 SHIFT_FLAGS = frozenset({"column_shift", "shifted", "column_shifted"})
 _PLACE_SUFFIX = re.compile(r"(?:满族自治县|自治县|经济技术开发区|开发区|新区|市|区|县)$")
@@ -89,6 +89,41 @@ def _mark_shifted(bands: list[Band]) -> None:
             band.reason = "column-shifted row: this cell holds another column's text"
 
 
+_COMPARATOR_WORDS = {
+    "≥": "≥",
+    "≤": "≤",
+    ">": ">",
+    "<": "<",
+    "=": "=",
+    "大于等于": "≥",
+    "不低于": "≥",
+    "不少于": "≥",
+    "小于等于": "≤",
+    "不高于": "≤",
+    "不超过": "≤",
+    "大于": ">",
+    "小于": "<",
+    "等于": "=",
+}
+_BARE_NUMBER = re.compile(r"[≥≤<>=]?\s*[\d.,]+")
+
+
+def target_text(indicator: ProjectIndicator) -> str:
+    """The target as one cell: the national grids print the comparator (指标性质) and the unit
+    (计量单位) in columns of their own, ``≥ | 95 | %``, which read together as ``≥95%``.
+
+    >>> target_text(ProjectIndicator("", "", "合格率", 1, value="95", comparator="≥", unit="%"))
+    '≥95%'
+    """
+    text = simplify(indicator.raw_value or indicator.value or "")
+    comparator = _COMPARATOR_WORDS.get(fold(indicator.comparator).strip())
+    if comparator and text and not fold(text).lstrip().startswith(tuple("≥≤<>=")):
+        text = comparator + text
+    if indicator.unit and _BARE_NUMBER.fullmatch(fold(text).strip()):
+        text += simplify(indicator.unit)
+    return text
+
+
 def analyze_document(doc: Document) -> Document:
     """Fill ``bands``/``scheme``/``analysis`` of every indicator and ``target``/``analysis``
     of every project indicator; returns the same ``doc``."""
@@ -107,7 +142,7 @@ def analyze_document(doc: Document) -> Document:
         cells.update(ind.raw_grades.get(g, ind.grades.get(g, "")) or "" for g in GRADES)
     # Target and actual values of project tables are matched in simplified glyphs (績效 → 绩效,
     # 於 → 于: layouts.md §3); the indicator keeps its raw text.
-    cells.update(simplify(p.raw_value or p.value or "") for p in project_indicators)
+    cells.update(target_text(p) for p in project_indicators)
     cells.update(simplify(p.actual) for p in project_indicators if p.actual)
     ordered = sorted(cells)
     parsed = {
@@ -138,8 +173,7 @@ def analyze_document(doc: Document) -> Document:
         ind.analysis = _own_analysis(analysis)
 
     for pind in project_indicators:
-        text = simplify(pind.raw_value or pind.value or "")
-        pind.target = _own_band(parsed[text])
+        pind.target = _own_band(parsed[target_text(pind)])
         if pind.actual:
             pind.actual_band = _own_band(parsed[simplify(pind.actual)])
         pind.analysis = _own_analysis(analyses[pind.name or ""])
