@@ -65,6 +65,7 @@ LABELS = {
     "偏差原因分析及改进措施": "deviation",
     "偏差原因": "deviation",
 }
+LEVEL_LABELS = {"一级指标", "二级指标", "三级指标", "指标名称", "指标内容"}
 LEVEL1 = {"产出指标", "效益指标", "满意度指标", "成本指标"}
 SLOT = re.compile(r"^指标\d+：$")
 BLOCK_LABELS = {"项目名称", "部门（单位）名称", "部门名称", "单位名称", "总分", "合计"}
@@ -184,8 +185,8 @@ def grids_txt(data: bytes) -> list[list[list[str]]]:
         first = fold(row[0]) if row else ""
         if "一级指标" in [fold(c) for c in row]:
             above = filled[-1] if filled else []
-            if above and len(row) < len(above) + 2 and fold(above[0]).endswith("绩效指标"):
-                row = row + above[1:]  # the lower row of a two-row header
+            if above and fold(above[0]).endswith("绩效指标"):
+                row = _two_row_header(above, row)
             width = len(row)
         elif first in BLOCK_LABELS or not row:
             width = 0  # the header block of the next table, a total row or prose
@@ -215,6 +216,22 @@ def all_text(fmt: str, data: bytes) -> str:
 
         return html.fromstring(data).body.text_content()
     return data.decode("utf-8")
+
+
+def _two_row_header(upper: list[str], lower: list[str]) -> list[str]:
+    """Header labels of a two-row header in a dump, where each cell is printed once: the level
+    labels sit under 绩效指标, the other lower labels under 年度, the rest span both rows."""
+    levels = [c for c in lower if fold(c) in LEVEL_LABELS]
+    others = [c for c in lower if fold(c) not in LEVEL_LABELS]
+    out: list[str] = []
+    for cell in upper:
+        if fold(cell).endswith("绩效指标"):
+            out += levels
+        elif fold(cell) == "年度":
+            out += others
+        else:
+            out.append(cell)
+    return out
 
 
 RAW = {

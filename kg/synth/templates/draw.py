@@ -394,6 +394,12 @@ class _Drawer:
         if "two_row_header" in self.hazards:
             table.group_label = self.pick(W.GRID_GROUP_LABELS)
             self.used.add("two_row_header")
+            if evaluate and rng.random() < 0.5:  # 年度 over 指标值 and 实际完成值
+                for column in table.columns:
+                    if column.kind == "target":
+                        column.label, column.group = self.pick(("指标值", "目标值")), "年度"
+                    elif column.kind == "actual":
+                        column.label, column.group = self.pick(("实际完成值", "全年实际值")), "年度"
         long_grid = "page_break" in self.hazards
         plan: list[tuple[str, str, int]] = []
         cost_first = rng.random() < 0.2

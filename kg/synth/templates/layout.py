@@ -194,12 +194,23 @@ def _grid_header(grid: Grid, table: Table) -> None:
     extra = grid.width - len(table.columns)
     if table.group_label:
         top = [_span(table.group_label, 0, levels - 1, head=True)]
-        for i, column in enumerate(table.columns[levels:], start=levels):
-            top.append((i, Cell(column.label, rowspan=2, head=True)))
+        lower = [(i, _label(c.label)) for i, c in enumerate(table.columns[:levels])]
+        columns = table.columns
+        for i in range(levels, len(columns)):
+            group = columns[i].group
+            if not group:
+                top.append((i, Cell(columns[i].label, rowspan=2, head=True)))
+                continue
+            lower.append((i, _label(columns[i].label)))
+            if columns[i - 1].group != group:
+                end = i
+                while end + 1 < len(columns) and columns[end + 1].group == group:
+                    end += 1
+                top.append(_span(group, i, end, head=True))
         if extra:
             _stretch(top, grid.width)
         grid.add(*top)
-        grid.add(*[(i, _label(c.label)) for i, c in enumerate(table.columns[:levels])])
+        grid.add(*lower)
     else:
         row = [(i, _label(c.label)) for i, c in enumerate(table.columns)]
         if extra:

@@ -33,10 +33,15 @@ CELL_KEYS = (
 
 @dataclass
 class Column:
-    """One indicator-grid column: its meaning (``level1``, ``name``, ``target`` …) and header."""
+    """One indicator-grid column: its meaning (``level1``, ``name``, ``target`` …) and header.
+
+    ``group`` is the upper cell of a two-row header over this and its neighbours (年度 over
+    指标值 and 实际完成值); columns without one span both header rows.
+    """
 
     kind: str
     label: str
+    group: str = ""
 
 
 @dataclass
