@@ -148,8 +148,10 @@ def test_view_exposes_facets_legend_and_flagged_nodes():
     ]
     flagged = next(n for n in data["nodes"] if n["id"] == "root/0")
     plain = next(n for n in data["nodes"] if n["id"] == "root/1")
-    assert flagged["borderWidth"] == 3 and flagged["label"].startswith("! ")
-    assert plain["borderWidth"] < 3 and not plain["label"].startswith("!")
+    assert flagged["label"].startswith("! ") and not plain["label"].startswith("!")
+    assert data["groups"][flagged["group"]]["borderWidth"] == 3
+    assert data["groups"][flagged["group"]]["color"]["border"] == "#d62728"
+    assert data["groups"][plain["group"]]["borderWidth"] < 3
     assert data["meta"]["root/0"]["flagged"] is True
 
 

@@ -209,7 +209,8 @@ def render_page(view: View) -> str:
     reduction = _reduce(graph, view)
     boxes = view.layout in TREE_MODES
     positions = {} if boxes else _positions(graph, view.layout)
-    network = _to_pyvis(graph, positions, view)
+    groups: dict[str, dict[str, Any]] = {}
+    network = _to_pyvis(graph, positions, view, groups)
     nodes, edges, *_ = network.get_network_data()
     meta = {str(node): _node_meta(graph, node, view) for node in graph}
     physics = view.layout == "clusters" and graph.number_of_nodes() <= PHYSICS_MAX_NODES
@@ -232,6 +233,7 @@ def render_page(view: View) -> str:
         "empty": view.empty_hint if graph.number_of_nodes() == 0 else "",
         "auditHref": safe_href(view.audit_href) if view.audit_href else None,
         "options": _vis_options(physics, graph.is_directed(), view.layout),
+        "groups": groups,
         "stats": {"shown": reduction.shown, "total": reduction.total},
     }
     if view.layout == "tree":
@@ -306,13 +308,16 @@ def _positions(graph: nx.Graph, layout: Layout) -> dict[Hashable, tuple[float, f
     return cluster_layout(graph)
 
 
-def _to_pyvis(graph: nx.Graph, positions: dict, view: View) -> Network:
+def _to_pyvis(
+    graph: nx.Graph, positions: dict, view: View, groups: dict[str, dict[str, Any]]
+) -> Network:
     """Fill a pyvis ``Network`` with vis-ready node and edge dicts.
 
     pyvis's ``add_edge`` checks membership in lists (quadratic in the graph size), so the
     ``Node``/``Edge`` records are appended directly; node ids are unique by construction.
     In the box layouts every node is a labelled box tinted by its kind; a flagged node gets
-    a thick red border and a "!" before its label, which stays visible at any zoom.
+    a thick red border and a "!" before its label, which stays visible at any zoom. The box
+    styles go into ``groups`` (one per kind, and one per flagged kind), not into every node.
     """
     network = Network(directed=graph.is_directed(), cdn_resources="remote")
     boxes = view.layout in TREE_MODES
@@ -324,7 +329,10 @@ def _to_pyvis(graph: nx.Graph, positions: dict, view: View) -> Network:
         if data.get("hidden"):
             label += f" (+{sum(data['hidden'].values())})"
         if boxes:
-            options = _box_options(style, bool(data.get("flagged")))
+            group = f"{kind}!" if data.get("flagged") else kind
+            if group not in groups:
+                groups[group] = _box_options(style, bool(data.get("flagged")))
+            options = {"group": group, "shape": "box"}
             if data.get("flagged"):
                 label = "! " + label
         else:

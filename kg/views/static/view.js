@@ -82,28 +82,35 @@
     return Object.keys(active).some(function (facet) { return active[facet]; });
   }
 
-  var groups = {};
-  data.legend.nodes.forEach(function (item) {
-    groups[item.kind] = { color: { background: item.color, border: item.color }, shape: item.shape };
-  });
+  var groups = data.groups;  // box layouts: one style per kind (and per flagged kind)
+  if (!boxes) {
+    data.legend.nodes.forEach(function (item) {
+      groups[item.kind] = { color: { background: item.color, border: item.color }, shape: item.shape };
+    });
+  }
   data.options.groups = groups;
   var nodeView = boxes ? nodes : new vis.DataView(nodes, { filter: function (n) { return passes(n.id); } });
   var network = new vis.Network(container, { nodes: nodeView, edges: edges }, data.options);
   window.kgReady = false;
 
   // --- measuring labels -----------------------------------------------------------------
+  function fontOf(id) {
+    var style = groups[records[id].group];
+    return (style && style.font && style.font.size) || 14;
+  }
+
   var measureCtx = document.createElement("canvas").getContext("2d");
   var sizeCache = {};
   function boxSize(id, label) {
     var key = id + "\u0000" + label;
     if (sizeCache[key]) return sizeCache[key];
-    var record = records[id];
-    var font = (record.font && record.font.size) || 14;
+    var style = groups[records[id].group] || {};
+    var font = fontOf(id);
     measureCtx.font = font + "px " + FONT;
     var lines = label.split("\n");
     var width = 0;
     lines.forEach(function (line) { width = Math.max(width, measureCtx.measureText(line).width); });
-    var border = record.borderWidth || 1;
+    var border = style.borderWidth || 1;
     var size = { w: width + 10 + 2 * border + 4, h: lines.length * font * 1.2 + 10 + 2 * border + 4 };
     sizeCache[key] = size;
     return size;
@@ -309,8 +316,6 @@
   function layout(ids) {
     return mode === "grid" ? gridLayout(ids) : treeLayout(ids);
   }
-
-  function fontOf(id) { return (records[id].font && records[id].font.size) || 14; }
 
   // Everything drawn fits the screen with every label at least CRISP_PX high.
   function fits() {
