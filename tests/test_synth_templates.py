@@ -573,3 +573,24 @@ def test_fixture_answer_key_matches_the_fixture_text(key_path):
         values += list(table.get("money", {}).values())
         for value in values:
             assert value in text, value
+
+
+def test_self_evaluation_scores_follow_the_scoring_convention():
+    """财预〔2020〕10号: 90 points over indicators, 10 for 预算执行率; no score above its weight."""
+    checked = 0
+    for index in range(30):
+        for table in make_document(12, index, "txt", ["merged_cells"]).answer()["tables"]:
+            if table["kind"] != "self_evaluation":
+                continue
+            rows = table["indicators"]
+            assert sum(int(r["weight"]) for r in rows) == 90
+            assert all(int(r["score"]) <= int(r["weight"]) for r in rows)
+            short = [r for r in rows if int(r["score"]) < int(r["weight"])]
+            assert all(r.get("deviation", "无") != "无" for r in short)
+            money = table["money"]
+            rate = float(money["全年执行数"]) / float(money["全年预算数"])
+            assert money["执行率"] == f"{rate * 100:.2f}%"
+            total = sum(int(r["score"]) for r in rows) + float(money["得分"])
+            assert float(table["total_score"]) == pytest.approx(total)
+            checked += 1
+    assert checked >= 3

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Iterable, Sequence
-from typing import TypeVar
+from collections.abc import Iterable
 
 from opencc import OpenCC
 
@@ -52,7 +51,6 @@ FORMAT_HAZARDS: dict[str, dict[str, float]] = {
 }
 _ALL_HAZARDS = (*HAZARDS, *(h for extra in FORMAT_HAZARDS.values() for h in extra))
 
-T = TypeVar("T")
 _FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 _S2T = OpenCC("s2t")
 
@@ -121,14 +119,12 @@ class _Drawer:
             self.hazards.discard("two_row_header")  # a 绩效指标 group cell is a merge
         self.used: set[str] = set()  # hazards the drawn tables actually show
         self.budget_score = 0.0  # 预算执行率 points of the current self-evaluation
-
-    def pick(self, items: Sequence[T]) -> T:
-        return items[self.rng.randrange(len(items))]
+        self.projects: list[str] = []  # names already used in this document
 
     def document(self, seed: int, index: int, fmt: str) -> TemplateDocument:
         rng = self.rng
-        place = self.pick(W.PLACES)
-        unit = place + self.pick(W.UNIT_TYPES)
+        place = rng.choice(W.PLACES)
+        unit = place + rng.choice(W.UNIT_TYPES)
         year = rng.choice((2021, 2022, 2023, 2024, 2025))
         kinds = self._table_kinds()
         tables: list[Table] = []
@@ -202,10 +198,11 @@ class _Drawer:
 
     def project(self, kind: str, place: str, unit: str, year: int, n: int, count: int) -> Table:
         rng = self.rng
-        name = self.pick(W.PROJECT_NAMES)
+        name = rng.choice([p for p in W.PROJECT_NAMES if p not in self.projects])
+        self.projects.append(name)
         budget = rng.choice((8, 12, 15, 20, 35, 48, 50, 60, 80, 120, 150, 200, 300, 500))
         budget_text = f"{budget:.2f}" if rng.random() < 0.7 else str(budget)
-        doer = unit if rng.random() < 0.5 else place + self.pick(W.SUB_UNITS)
+        doer = unit if rng.random() < 0.5 else place + rng.choice(W.SUB_UNITS)
         number = f"{n + 1}、" if count > 1 else ""
         if kind == "project":
             caption = rng.choice(
@@ -219,34 +216,40 @@ class _Drawer:
             caption = f"{number}项目支出绩效自评表（{year}年度）"
         table = Table(kind=kind, caption=caption, name=name, name_label="项目名称")
         if "unit_cell" in self.hazards:
-            table.fields.append(Field(self.pick(("单位名称", "部门名称")), "单位名称", unit))
+            table.fields.append(Field(rng.choice(("单位名称", "部门名称")), "单位名称", unit))
             self.used.add("unit_cell")
-        boss_label = self.pick(("主管部门", "主管部门及代码"))
+        boss_label = rng.choice(("主管部门", "主管部门及代码"))
         boss = unit if boss_label == "主管部门" else f"[{rng.randint(101, 699)}]{unit}"
         table.fields += [Field(boss_label, "主管部门", boss), Field("实施单位", "实施单位", doer)]
         if kind == "project":
             table.fields += [
-                Field("项目属性", "项目属性", self.pick(W.PROJECT_ATTRIBUTES)),
-                Field("项目期", "项目期", self.pick((f"{year}年", "1年", f"{year}-{year + 2}年"))),
+                Field("项目属性", "项目属性", rng.choice(W.PROJECT_ATTRIBUTES)),
+                Field(
+                    "项目期",
+                    "项目期",
+                    rng.choice((f"{year}年", "1年", f"{year}-{year + 2}年")),
+                ),
             ]
             other = 0 if rng.random() < 0.7 else rng.choice((2, 5, 10))
-            table.funds_label = self.pick(("项目资金（万元）", "项目资金\n（万元）"))
+            table.funds_label = rng.choice(("项目资金（万元）", "项目资金\n（万元）"))
             table.funds = [
-                Field(self.pick(("年度资金总额", "年度资金总额：")), "资金总额", budget_text),
+                Field(rng.choice(("年度资金总额", "年度资金总额：")), "资金总额", budget_text),
                 Field(
-                    self.pick(("其中：财政拨款", "财政拨款")), "财政拨款", _money(budget - other)
+                    rng.choice(("其中：财政拨款", "财政拨款")),
+                    "财政拨款",
+                    _money(budget - other),
                 ),
                 Field("其他资金", "其他资金", _money(other) if other or rng.random() < 0.5 else ""),
             ]
-            goal = self.pick(W.GOAL_SENTENCES).format(project=name)
+            goal = rng.choice(W.GOAL_SENTENCES).format(project=name)
             if rng.random() < 0.3:
-                table.goals_label = self.pick(("总体目标", "绩效目标"))
+                table.goals_label = rng.choice(("总体目标", "绩效目标"))
                 table.goals = [
                     Field("长期目标", "长期目标", f"持续推进{name}，形成长效机制"),
                     Field("年度目标", "年度目标", goal),
                 ]
             else:
-                label = self.pick(("年度目标", "总体目标", "年度绩效目标"))
+                label = rng.choice(("年度目标", "总体目标", "年度绩效目标"))
                 table.goals = [Field(label, "年度目标", goal)]
             table.columns = self._target_columns()
             self._indicator_rows(table, year, evaluate=False)
@@ -254,11 +257,11 @@ class _Drawer:
             self._money_block(table, budget)
             table.goals_label = "年度总体目标"
             table.goals = [
-                Field("预期目标", "年度目标", self.pick(W.GOAL_SENTENCES).format(project=name)),
+                Field("预期目标", "年度目标", rng.choice(W.GOAL_SENTENCES).format(project=name)),
                 Field(
-                    self.pick(("全年实际完成情况", "实际完成情况")),
+                    rng.choice(("全年实际完成情况", "实际完成情况")),
                     "实际完成情况",
-                    self.pick(W.ACTUAL_SENTENCES),
+                    rng.choice(W.ACTUAL_SENTENCES),
                 ),
             ]
             table.columns = self._evaluation_columns()
@@ -267,7 +270,7 @@ class _Drawer:
 
     def department(self, unit: str, year: int) -> Table:
         rng = self.rng
-        caption = self.pick(
+        caption = rng.choice(
             (
                 "部门整体支出绩效目标表",
                 "部门（单位）整体支出绩效目标申报表",
@@ -278,13 +281,13 @@ class _Drawer:
             kind="department",
             caption=caption,
             name=unit,
-            name_label=self.pick(("部门（单位）名称", "部门名称", "单位名称")),
+            name_label=rng.choice(("部门（单位）名称", "部门名称", "单位名称")),
         )
         tasks = rng.sample(W.TASK_NAMES, rng.randint(2, 4))
         budgets = [rng.choice((15, 30, 45, 60, 120, 260, 480, 800)) for _ in tasks]
         total = sum(budgets)
         other = 0 if rng.random() < 0.6 else rng.choice((5, 10, 20))
-        table.funds_label = self.pick(("年度预算（万元）", "年度预算\n（万元）", "年度预算申请"))
+        table.funds_label = rng.choice(("年度预算（万元）", "年度预算\n（万元）", "年度预算申请"))
         table.funds = [
             Field("资金总额", "资金总额", _money(total)),
             Field("财政拨款", "财政拨款", _money(total - other)),
@@ -298,10 +301,10 @@ class _Drawer:
             ]
         table.funds_across = rng.random() < 0.5
         table.task_labels = [
-            self.pick(("年度主要任务", "年度履职目标")),
+            rng.choice(("年度主要任务", "年度履职目标")),
             "任务名称",
             "主要内容",
-            self.pick(("预算金额（万元）", "预算金额", "对应项目预算（万元）")),
+            rng.choice(("预算金额（万元）", "预算金额", "对应项目预算（万元）")),
         ]
         table.tasks = [
             Task(name, content, _money(b))
@@ -309,9 +312,9 @@ class _Drawer:
         ]
         table.goals = [
             Field(
-                self.pick(("年度总体目标", "年度绩效目标")),
+                rng.choice(("年度总体目标", "年度绩效目标")),
                 "年度目标",
-                self.pick(W.DEPT_GOAL_SENTENCES),
+                rng.choice(W.DEPT_GOAL_SENTENCES),
             )
         ]
         table.columns = self._target_columns()
@@ -334,7 +337,7 @@ class _Drawer:
             "执行率",
             "得分",
         ]
-        table.funds_label = self.pick(("项目资金（万元）", "项目资金\n（万元）"))
+        table.funds_label = rng.choice(("项目资金（万元）", "项目资金\n（万元）"))
         table.money = [
             MoneyRow(
                 "年度资金总额",
@@ -355,11 +358,11 @@ class _Drawer:
             self.used.add("two_level_grid")
         levels = [Column("level1", "一级指标"), Column("level2", "二级指标")]
         if not two_level:
-            levels.append(Column("name", self.pick(W.COLUMN_LABELS["name"])))
-        rest = [Column("target", self.pick(W.COLUMN_LABELS["target"]))]
+            levels.append(Column("name", rng.choice(W.COLUMN_LABELS["name"])))
+        rest = [Column("target", rng.choice(W.COLUMN_LABELS["target"]))]
         optional = ["unit", "comparator", "weight", "direction", "scoring_rule", "explanation"]
         for kind in rng.sample(optional, rng.randint(1 if two_level else 0, 3)):
-            rest.append(Column(kind, self.pick(W.COLUMN_LABELS[kind])))
+            rest.append(Column(kind, rng.choice(W.COLUMN_LABELS[kind])))
         rng.shuffle(rest)
         if rng.random() < 0.15:
             at = next(i for i, c in enumerate(rest) if c.kind == "target")
@@ -376,15 +379,15 @@ class _Drawer:
         if not two_level:
             cols.append(Column("name", "三级指标"))
         cols += [
-            Column("target", self.pick(("年度指标值", "年度指标值", "指标值"))),
-            Column("actual", self.pick(W.COLUMN_LABELS["actual"])),
+            Column("target", rng.choice(("年度指标值", "年度指标值", "指标值"))),
+            Column("actual", rng.choice(W.COLUMN_LABELS["actual"])),
             Column("weight", "分值"),
             Column("score", "得分"),
-            Column("deviation", self.pick(W.COLUMN_LABELS["deviation"])),
+            Column("deviation", rng.choice(W.COLUMN_LABELS["deviation"])),
         ]
         if rng.random() < 0.3:
             at = 4 if two_level else 5
-            cols.insert(at, Column("unit", self.pick(W.COLUMN_LABELS["unit"])))
+            cols.insert(at, Column("unit", rng.choice(W.COLUMN_LABELS["unit"])))
         return cols
 
     # --- indicator rows -------------------------------------------------------------------
@@ -392,14 +395,17 @@ class _Drawer:
     def _indicator_rows(self, table: Table, year: int, evaluate: bool) -> None:
         rng = self.rng
         if "two_row_header" in self.hazards:
-            table.group_label = self.pick(W.GRID_GROUP_LABELS)
+            table.group_label = rng.choice(W.GRID_GROUP_LABELS)
             self.used.add("two_row_header")
             if evaluate and rng.random() < 0.5:  # 年度 over 指标值 and 实际完成值
                 for column in table.columns:
                     if column.kind == "target":
-                        column.label, column.group = self.pick(("指标值", "目标值")), "年度"
+                        column.label, column.group = rng.choice(("指标值", "目标值")), "年度"
                     elif column.kind == "actual":
-                        column.label, column.group = self.pick(("实际完成值", "全年实际值")), "年度"
+                        column.label, column.group = (
+                            rng.choice(("实际完成值", "全年实际值")),
+                            "年度",
+                        )
         long_grid = "page_break" in self.hazards
         plan: list[tuple[str, str, int]] = []
         cost_first = rng.random() < 0.2
@@ -410,7 +416,7 @@ class _Drawer:
         for i in picks:
             plan.append((W.LEVEL1_OUTPUT, out_level2[i], rng.randint(1, 4 if long_grid else 2)))
         if cost_first:
-            plan.append((W.LEVEL1_COST, self.pick(W.CATEGORIES[W.LEVEL1_COST]), 1))
+            plan.append((W.LEVEL1_COST, rng.choice(W.CATEGORIES[W.LEVEL1_COST]), 1))
         benefit = W.CATEGORIES[W.LEVEL1_BENEFIT]
         for i in sorted(rng.sample(range(len(benefit)), rng.randint(1, 3))):
             plan.append((W.LEVEL1_BENEFIT, benefit[i], rng.randint(1, 3 if long_grid else 2)))
@@ -421,8 +427,8 @@ class _Drawer:
             pool = [p for p in W.INDICATORS[level2] if p[0] not in names_used]
             for name, kind in rng.sample(pool, min(count, len(pool))):
                 names_used.add(name)
-                cells = self._cells(table.columns, kind, name, year, evaluate)
-                table.rows.append(IndicatorRow(level1, level2, name, cells))
+                cells, met = self._cells(table.columns, kind, name, year, evaluate)
+                table.rows.append(IndicatorRow(level1, level2, name, cells, met=met))
             if slots and rng.random() < 0.4:
                 for label in W.SLOT_LABELS[: rng.randint(1, 2)]:
                     table.rows.append(IndicatorRow(level1, level2, label, {}, slot=True))
@@ -434,7 +440,7 @@ class _Drawer:
         self._weights(table, evaluate)
         if long_grid and len(table.rows) >= 4:
             table.split_at = rng.randint(len(table.rows) // 3, 2 * len(table.rows) // 3)
-            table.continued_caption = self.pick(("", "", "续表", "（续表）"))
+            table.continued_caption = rng.choice(("", "", "续表", "（续表）"))
             self.used.add("page_break")
         if "fullwidth_digits" in self.hazards:
             for row in table.rows:
@@ -445,6 +451,7 @@ class _Drawer:
 
     def _weights(self, table: Table, evaluate: bool) -> None:
         """Spread 90 (self-evaluation) or 100 points: 产出 50, 效益 30, 满意度 10 (财预〔2020〕10号)."""
+        rng = self.rng
         kinds = {c.kind for c in table.columns}
         if "weight" not in kinds:
             return
@@ -472,20 +479,19 @@ class _Drawer:
                 row.cells["weight"] = str(weight)
                 if evaluate:
                     score = (
-                        weight
-                        if row.cells.pop("_met") == "1"
-                        else max(0, weight - self.rng.randint(1, max(1, weight // 2)))
+                        weight if row.met else max(0, weight - rng.randint(1, max(1, weight // 2)))
                     )
                     row.cells["score"] = str(score)
                     total_score += score
         if evaluate:
-            table.total_label = self.pick(("总分", "总　分", "合计"))
+            table.total_label = rng.choice(("总分", "总　分", "合计"))
             table.total_weight = "100"
             table.total_score = _score(total_score + self.budget_score)
 
     def _cells(
         self, columns: list[Column], kind: str, name: str, year: int, evaluate: bool
-    ) -> dict[str, str]:
+    ) -> tuple[dict[str, str], bool]:
+        """The row's printed cells, and whether its actual value meets the target."""
         rng = self.rng
         kinds = [c.kind for c in columns]
         value = _Value.draw(rng, kind, year)
@@ -502,18 +508,18 @@ class _Drawer:
         if "direction" in kinds:
             cells["direction"] = "反向" if value.comparator == "≤" else "正向"
         if "scoring_rule" in kinds:
-            cells["scoring_rule"] = self.pick(W.SCORING_RULES)
+            cells["scoring_rule"] = rng.choice(W.SCORING_RULES)
         if "explanation" in kinds:
             text = W.EXPLANATIONS.get(value.family, W.EXPLANATIONS["other"]).format(name=name)
             cells["explanation"] = text
+        met = True
         if evaluate:
             met = rng.random() < 0.75
             cells["actual"] = value.actual(met, rng, with_unit)
-            cells["_met"] = "1" if met else "0"
-            cells["deviation"] = "" if met else self.pick(W.DEVIATIONS)
+            cells["deviation"] = "" if met else rng.choice(W.DEVIATIONS)
             if met and rng.random() < 0.5:
                 cells["deviation"] = "无"
-        return cells
+        return cells, met
 
 
 # Hazards that belong to the document as a whole rather than to a drawn table.

@@ -46,13 +46,15 @@ class Column:
 
 @dataclass
 class IndicatorRow:
-    """A grid row. ``slot`` marks an empty template slot (指标1：), which is not an indicator."""
+    """A grid row. ``slot`` marks an empty template slot (指标1：), which is not an indicator;
+    ``met`` says whether a self-evaluated actual value reaches its target (it sets the score)."""
 
     level1: str
     level2: str
     name: str
     cells: dict[str, str] = field(default_factory=dict)
     slot: bool = False
+    met: bool = True
 
 
 @dataclass
