@@ -572,6 +572,42 @@ def test_scanned_pdf_without_text_layer_says_ocr():
     assert_one_line_error(buffer.getvalue(), "scan.pdf", "scanned PDF: no text layer", "ocrmypdf")
 
 
+def scan_pdf(pages: int, text_page: int | None = None) -> bytes:
+    """``pages`` pages, each a full-page picture with only "第N页" as text (a scanner's stamp);
+    page ``text_page`` also carries a real text line."""
+    from PIL import Image
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    font = _cid_font()
+    picture = ImageReader(Image.new("L", (60, 80), 200))
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A4)
+    for number in range(1, pages + 1):
+        page.drawImage(picture, 0, 0, width=A4[0], height=A4[1])
+        page.setFont(font, 9)
+        page.drawString(280, 20, f"第{number}页")
+        if number == text_page:
+            page.drawString(72, 700, "项目支出绩效目标表（本页为文字）" * 2)
+        page.showPage()
+    page.save()
+    return buffer.getvalue()
+
+
+def test_scanned_pdf_with_a_stamped_page_number_is_still_a_scan():
+    assert_one_line_error(scan_pdf(2), "stamped.pdf", "scanned PDF: no text layer")
+
+
+def test_pdf_with_one_scanned_page_warns_for_that_page():
+    result = read_bytes(scan_pdf(2, text_page=2), "mixed.pdf")
+    assert [p.raw for p in result.paragraphs][:1] == ["第1页"]
+    assert any(p.raw.startswith("项目支出绩效目标表") for p in result.paragraphs)
+    assert [message for _line, message in result.warnings] == [
+        "page 1 has no text layer (scanned?)"
+    ]
+
+
 def test_password_protected_pdf_is_a_clear_error():
     assert_one_line_error(make_pdf(encrypt="secret"), "locked.pdf", "password-protected PDF")
 

@@ -30,6 +30,7 @@ TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 """pdfplumber table settings: ruled tables only (text-aligned guesses split prose into cells)."""
 _X_TOLERANCE = 3.0  # gap (pt) between characters that reads as a space, as pdfplumber's default
 _Y_TOLERANCE = 3.0  # characters whose tops differ by less are on one line
+_SCAN_MAX_CHARS = 20  # a page image with fewer characters than this is a scan (see _scan_like)
 _DUPLICATE = 1.0  # equal glyphs closer than this (pt) are one glyph drawn twice
 _EDGE = 1.0  # cell edges closer than this (pt) are the same grid line
 
@@ -134,9 +135,10 @@ def _index(lines: list[float], value: float) -> int:
 class _Table:
     """A found table as a grid: origins with spans, and a lookup from a point to its cell."""
 
-    def __init__(self, cells: list[tuple[float, float, float, float]]):
+    def __init__(self, cells: list[tuple[float, float, float, float]], check) -> None:
         self.xs = _edges([c[0] for c in cells] + [c[2] for c in cells])
         self.ys = _edges([c[1] for c in cells] + [c[3] for c in cells])
+        check((len(self.ys) - 1) * (len(self.xs) - 1))  # before the grid is built
         self.origins: list[Origin] = []
         self.owner: dict[tuple[int, int], int] = {}
         for x0, top, x1, bottom in sorted(cells, key=lambda c: (c[1], c[0])):
@@ -164,6 +166,21 @@ class _Table:
             return False
         self.origins[number].data.append(char)
         return True
+
+
+def _scan_like(page, chars: list[dict]) -> bool:
+    """No text, or an image over most of the page with a few stray characters (a page number
+    or a watermark on a scan): either way, the page's content is not in the text layer."""
+    if not chars:
+        return True
+    if len(chars) >= _SCAN_MAX_CHARS:
+        return False
+    area = float(page.width * page.height) or 1.0
+    covered = sum(
+        max(0.0, float(image["x1"] - image["x0"])) * max(0.0, float(image["bottom"] - image["top"]))
+        for image in page.images
+    )
+    return covered > area / 2
 
 
 def _open(data: bytes, path: str):
@@ -203,17 +220,26 @@ def read_pdf_bytes(data: bytes, path: str) -> ReadResult:
             try:
                 chars = dedupe([c for c in page.chars if c["text"].strip()])
                 found = page.find_tables(TABLE_SETTINGS) if chars else []
+                scan_like = _scan_like(page, chars)
             except Exception as exc:  # damaged content stream on this page
                 raise KgError(
                     f"not a readable PDF (page {number}: {describe(exc)})", path=path
                 ) from exc
             finally:
                 page.close()
-            if not chars:
-                warnings.append((ordinal + 1, f"page {number} has no text layer"))
-                continue
-            pages_with_text += 1
-            grids = [_Table(list(table.cells)) for table in found if table.cells]
+            if scan_like:
+                warnings.append((ordinal + 1, f"page {number} has no text layer (scanned?)"))
+                if not chars:
+                    continue
+            else:
+                pages_with_text += 1
+
+            def check(count: int, number: int = number) -> None:
+                nonlocal cells_seen
+                cells_seen += count
+                check_cells(cells_seen, path, f"page {number}")
+
+            grids = [_Table(list(table.cells), check) for table in found if table.cells]
             loose = [c for c in chars if not any(grid.take(c) for grid in grids)]
             items: list[tuple[float, int, object]] = [
                 (top, 1, (top, bottom, text)) for top, bottom, text in _text_lines(loose)
@@ -225,8 +251,6 @@ def read_pdf_bytes(data: bytes, path: str) -> ReadResult:
                     blocks.append(Paragraph(item[2], ordinal, ordinal, place))
                     continue
                 tables += 1
-                cells_seen += (len(item.ys) - 1) * (len(item.xs) - 1)
-                check_cells(cells_seen, path, f"page {number}")
                 for origin in item.origins:
                     origin.text = join_wrapped([text for _t, _b, text in _text_lines(origin.data)])
                 for grid_row in grid_rows(len(item.ys) - 1, item.origins):
