@@ -220,3 +220,28 @@ def test_reused_ladders_are_reported_apart_from_copies(audited):
     assert {f.finding_type for f in reused} == {"reused-ladder"}
     copies = [f for f in result.findings if f.rule == "copies.cluster"]
     assert not {f.finding_type for f in copies} & {"reused-ladder", "threshold-reuse"}
+
+
+def test_copy_findings_carry_their_confidence(audited):
+    # 内容、编校、设计、印刷差错率 000:954 ~ 004:457: read in both documents, the numbers
+    # 0.1/0.2/0.5‰ are kept and only the last band changed (<1‰ vs >0.5‰): a probable copy,
+    # low confidence; 大型会议控制率 000:284 ~ 004:537 is the same row with a (%) unit: high.
+    result, _ = audited
+    clusters = [f for f in result.findings if f.rule == "copies.cluster"]
+    by_label = {f.message_en.split("of '")[1].split("'")[0]: f for f in clusters}
+    assert by_label["内容编校设计印刷差错率"].data["confidence"] == "low"
+    assert by_label["大型会议控制率"].data["confidence"] == "high"
+
+
+def test_copy_rule_filters_on_confidence(seed_path):
+    from kg.audit.rules.copies import copy_cluster
+    from kg.errors import KgError
+
+    documents = [analyze_document(extract_file(seed_path(prefix))) for prefix in ("000", "004")]
+    context = attach_copy_clusters(context_from_documents(documents))
+    every = list(copy_cluster(context, {"min_confidence": "low"}))
+    high = list(copy_cluster(context, {"min_confidence": "high"}))
+    assert {f.data["confidence"] for f in high} == {"high"}
+    assert "low" in {f.data["confidence"] for f in every} and len(high) < len(every)
+    with pytest.raises(KgError, match="min_confidence"):
+        list(copy_cluster(context, {"min_confidence": "sure"}))

@@ -7,7 +7,12 @@ from pyoxigraph import NamedNode
 
 from kg.duplicates import detect
 from kg.duplicates.records import records_from_document
-from kg.duplicates.store import COPY_GRAPHS, records_from_store, write_findings
+from kg.duplicates.store import (
+    COPY_GRAPHS,
+    records_from_store,
+    reused_ladders_from_store,
+    write_findings,
+)
 from kg.errors import KgError
 from kg.extraction import extract_file
 from kg.ingest import ingest
@@ -116,6 +121,13 @@ def test_findings_are_written_queried_and_replaced(records, store):
         ' FILTER(STRSTARTS(?c, "confidence:")) }'
     )
     assert {row["c"] for row in confidences} == {"confidence:low"}
+    reused = reused_ladders_from_store(store)
+    assert len(reused) == len(result.reused_ladders)
+    top = reused[0]  # highest rank score: the defective template of 000
+    assert top["template"] == "<X> @ ≥80% / ≤60% / >60% / ≤50%" and top["severity"] == "warning"
+    assert top["unrelated_indicators"] == result.reused_ladders[0].units
+    assert "non_monotonic" in top["ladder_issues"]
+    assert len(top["members"]) == len(result.reused_ladders[0].members)
     hits = store.select(MEMBER_LINES)
     assert {(row["path"].rsplit("/", 1)[-1], row["line"]) for row in hits} >= {
         ("000_96d939c67dd7b28c.txt", 284),

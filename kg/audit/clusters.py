@@ -66,6 +66,7 @@ def detect_copies(context: AuditContext) -> DuplicateResult | None:
             members=list(cluster.members),
             score=cluster.score,
             label=cluster.template,
+            confidence=cluster.confidence,
         )
         for cluster in result.clusters
     ] + [

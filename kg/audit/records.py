@@ -138,6 +138,7 @@ class CopyCluster:
     members: list[str]  # indicator ids
     score: float | None = None
     label: str = ""
+    confidence: str = "high"  # high | medium | low (kg.duplicates: the weakest needed link)
 
 
 @dataclass

@@ -311,6 +311,49 @@ def write_findings(store: Store, result: DuplicateResult) -> int:
     return len(result.clusters) + len(result.reused_ladders)
 
 
+_REUSED = """
+SELECT ?f ?template ?score ?severity ?flag ?member WHERE {
+  ?f pi:findingType ftype:reused-ladder ; pi:template ?template ; pi:rankScore ?score ;
+     pi:severity/skos:notation ?severity ; pi:member ?member .
+  OPTIONAL { ?f pi:flag ?flag }
+}"""
+
+
+def reused_ladders_from_store(store: Store) -> list[dict[str, Any]]:
+    """The reused-ladder findings last written to ``store``, for views and reports.
+
+    Each is ``{"finding", "template", "score", "severity", "unrelated_indicators",
+    "ladder_issues", "members"}`` (member IRIs sorted), highest rank score first.
+    """
+    found: dict[str, dict[str, Any]] = {}
+    for row in store.select(_REUSED):
+        item = found.setdefault(
+            row["f"],
+            {
+                "finding": row["f"],
+                "template": row["template"],
+                "score": float(row["score"]),
+                "severity": row["severity"],
+                "unrelated_indicators": 0,
+                "ladder_issues": set(),
+                "members": set(),
+            },
+        )
+        item["members"].add(row["member"])
+        flag = row.get("flag", "")
+        if flag.startswith("unrelated_indicators:"):
+            item["unrelated_indicators"] = int(flag.split(":", 1)[1])
+        elif flag.startswith("ladder_issue:"):
+            item["ladder_issues"].add(flag.split(":", 1)[1])
+    out = []
+    for item in found.values():
+        item["members"] = sorted(item["members"])
+        item["ladder_issues"] = sorted(item["ladder_issues"])
+        out.append(item)
+    out.sort(key=lambda item: (-item["score"], item["template"]))
+    return out
+
+
 def detect_in_store(store: Store, **options: Any) -> DuplicateResult:
     """:func:`detect` over every indicator of ``store`` (options as for :func:`detect`)."""
     return detect(records_from_store(store), **options)
@@ -323,5 +366,6 @@ __all__ = [
     "finding_triples",
     "records_from_store",
     "reused_ladder_triples",
+    "reused_ladders_from_store",
     "write_findings",
 ]

@@ -10,8 +10,10 @@ from typing import Any
 from kg.audit.records import AuditContext, AuditIndicator
 from kg.audit.registry import Finding, new_finding, rule
 from kg.audit.rules.ladder import ladder_text
+from kg.duplicates.detect import CONFIDENCE_LEVELS
 from kg.duplicates.rules import INVALID_ISSUES
 from kg.duplicates.store import REUSED_LADDER
+from kg.errors import KgError
 
 
 @rule(
@@ -20,13 +22,21 @@ from kg.duplicates.store import REUSED_LADDER
     title_zh="复制粘贴的指标",
     title_en="Copy-pasted indicators",
     finding_type="verbatim-copy",
+    params={"min_confidence": "low"},
 )
 def copy_cluster(context: AuditContext, params: dict[str, Any]) -> Iterator[Finding]:
     """A cluster of indicators the duplicates module found copied (same normalised name and
-    ladder, one-slot variants, copied blocks), with the rows and the money they grade."""
+    ladder, edited names, one-slot variants, copied blocks, probable copies), with the rows,
+    the money they grade and the cluster's confidence; clusters below ``min_confidence``
+    (low, medium, high) are left out."""
+    if params["min_confidence"] not in CONFIDENCE_LEVELS:
+        raise KgError("copies.cluster: min_confidence must be low, medium or high")
+    floor = CONFIDENCE_LEVELS.index(params["min_confidence"])
     for cluster in context.clusters:
         if cluster.kind == REUSED_LADDER:
             continue  # templated thresholds, not a copy: copies.reused_ladder
+        if CONFIDENCE_LEVELS.index(cluster.confidence) < floor:
+            continue
         members = [
             context.indicator_by_id[m] for m in cluster.members if m in context.indicator_by_id
         ]
@@ -36,14 +46,20 @@ def copy_cluster(context: AuditContext, params: dict[str, Any]) -> Iterator[Find
         names = sorted({ind.name for ind in members if ind.name})
         label = cluster.label or (names[0] if names else "")
         finding = new_finding(
-            f"{len(members)}个指标为复制（{cluster.kind}）：「{label}」，涉及{len(docs)}份文件",
-            f"{len(members)} indicators are copies ({cluster.kind}) of '{label}' "
-            f"across {len(docs)} document(s)",
+            f"{len(members)}个指标为复制（{cluster.kind}，置信度{cluster.confidence}）："
+            f"「{label}」，涉及{len(docs)}份文件",
+            f"{len(members)} indicators are copies ({cluster.kind}, {cluster.confidence} "
+            f"confidence) of '{label}' across {len(docs)} document(s)",
             doc_id=docs[0] if len(docs) == 1 else "",
             nodes=[ind.id for ind in members],
             evidence=[context.evidence(ind) for ind in members],
             budget=context.graded_money(members),
-            data={"kind": cluster.kind, "score": cluster.score, "documents": docs},
+            data={
+                "kind": cluster.kind,
+                "score": cluster.score,
+                "confidence": cluster.confidence,
+                "documents": docs,
+            },
         )
         finding.finding_type = cluster.kind
         yield finding
