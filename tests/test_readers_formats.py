@@ -671,6 +671,8 @@ def test_doc_is_converted_by_libreoffice(tmp_path):
         (b"{\\rtf1\\ansi hello}", "x.doc", "rtf"),
         ("\ufeff\n  <html><body>表</body></html>".encode(), "x.txt", "html"),
         (b"<!-- saved from url -->\n<html>", "x", "html"),
+        ("<P ALIGN=center>绩效目标表</P><TABLE>".encode("gbk"), "x.xls", "html"),
+        ("<2024年预算>\n\t单元格\n".encode(), "x.txt", "text"),
         ("<table><tr><td>一级指标</td></tr></table>".encode("utf-16"), "x.xls", "html"),
         (b"# notes\n", "x.md", "md"),
         ("标题\n\t单元格\n---\n".encode(), "seed.txt", "text"),
@@ -950,3 +952,16 @@ def test_docx_legacy_hmerge_is_one_cell_spanning_the_run():
     xml = xml.replace("</w:tbl>", row + "</w:tbl>", 1)
     result = read_bytes(replace_member(make_docx(), "word/document.xml", xml), "wps.docx")
     assert grid(result.rows[-1]) == [("满意度指标", 0, 1, 1, False), ("群众满意度", 1, 1, 2, False)]
+
+
+@pytest.mark.parametrize(
+    "name", ["grid", "limits", "md_reader", "ole", "pdf_reader", "sheet_reader", "sniff"]
+)
+def test_reader_doctests(name):
+    """The examples in the readers' docstrings (number formats, wrapped PDF lines, sniffing)."""
+    import doctest
+    import importlib
+
+    module = importlib.import_module(f"kg.readers.{name}")
+    outcome = doctest.testmod(module)
+    assert outcome.attempted > 0 and outcome.failed == 0

@@ -75,9 +75,12 @@ def format_number(value: float, number_format: str | None) -> str:
     ('95%', '12.5%', '3.00')
     >>> format_number(12.5, '0.00"万元"'), format_number(1234.0, "#,##0"), format_number(7.0, "General")
     ('12.50万元', '1234', '7')
+    >>> format_number(-1234.5, "#,##0.00_);[Red](#,##0.00)"), format_number(1500.0, "0.00E+00")
+    ('-1234.50', '1500')
     """
     section = (number_format or "General").split(";")[0]
-    if section in ("General", "@", ""):
+    if section in ("General", "@", "") or re.search(r"[eE][+-]|\?/", section):
+        # scientific and fraction formats: the plain number says the same
         return format_general(value)
     before: list[str] = []
     after: list[str] = []

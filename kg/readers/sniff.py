@@ -41,6 +41,9 @@ _HTML_STARTS = (
     "<script",
     "<link",
 )
+_HTML_FRAGMENT = re.compile(
+    r"<(p|center|font|br|tr|td|th|tbody|span|h[1-6]|form|section|article|header|nav|ul|ol|a)[\s>/]"
+)
 _HTML_TAG = re.compile(r"<(html|table|body|meta)[\s>]", re.IGNORECASE)
 _MD_SEPARATOR = re.compile(
     rb"^[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)+\|?[ \t\r]*$"  # | --- | --- |
@@ -121,7 +124,7 @@ def looks_like_html(data: bytes) -> bool:
     head = _head_text(data).lstrip("\ufeff\xef\xbb\xbf \t\r\n\x00").lower()
     if head.startswith("<?xml"):
         return bool(re.search(r"<html[\s>]", head))
-    if head.startswith(_HTML_STARTS):
+    if head.startswith(_HTML_STARTS) or _HTML_FRAGMENT.match(head):
         return True
     if head.startswith("<!--"):
         return bool(_HTML_TAG.search(head))
