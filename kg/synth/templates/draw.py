@@ -418,8 +418,9 @@ class _Drawer:
         if cost_first:
             plan.append((W.LEVEL1_COST, rng.choice(W.CATEGORIES[W.LEVEL1_COST]), 1))
         benefit = W.CATEGORIES[W.LEVEL1_BENEFIT]
+        benefit_label = "效果指标" if rng.random() < 0.1 else W.LEVEL1_BENEFIT
         for i in sorted(rng.sample(range(len(benefit)), rng.randint(1, 3))):
-            plan.append((W.LEVEL1_BENEFIT, benefit[i], rng.randint(1, 3 if long_grid else 2)))
+            plan.append((benefit_label, benefit[i], rng.randint(1, 3 if long_grid else 2)))
         plan.append((W.LEVEL1_SATISFACTION, "服务对象满意度指标", rng.randint(1, 2)))
         slots = "empty_slots" in self.hazards and not table.two_level
         names_used: set[str] = set()
@@ -472,7 +473,7 @@ class _Drawer:
             shares[W.LEVEL1_COST] = 10
         total_score = 0.0
         for level1, rows in groups.items():
-            points = shares[level1]
+            points = shares[W.LEVEL1_ALIASES.get(level1, level1)]
             each, extra = divmod(points, len(rows))
             for i, row in enumerate(rows):
                 weight = each + (1 if i < extra else 0)

@@ -37,6 +37,9 @@ def _table(grid: Grid, number: int, word: bool) -> list[str]:
     out = [
         f'<table class="MsoTableGrid" id="table{number}" border="1" cellspacing="0" cellpadding="2">'
     ]
+    tbody = number % 3 == 1  # some editors write <tbody>, some do not
+    if tbody:
+        out.append("<tbody>")
     for r, row in enumerate(grid.rows):
         out.append("<tr>")
         # some portals mark the indicator header with <th>, most use <td> throughout
@@ -52,6 +55,8 @@ def _table(grid: Grid, number: int, word: bool) -> list[str]:
             else:
                 out.append(f"<{tag}{spans}>{_text(cell.text)}</{tag}>")
         out.append("</tr>")
+    if tbody:
+        out.append("</tbody>")
     out.append("</table>")
     return out
 

@@ -75,6 +75,8 @@ PROJECT_ATTRIBUTES = ("新增项目", "延续项目", "经常性项目", "一次
 # 一级 → its 二级 categories (财预〔2015〕88号 and 财预〔2021〕101号).
 LEVEL1_OUTPUT = "产出指标"
 LEVEL1_BENEFIT = "效益指标"
+# Older and Hebei forms (the seeds among them) print 效果指标 for the 效益 category.
+LEVEL1_ALIASES = {"效果指标": LEVEL1_BENEFIT}
 LEVEL1_SATISFACTION = "满意度指标"
 LEVEL1_COST = "成本指标"
 CATEGORIES: dict[str, tuple[str, ...]] = {
