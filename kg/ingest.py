@@ -89,6 +89,8 @@ class IngestSummary:
     triples: int = 0
     counts: Counter[str] = field(default_factory=Counter)
     recovered: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """Warnings about what was not read as asked (a symlinked folder, an undecodable name)."""
     unread: list[str] = field(default_factory=list)
     """Documents with performance tables of which no indicator could be read (layouts.md §4)."""
 
@@ -97,34 +99,63 @@ class IngestSummary:
         return not self.failed
 
 
-def discover(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Path, str]]:
+def _text_name(name: str) -> str:
+    """A file name as valid UTF-8 text: undecodable bytes (kept by the OS as surrogates)
+    become U+FFFD, so the name can be stored and printed."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def discover(
+    paths: Iterable[str | os.PathLike[str]], notes: list[str] | None = None
+) -> list[tuple[Path, str]]:
     """``(file, recorded path)`` for every readable file under ``paths``, sorted.
 
     The recorded path is relative to the folder given on the command line (prefixed by that
     folder's name), or the bare file name for a file argument: independent of the working
     directory, so the same folder always records the same paths.
+
+    Symbolic links to folders inside a folder are not followed (they can lead outside it or
+    into a loop); each one, and each file name that is not valid UTF-8 (recorded with U+FFFD),
+    is added to ``notes`` as a one-line warning.
     """
     found: dict[Path, str] = {}
+    notes = notes if notes is not None else []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             for file in sorted(path.rglob("*")):
-                if file.is_file() and file.suffix.lower() in SUFFIXES:
-                    rel = file.relative_to(path).as_posix()
-                    found.setdefault(file.resolve(), f"{path.resolve().name}/{rel}")
+                rel = file.relative_to(path).as_posix()
+                recorded = _text_name(f"{path.resolve().name}/{rel}")
+                if file.is_symlink() and file.is_dir():
+                    notes.append(f"{recorded}: symbolic link to a folder, not followed")
+                elif file.is_file() and file.suffix.lower() in SUFFIXES:
+                    if recorded != f"{path.resolve().name}/{rel}":
+                        notes.append(f"{recorded}: file name is not valid UTF-8 (recorded so)")
+                    found.setdefault(file.resolve(), recorded)
         elif path.is_file():
-            found.setdefault(path.resolve(), path.name)
+            found.setdefault(path.resolve(), _text_name(path.name))
         else:
             raise KgError("no such file or folder", str(path))
     return sorted(found.items(), key=lambda item: (item[1], str(item[0])))
 
 
+def extract_document(path: str | os.PathLike[str], name: str | None = None):
+    """Read and extract one file (:class:`kg.model.Document`); a file holding nothing but
+    white space (U+3000 included) is a :class:`KgError` naming it, not an empty document."""
+    from kg.extraction import extract_result
+    from kg.readers import read_path
+
+    result = read_path(path)
+    if not result.text.strip():
+        raise KgError("no text in the document (only white space)", name or str(path))
+    return extract_result(result)
+
+
 def process_file(path: str, recorded_path: str, version: str) -> tuple[str, bytes, dict]:
     """Worker: one file → ``(sha256, nquads, counts)``. Runs in a child process."""
-    from kg.extraction import extract_file
     from kg.mapping import map_document
 
-    doc = extract_file(path)
+    doc = extract_document(path, recorded_path)
     try:
         from kg.nlp import analyze_document
     except ImportError:  # pragma: no cover - the NLP stage is part of the package
@@ -182,8 +213,10 @@ def ingest(
     each file. Bad files are reported in :attr:`IngestSummary.failed` with a one-line reason;
     the others are still ingested.
     """
-    summary = IngestSummary(recovered=store.recover())
-    files = discover(paths)
+    # Opening the store read-write already recovered; report that too (once), not only this pass.
+    summary = IngestSummary(recovered=[*store.recovered, *store.recover()])
+    store.recovered = []
+    files = discover(paths, summary.notes)
     summary.files = len(files)
     version = pipeline_version()
     committed = store.committed()
@@ -308,4 +341,11 @@ def _results(
             yield recorded, result
 
 
-__all__ = ["IngestSummary", "discover", "ingest", "pipeline_version", "process_file"]
+__all__ = [
+    "IngestSummary",
+    "discover",
+    "extract_document",
+    "ingest",
+    "pipeline_version",
+    "process_file",
+]

@@ -159,8 +159,9 @@ class Store:
                 self._ox = ox.Store(str(self.path))
         except OSError as exc:
             raise KgError(f"cannot open the graph store: {exc}", str(self.path)) from None
+        self.recovered: list[str] = []  # graphs of an interrupted ingest removed on opening
         if not read_only:
-            self.recover()
+            self.recovered = self.recover()
             self.ensure_ontology()
 
     # --- reading ------------------------------------------------------------------------------

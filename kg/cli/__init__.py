@@ -6,6 +6,7 @@ Commands live one per module in this package and register themselves on :data:`a
 from __future__ import annotations
 
 import os
+import signal
 import sys
 
 import typer
@@ -44,6 +45,7 @@ def main() -> None:
     A closed output pipe is such an error too (raised by :mod:`kg.output`, or as
     :class:`BrokenPipeError` from a plain print); Ctrl-C says so and exits 130 like a shell.
     """
+    signal.signal(signal.SIGINT, _interrupted)
     try:
         app()
     except KgError as exc:
@@ -54,10 +56,12 @@ def main() -> None:
         _settle_stdout()
         print("kg: error: stdout: output closed before everything was written", file=sys.stderr)
         sys.exit(2)
-    except KeyboardInterrupt:
-        _settle_stdout()
-        print("kg: interrupted", file=sys.stderr)
-        sys.exit(130)
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    """Ctrl-C: say so (typer turns the interrupt into exit code 130 without a word)."""
+    print("kg: interrupted", file=sys.stderr)
+    raise KeyboardInterrupt
 
 
 def _settle_stdout() -> None:

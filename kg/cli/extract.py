@@ -12,7 +12,8 @@ import typer
 
 from kg.cli import app
 from kg.errors import KgError
-from kg.extraction import CSV_COLUMNS, extract_file, iter_indicator_rows
+from kg.extraction import CSV_COLUMNS, iter_indicator_rows
+from kg.ingest import extract_document
 from kg.model import Document, to_jsonable
 from kg.nlp import analyze_document
 from kg.output import SafeCsvWriter, TextSink
@@ -45,7 +46,7 @@ def extract_command(paths: list[Path], output: OutputFormat, pretty: bool = Fals
         out.write("\ufeff")
     for path in paths:
         try:
-            doc = analyze_document(extract_file(path))  # bands, scheme and name analysis
+            doc = analyze_document(extract_document(path))  # bands, scheme and name analysis
         except KgError as exc:
             print(f"kg: error: {exc}", file=sys.stderr)
             failed += 1

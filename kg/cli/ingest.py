@@ -96,6 +96,8 @@ def ingest_cmd(
             "see `kg extract` diagnostics)",
             err=True,
         )
+    for note in summary.notes:
+        typer.echo(f"kg: warning: {note}", err=True)
     if summary.recovered:
         typer.echo(f"removed {len(summary.recovered)} incomplete graph(s) of an interrupted run")
     for _path, message in summary.failed:

@@ -37,6 +37,9 @@ QUERY_DIR = Path(__file__).resolve().parent
 MARKER = "#@values"
 _HEADER = re.compile(r"^#\s*(title|answers|param):\s*(.*)$")
 PARAM_TYPES = ("string", "integer", "decimal", "iri")
+MAX_DECIMAL_EXPONENT = 1000
+"""A decimal parameter is written out in full (``xsd:decimal`` has no exponent): 1e200000000
+would be 200 million digits, and NaN or infinity no number at all, so both are refused."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,13 @@ class Param:
             if self.type == "integer":
                 return ox.Literal(str(int(value)), datatype=XSD.integer)
             if self.type == "decimal":
-                return ox.Literal(format(Decimal(value), "f"), datatype=XSD.decimal)
+                number = Decimal(value.strip())
+                if not number.is_finite() or abs(number.adjusted()) > MAX_DECIMAL_EXPONENT:
+                    raise KgError(
+                        f"parameter {self.name} needs a finite decimal within "
+                        f"1e±{MAX_DECIMAL_EXPONENT}, got {value[:40]!r}"
+                    )
+                return ox.Literal(format(number, "f"), datatype=XSD.decimal)
             if self.type == "iri":
                 return ox.NamedNode(value)
         except (ValueError, InvalidOperation):
