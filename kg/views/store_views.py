@@ -49,12 +49,25 @@ FINDING_PALETTE = {
     "near-duplicate-indicator": "#e377c2",
     "name-reuse-different-ladder": "#7f7f7f",
     "content-template": "#1f77b4",
+    "reused-ladder": "#7b4173",
 }
 SEVERE_ISSUES = frozenset({"non_monotonic", "unreachable_band", "polarity_mismatch", "overlap"})
 BAD_PARSE = frozenset({"malformed", "unparsed"})
-USE_ISSUES = frozenset({"polarity_mismatch", "unit_mismatch", "rate_over_100"})
-"""Ladder issues that depend on the indicator using the ladder (its name, unit or polarity),
-not on the ladder itself: a standard ladder on a count-type name is the name's problem."""
+LADDER_ISSUES = frozenset(
+    {
+        "gap",
+        "overlap",
+        "unreachable_band",
+        "non_monotonic",
+        "shared_endpoint",
+        "ordinal_inversion",
+        "point_scale",
+    }
+)
+"""Ladder issues a threshold template has by itself (they follow from its normalised bands).
+The others belong to one use of it: the name's unit or polarity (unit_mismatch,
+polarity_mismatch, rate_over_100) or how one table wrote the cells (mixed_units, unit_missing,
+missing_band, malformed_cell), so they mark that indicator, not the shared ladder."""
 
 EMPTY_STORE = "kg ingest DOCS/ --store kg-store    # then: kg view tree --store kg-store"
 EMPTY_FINDINGS = (
@@ -428,7 +441,7 @@ def ladder_hubs(
             continue
         hubs += 1
         issues = sorted({i.replace("-", "_") for i in row.get("issues", "").split()})
-        own = [i for i in issues if i not in USE_ISSUES]
+        own = [i for i in issues if i in LADDER_ISSUES]
         signature = row.get("signature", "")
         graph.add_node(
             row["tpl"],
