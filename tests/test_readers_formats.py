@@ -693,6 +693,20 @@ def zip_with(members: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
+def pdf_bomb() -> bytes:
+    """A real PDF with a second object whose Flate stream inflates past the member cap (after an
+    ordinary first stream, so the check must look at every stream, not just the first)."""
+    import zlib
+
+    bomb = zlib.compress(bytes(MAX_MEMBER_BYTES + 1024), 9)
+    ordinary = zlib.compress(b"BT ET")
+    return (
+        b"%PDF-1.4\n1 0 obj<</Length " + str(len(ordinary)).encode() + b"/Filter/FlateDecode>>stream\n"
+        + ordinary + b"\nendstream\nendobj\n2 0 obj<</Length " + str(len(bomb)).encode()
+        + b"/Filter/FlateDecode>>stream\n" + bomb + b"\nendstream\nendobj\ntrailer<</Root 1 0 R>>\n%%EOF"
+    )  # fmt: skip
+
+
 BILLION_LAUGHS = (
     b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
     b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
@@ -739,6 +753,7 @@ BILLION_LAUGHS = (
         ("damaged.doc", lambda: make_ole(["WordDocument"])[:700], ["damaged"]),
         ("bad.ods", lambda: make_ods("<office:document-content"), ["not a readable .ods"]),
         ("bad.xls", lambda: make_ole(["Workbook"]), ["not a readable .xls"]),
+        ("bomb.pdf", lambda: pdf_bomb(), ["compression bomb", f"{MAX_MEMBER_BYTES:,}"]),
         (
             "wide.html",
             lambda: b"<table>" + b"<tr><td colspan=1000>x</td></tr>" * 2500 + b"</table>",

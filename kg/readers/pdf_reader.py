@@ -19,12 +19,13 @@ import hashlib
 import io
 import logging
 import re
+import zlib
 from bisect import bisect_right
 
 from kg.errors import KgError
 from kg.readers.base import Cell, Paragraph, ReadResult, Row
 from kg.readers.grid import Origin, dump_blocks, grid_rows
-from kg.readers.limits import MAX_PDF_PAGES, check_cells, describe
+from kg.readers.limits import MAX_MEMBER_BYTES, MAX_PDF_PAGES, check_cells, describe
 
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 """pdfplumber table settings: ruled tables only (text-aligned guesses split prose into cells)."""
@@ -183,6 +184,39 @@ def _scan_like(page, chars: list[dict]) -> bool:
     return covered > area / 2
 
 
+_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+
+
+def check_inflation(data: bytes, path: str) -> None:
+    """Refuse a PDF with a Flate stream that inflates beyond :data:`MAX_MEMBER_BYTES`.
+
+    pdfminer inflates a stream whole, so one small stream of zeros could take gigabytes: each
+    stream is inflated here first, in pieces and without keeping the output, to measure it.
+    """
+    position = 0
+    while True:
+        match = _STREAM.search(data, position)
+        if match is None:
+            return
+        start = match.end()
+        end = data.find(b"endstream", start)
+        position = end if end > 0 else len(data)
+        inflater = zlib.decompressobj()
+        pending, total = data[start:position], 0
+        try:
+            while pending and total <= MAX_MEMBER_BYTES:
+                total += len(inflater.decompress(pending, 1 << 20))
+                pending = inflater.unconsumed_tail
+        except zlib.error:
+            continue  # not a Flate stream (or a damaged one: pdfminer will say)
+        if total > MAX_MEMBER_BYTES:
+            raise KgError(
+                f"refused PDF: a stream inflates to more than {MAX_MEMBER_BYTES:,} bytes "
+                "(a compression bomb?)",
+                path=path,
+            )
+
+
 def _open(data: bytes, path: str):
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
@@ -208,6 +242,7 @@ def _open(data: bytes, path: str):
 
 def read_pdf_bytes(data: bytes, path: str) -> ReadResult:
     """Read a PDF given as bytes; raise :class:`KgError` if it is damaged, protected or scanned."""
+    check_inflation(data, path)
     pdf = _open(data, path)
     blocks: list[Row | Paragraph] = []
     warnings: list[tuple[int, str]] = []
