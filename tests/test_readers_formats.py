@@ -980,3 +980,18 @@ def test_reader_doctests(name):
     module = importlib.import_module(f"kg.readers.{name}")
     outcome = doctest.testmod(module)
     assert outcome.attempted > 0 and outcome.failed == 0
+
+
+def test_macro_enabled_word_file_is_read_like_docx():
+    """A .docm declares another main content type (python-docx refuses it); the text is the same."""
+    data = make_docx()
+    types = zipfile.ZipFile(io.BytesIO(data)).read("[Content_Types].xml").decode()
+    main = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+    assert main in types
+    docm = replace_member(
+        data,
+        "[Content_Types].xml",
+        types.replace(main, "application/vnd.ms-word.document.macroEnabled.main+xml"),
+    )
+    result = read_bytes(docm, "macro.docm")
+    assert [grid(r) for r in result.rows] == [grid(r) for r in read_bytes(data, "t.docx").rows]

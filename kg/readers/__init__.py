@@ -19,6 +19,7 @@ from kg.readers.text_reader import ENCODINGS, decode_bytes, parse_dump, read_tex
 SUFFIXES: tuple[str, ...] = (
     ".txt",
     ".docx",
+    ".docm",
     ".doc",
     ".rtf",
     ".xlsx",

@@ -3,12 +3,14 @@
 Body paragraphs and table rows are numbered together in document order, starting at 1; that
 ordinal is the ``line`` of every record extracted from a .docx (all cells of a table row
 share the row's line). Merged cells are kept as Word stores them: a horizontally merged cell
-(``gridSpan``) is one cell whose ``col_span`` covers the merged columns (so is a legacy ``hMerge`` run), and the continuation
-of a vertically merged cell (``vMerge``) is an empty cell with ``covered=True``, exactly as in
-the seed text dumps; the origin's ``row_span`` counts the continuations below it. ``col`` is
-the grid column (``gridBefore`` and the spans of the cells to the left). Content controls
-(``w:sdt``) are read through; a table nested in a cell stays text of that cell. Carrying labels
-down is left to extraction, which knows which columns are categories.
+(``gridSpan``, or a legacy ``hMerge`` run) is one cell whose ``col_span`` covers the merged
+columns, and the continuation of a vertically merged cell (``vMerge``) is an empty cell with
+``covered=True``, exactly as in the seed text dumps; the origin's ``row_span`` counts the
+continuations below it. ``col`` is the grid column (``gridBefore`` and the spans of the cells
+to the left). Content controls (``w:sdt``) are read through; a table nested in a cell stays
+text of that cell. python-docx is not needed for reading: parsing the one XML part directly is
+faster and accepts files python-docx refuses (macro-enabled or odd content types). Carrying
+labels down is left to extraction, which knows which columns are categories.
 """
 
 from __future__ import annotations
