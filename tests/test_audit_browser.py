@@ -61,7 +61,7 @@ def test_report_opens_offline_without_errors(report, tmp_path):
             path=str(os.environ.get("PIKG_AUDIT_SHOT", tmp_path / "overview.png"))
         )
         first_screen = page.inner_text("body")[:4000]
-        pwned = page.evaluate("window.__pwned === undefined")
+        pwned = page.evaluate("() => window.__pwned === undefined")
         top_rows = page.locator("#top tr").count()
         # a back-link from the views (#node=<IRI>) lands on an element of the report
         node = page.locator("[id^='node=']").first.get_attribute("id")

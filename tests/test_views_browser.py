@@ -42,9 +42,18 @@ def _evil_view() -> View:
             severity=payload,
             source=f"{payload}.txt:{index + 1}",
             details=[("优", payload), (payload, "≥90%")],
+            caption=payload,
+            flagged=True,
         )
         graph.add_edge("dept", node, label=payload)
-    return View(graph, PAYLOADS[3], STYLES, description=PAYLOADS[2], audit_href="audit.html")
+    return View(
+        graph,
+        PAYLOADS[3],
+        STYLES,
+        description=PAYLOADS[2],
+        audit_href="audit.html",
+        root_list=PAYLOADS[0],  # the ranked list, its heading and entries are text too
+    )
 
 
 def test_hostile_text_is_shown_as_text_and_nothing_runs(browser, tmp_path):
@@ -61,7 +70,9 @@ def test_hostile_text_is_shown_as_text_and_nothing_runs(browser, tmp_path):
     page.press("#kg-search", "Enter")
     page.select_option("#kg-filter-severity", PAYLOADS[1])
     page.hover("#kg-graph")
-    assert page.evaluate("window.__pwned === undefined")
+    page.click(".kg-root")
+    assert page.locator("#kg-roots h2").inner_text() == PAYLOADS[0]
+    assert page.evaluate("() => window.__pwned === undefined")
     assert opened.dialogs == []
     assert page.locator("img, svg, iframe").count() == 0
     assert page.locator("#kg-title").inner_text() == PAYLOADS[3]
@@ -84,7 +95,7 @@ def test_view_is_offline_drawn_and_clickable(browser, tmp_path):
     assert opened.canvas_variance() > 5
     text = opened.click_node("i7")
     assert "公文流转完成率7" in text and "000.txt:7" in text
-    assert opened.page.evaluate("location.hash") == "#node=i7"
+    assert opened.page.evaluate("() => location.hash") == "#node=i7"
     opened.page.close()
 
 

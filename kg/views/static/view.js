@@ -670,7 +670,7 @@
       return;
     }
     Object.keys(haystack).forEach(function (id) {
-      if (haystack[id].indexOf(query) >= 0 && passes(id) && !meta[id].ref) matches.push(id);
+      if (haystack[id].indexOf(query) >= 0 && passes(id)) matches.push(id);
     });
     searchCount.textContent = matches.length + (matches.length === 1 ? " match" : " matches");
     if (matches.length) jump(matches[0]);
