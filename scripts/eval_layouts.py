@@ -9,40 +9,11 @@ the first missed/spurious rows, so a regression is seen in the rows, not only in
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
-from collections import defaultdict
 from pathlib import Path
 
-from kg.errors import KgError
-from kg.extraction import extract_file
-from kg.extraction.evaluate import Score, score_document
-
-
-def evaluate(folder: Path) -> tuple[dict[str, Score], list[str]]:
-    """Per-format scores of every answered document in ``folder``; and the unreadable ones."""
-    per_format: dict[str, Score] = defaultdict(Score)
-    errors: list[str] = []
-    for answer_path in sorted(folder.glob("*.answer.json")):
-        answer = json.loads(answer_path.read_text("utf-8"))
-        path = folder / answer["file"]
-        try:
-            document = extract_file(path)
-        except KgError as exc:
-            errors.append(str(exc))
-            document = None
-        fmt = answer.get("format") or path.suffix.lstrip(".")
-        if document is None:
-            per_format[fmt].add(
-                Score(expected=sum(len(t.get("indicators", [])) for t in answer["tables"]))
-            )
-            continue
-        score = score_document(document, answer)
-        score.missed = [(path.name, *row) for row in score.missed]
-        score.spurious = [(path.name, *row) for row in score.spurious]
-        per_format[fmt].add(score)
-    return dict(per_format), errors
+from kg.extraction.evaluate import Score, evaluate_folder
 
 
 def main() -> int:
@@ -51,7 +22,7 @@ def main() -> int:
     parser.add_argument("--show", type=int, default=5, help="missed/spurious rows to print")
     args = parser.parse_args()
     start = time.perf_counter()
-    scores, errors = evaluate(args.folder)
+    scores, errors = evaluate_folder(args.folder)
     total = Score()
     print(f"{'format':8} {'expected':>8} {'found':>6} {'precision':>9} {'recall':>7} {'F1':>6}")
     for fmt, score in sorted(scores.items()):

@@ -22,10 +22,13 @@ and recall are over indicator rows, per document and summed per format.
 
 from __future__ import annotations
 
+import json
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from kg.errors import KgError
 from kg.model import Document
 from kg.textnorm import clean_cell, fold, simplify
 
@@ -99,3 +102,30 @@ def score_document(document: Document, answer: dict) -> Score:
         missed=sorted((want - got).elements()),
         spurious=sorted((got - want).elements()),
     )
+
+
+def evaluate_folder(folder: str | Path) -> tuple[dict[str, Score], list[str]]:
+    """Per-format scores of every document in ``folder`` that has ``<name>.answer.json``.
+
+    A file that cannot be read counts all its rows as missed; its one-line error is returned.
+    Missed and spurious rows are prefixed with the file name.
+    """
+    from kg.extraction import extract_file  # the package imports this module
+
+    per_format: dict[str, Score] = defaultdict(Score)
+    errors: list[str] = []
+    for answer_path in sorted(Path(folder).glob("*.answer.json")):
+        answer = json.loads(answer_path.read_text("utf-8"))
+        path = Path(folder) / answer["file"]
+        fmt = answer.get("format") or path.suffix.lstrip(".")
+        try:
+            document = extract_file(path)
+        except KgError as exc:
+            errors.append(str(exc))
+            per_format[fmt].add(Score(expected=sum(expected_rows(answer).values())))
+            continue
+        score = score_document(document, answer)
+        score.missed = [(path.name, *row) for row in score.missed]
+        score.spurious = [(path.name, *row) for row in score.spurious]
+        per_format[fmt].add(score)
+    return dict(per_format), errors
