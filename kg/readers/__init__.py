@@ -12,7 +12,7 @@ from pathlib import Path
 
 from kg.errors import KgError
 from kg.readers.base import Block, Cell, Paragraph, ReadResult, Row
-from kg.readers.limits import MAX_FILE_BYTES
+from kg.readers.limits import MAX_FILE_BYTES, describe
 from kg.readers.sniff import sniff
 from kg.readers.text_reader import ENCODINGS, decode_bytes, parse_dump, read_text_bytes
 
@@ -46,7 +46,23 @@ def read_bytes(data: bytes, path: str = "<bytes>") -> ReadResult:
     Readers of the heavier formats are imported on first use, so reading text dumps stays as
     cheap as before.
     """
-    fmt = sniff(data, path)
+    fmt = "document"
+    try:
+        fmt = sniff(data, path)
+        return _read_as(fmt, data, path)
+    except KgError:
+        raise
+    except BaseException as exc:
+        # Every reader turns the failures it knows into a KgError; anything else a parser
+        # library raises on a strange file (Rust's calamine even panics, a BaseException) is
+        # still one line naming the file, never a traceback. Interrupts and exits propagate.
+        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+            raise
+        raise KgError(f"could not read this {fmt} file ({describe(exc)})", path=path) from exc
+
+
+def _read_as(fmt: str, data: bytes, path: str) -> ReadResult:
+    """Run the reader of format ``fmt``."""
     if fmt == "text":
         return read_text_bytes(data, path)
     if fmt == "docx":

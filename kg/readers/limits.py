@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 
 from kg.errors import KgError
 
@@ -37,6 +38,17 @@ def describe(exc: BaseException) -> str:
     return text if len(text) <= 200 else text[:199] + "…"
 
 
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    OSError,
+    EOFError,
+    ValueError,
+    NotImplementedError,  # an unsupported compression method or zip version
+)
+"""What zipfile raises on a damaged or unusual archive."""
+
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
@@ -49,7 +61,7 @@ def open_zip(data: bytes, path: str, what: str) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+    except ZIP_ERRORS as exc:
         raise KgError(
             f"not a readable {what} file (corrupt zip archive: {describe(exc)})", path=path
         ) from exc
@@ -93,7 +105,7 @@ def read_member(
             return member.read(limit)
     except KeyError as exc:
         raise KgError(f"not a readable {what} file: {name} is missing", path=path) from exc
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+    except ZIP_ERRORS as exc:
         raise KgError(f"not a readable {what} file ({name}: {describe(exc)})", path=path) from exc
 
 

@@ -1,4 +1,4 @@
-"""Spreadsheets: .xlsx/.xlsm (openpyxl), .xls (xlrd) and .ods (content.xml), calamine as fallback.
+"""Spreadsheets: .xlsx/.xlsm (openpyxl, calamine as fallback), .xls (xlrd), .ods, Excel 2003 XML.
 
 Every sheet is read in workbook order: a Paragraph with the sheet name, then its rows. Within a
 sheet, a run of non-empty rows is one table (``Row.table`` counts them across the document); an
@@ -12,8 +12,8 @@ Values are shown as printed: numbers without a spurious ``.0``, percentages, fix
 literal text (``0.00"万元"``) where the cell's number format says so (.xlsx, .xls; an .ods
 cell's displayed text is used as is), dates as ISO dates, formulas as their cached value. The
 backends are chosen for that: calamine is ~30× faster than openpyxl but reports no number
-formats, so it only reads a workbook that openpyxl or xlrd refuse (with a warning saying the
-formats were not applied).
+formats, so it only reads an .xlsx that openpyxl refuses (with a warning saying the formats were not
+applied).
 """
 
 from __future__ import annotations
@@ -154,7 +154,7 @@ def _xlsx_sheets(data: bytes, path: str, notes: list[tuple[int, str]]) -> list[S
         raise
     except Exception as exc:  # openpyxl raises many types on parts written by other tools
         try:
-            sheets = _calamine_sheets(data, path, "xlsx")
+            sheets = _calamine_sheets(data, path)
         except KgError:
             raise KgError(f"not a readable .xlsx file ({describe(exc)})", path=path) from exc
         notes.append(
@@ -181,11 +181,16 @@ def _openpyxl_sheet(worksheet, path: str) -> Sheet:
 
 
 def _xls_sheets(data: bytes, path: str, notes: list[tuple[int, str]]) -> list[Sheet]:
-    """Read a BIFF .xls with xlrd (it applies number formats); if xlrd fails, with calamine."""
+    """Read a BIFF .xls with xlrd, which applies number formats and gives merged ranges."""
     import xlrd
 
     try:
-        book = xlrd.open_workbook(file_contents=data, formatting_info=True, ragged_rows=True)
+        book = xlrd.open_workbook(
+            file_contents=data,
+            formatting_info=True,
+            ragged_rows=True,
+            logfile=io.StringIO(),  # xlrd prints its complaints to stdout otherwise
+        )
         return [_xlrd_sheet(book, sheet, path) for sheet in book.sheets()]
     except KgError:
         raise
@@ -194,12 +199,7 @@ def _xls_sheets(data: bytes, path: str, notes: list[tuple[int, str]]) -> list[Sh
             raise KgError(
                 "password-protected .xls workbook: remove the password in Excel", path=path
             ) from exc
-        try:
-            sheets = _calamine_sheets(data, path, "xls")
-        except KgError:
-            raise KgError(f"not a readable .xls file ({describe(exc)})", path=path) from exc
-        notes.append((1, f"xlrd could not read it ({describe(exc)}); read without number formats"))
-        return sheets
+        raise KgError(f"not a readable .xls file ({describe(exc)})", path=path) from exc
 
 
 def _xlrd_sheet(book, worksheet, path: str) -> Sheet:
@@ -233,40 +233,34 @@ def _xlrd_sheet(book, worksheet, path: str) -> Sheet:
     return sheet
 
 
-def _calamine_sheets(data: bytes, path: str, fmt: str) -> list[Sheet]:
-    """Values and merged ranges through calamine (no number formats: 0.95 stays 0.95)."""
+def _calamine_sheets(data: bytes, path: str) -> list[Sheet]:
+    """Values and merged ranges of an .xlsx through calamine (no number formats: 0.95 stays 0.95)."""
     import python_calamine
 
+    sheets = []
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except python_calamine.PasswordError as exc:
-        raise KgError(
-            f"password-protected .{fmt} workbook: remove the password in Excel", path=path
-        ) from exc
-    except Exception as exc:  # calamine's errors are its own types and ValueError
-        raise KgError(f"not a readable .{fmt} file ({describe(exc)})", path=path) from exc
-    sheets = []
-    for name in workbook.sheet_names:
-        sheet = Sheet(name)
-        try:
+        for name in workbook.sheet_names:
             worksheet = workbook.get_sheet_by_name(name)
             end = worksheet.end
             if end is not None:
                 check_cells((end[0] + 1) * (end[1] + 1), path, f"sheet {name}")
-            table = worksheet.to_python(skip_empty_area=False)
-            merges = worksheet.merged_cell_ranges or []
-        except KgError:
+            sheet = Sheet(name)
+            for row, values in enumerate(worksheet.to_python(skip_empty_area=False)):
+                for col, value in enumerate(values):
+                    if value != "" and value is not None:
+                        sheet.values[row, col] = format_value(value)
+            ranges = worksheet.merged_cell_ranges or []
+            sheet.merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges]
+            sheets.append(sheet)
+    except KgError:
+        raise
+    except BaseException as exc:
+        # calamine is Rust: on some damaged files it panics, which PyO3 raises as a
+        # PanicException deriving from BaseException; interrupts and exits still propagate.
+        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
             raise
-        except Exception as exc:
-            raise KgError(
-                f"not a readable .{fmt} file (sheet {name}: {describe(exc)})", path=path
-            ) from exc
-        for row, values in enumerate(table):
-            for col, value in enumerate(values):
-                if value != "" and value is not None:
-                    sheet.values[row, col] = format_value(value)
-        sheet.merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in merges]
-        sheets.append(sheet)
+        raise KgError(f"not a readable .xlsx file ({describe(exc)})", path=path) from exc
     return sheets
 
 

@@ -22,7 +22,7 @@ from pathlib import PurePath
 
 from kg.errors import KgError
 from kg.readers import ole
-from kg.readers.limits import describe
+from kg.readers.limits import ZIP_ERRORS, describe
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = ole.MAGIC[:4]
@@ -63,7 +63,7 @@ def _zip_kind(data: bytes, path: str) -> str:
             if "mimetype" in names:
                 with archive.open("mimetype") as member:
                     mimetype = member.read(200)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+    except ZIP_ERRORS as exc:
         raise KgError(
             f"not a readable {what} file (corrupt zip archive: {describe(exc)})", path=path
         ) from exc
