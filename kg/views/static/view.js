@@ -491,6 +491,7 @@
       Object.keys(active).forEach(function (facet) { active[facet] = ""; });
       document.querySelectorAll("#kg-filters select").forEach(function (s) { s.value = ""; });
       computeMatches();
+      syncRootList();
       if (!boxes) nodeView.refresh();
     }
     reveal(id);
@@ -565,7 +566,7 @@
       flagged = flagged || meta[id].flagged;
     });
     edges.get().forEach(function (edge) {
-      if (edge.kind && kinds && nodeView.get(edge.from) && nodeView.get(edge.to)) edgeKinds[edge.kind] = true;
+      if (edge.kind && nodeView.get(edge.from) && nodeView.get(edge.to)) edgeKinds[edge.kind] = true;
     });
     legend.replaceChildren(el("h2", null, "Legend"));
     data.legend.nodes.forEach(function (item) { if (kinds[item.kind]) legend.appendChild(legendRow(item, false)); });
