@@ -416,6 +416,30 @@ def test_html_caption_and_wrong_charset_declaration():
     assert [c.raw for c in result.rows[0].cells] == ["指标值"]
 
 
+def test_broken_html_tables_lose_no_text():
+    """Cells written straight into <table> (no <tr>) form a row; text standing in a table
+    outside any cell becomes a paragraph before its rows; rows inside a <form> are rows."""
+    page = (
+        "<table>\n<td>一级指标</td><td>指标值</td>\n</table>\n"
+        "<table>单位：万元\n<tr><td>合计</td></tr></table>\n"
+        "<table><form><tr><td>表单行</td></tr></form></table>"
+    )
+    result = read_bytes(page.encode(), "broken.html")
+    assert [(type(b).__name__, b.line) for b in result.blocks] == [
+        ("Row", 2),
+        ("Paragraph", 4),
+        ("Row", 5),
+        ("Row", 6),
+    ]
+    assert [[c.raw for c in r.cells] for r in result.rows] == [
+        ["一级指标", "指标值"],
+        ["合计"],
+        ["表单行"],
+    ]
+    assert result.paragraphs[0].raw == "单位：万元"
+    assert [r.table for r in result.rows] == [1, 2, 3]
+
+
 def test_html_without_a_table_is_paragraphs_only():
     result = read_bytes("<html><body><h1>通知</h1><p>正文</p></body></html>".encode(), "n.htm")
     assert result.rows == [] and [p.raw for p in result.paragraphs] == ["通知", "正文"]

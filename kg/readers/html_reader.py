@@ -188,15 +188,16 @@ class _Reader:
         for caption in table.iter("caption"):
             self.text(_cell_text(caption), caption.sourceline or table.sourceline or 0)
             self.flush()
-        trs = list(table.iter("tr"))
+        rows: list[tuple[int, list]] = []  # (source line, cells) per table row
+        self._table_rows(table, rows)
+        self.flush()  # text standing in the table outside any cell, before the rows
+        trs = [line for line, _cells in rows]
         self.tables += 1
         busy_until: dict[int, int] = {}  # column → first row no longer covered by a rowspan
         origins: list[Origin] = []
-        for r, tr in enumerate(trs):
+        for r, (_line, row_cells) in enumerate(rows):
             col = 0
-            for cell in tr:
-                if not isinstance(cell.tag, str) or cell.tag not in ("td", "th"):
-                    continue
+            for cell in row_cells:
                 while busy_until.get(col, 0) > r:
                     col += 1
                 rs = _span(cell, "rowspan", _MAX_ROWSPAN)
@@ -211,8 +212,7 @@ class _Reader:
                     busy_until.update((col + j, r + rs) for j in range(cs))
                 origins.append(Origin(r, col, rs, cs, _cell_text(cell), cell))
                 col += cs
-        for r, (tr, grid) in enumerate(zip(trs, grid_rows(len(trs), origins), strict=True)):
-            line = tr.sourceline or 0
+        for r, (line, grid) in enumerate(zip(trs, grid_rows(len(trs), origins), strict=True)):
             place = f"table {self.tables}, row {r + 1}"
             cells = []
             for g in grid:
@@ -237,6 +237,34 @@ class _Reader:
             if cells:
                 end = max(line, *(cell.end_line for cell in cells))
                 self.blocks.append(Row(cells, line, end, table=self.tables, place=place))
+
+    def _table_rows(self, container, rows: list[tuple[int, list]]) -> None:
+        """Rows of a data table in order: its ``tr`` (also in thead/tbody/tfoot or a form), and
+        a run of cells standing directly in the table (a broken page) as one row. Text outside
+        any cell is kept as paragraph text."""
+        line = container.sourceline or 0
+        if container.tag != "tr":
+            self.text(container.text, line)
+        loose: list = []
+        for child in container:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if tag in ("td", "th"):
+                loose.append(child)
+            else:
+                if loose:
+                    rows.append((loose[0].sourceline or line, loose))
+                    loose = []
+                if tag == "tr":
+                    cells = [c for c in child if isinstance(c.tag, str) and c.tag in ("td", "th")]
+                    rows.append((child.sourceline or line, cells))
+                    self.text(child.text, child.sourceline or line)
+                    for cell in cells:
+                        self.text(cell.tail, cell.sourceline or line)
+                elif tag and tag not in _SKIP and tag != "caption":
+                    self._table_rows(child, rows)
+            self.text(child.tail, child.sourceline or line)
+        if loose:
+            rows.append((loose[0].sourceline or line, loose))
 
 
 def parse_html(text: str, path: str) -> list[Row | Paragraph]:

@@ -18,6 +18,13 @@ ENCODINGS: tuple[str, ...] = ("utf-8-sig", "utf-8", "gb18030")
 """Tried in this order; the GBK family is what Chinese Windows tools still write."""
 
 _MAX_NUL_SHARE = 0.01
+
+MAX_TEXT_BYTES = 8 * 1024 * 1024
+"""Largest text dump read as one document. Published disclosures are 20-120 KB; a dump this
+large is several documents in one file (or not a disclosure), and reading it would take
+memory in proportion (about 0.3 GB per MB to extract, scripts/bench_memory.py)."""
+MAX_CELL_CHARS = 65_536
+"""Longest cell or paragraph kept whole; the rest is cut with a warning (real cells: < 1 KB)."""
 _CONTROL = {chr(c) for c in range(32) if chr(c) not in "\t\n\r"}
 
 
@@ -68,8 +75,11 @@ def _decode_8bit(data: bytes, nul_count: int, path: str) -> tuple[str, str]:
     )
 
 
-def parse_dump(text: str) -> list[Row | Paragraph]:
+def parse_dump(text: str, warnings: list[tuple[int, str]] | None = None) -> list[Row | Paragraph]:
     """Split a text dump into rows and paragraphs, keeping 1-based line spans.
+
+    A cell or paragraph longer than :data:`MAX_CELL_CHARS` is cut there, and a warning
+    ``(line, message)`` is added to ``warnings``.
 
     >>> blocks = parse_dump("标题\\n\\tA\\n\\tB\\n续\\n\\n正文")
     >>> [type(b).__name__ for b in blocks]
@@ -81,9 +91,17 @@ def parse_dump(text: str) -> list[Row | Paragraph]:
     """
     blocks: list[Row | Paragraph] = []
     row: Row | None = None
+    cut: dict[int, tuple[Cell | Paragraph, int]] = {}  # id → (cut block, characters left out)
+
+    def capped(block: Cell | Paragraph) -> Cell | Paragraph:
+        if len(block.raw) > MAX_CELL_CHARS:
+            cut[id(block)] = (block, len(block.raw) - MAX_CELL_CHARS)
+            block.raw = block.raw[:MAX_CELL_CHARS]
+        return block
+
     for number, line in enumerate(text.split("\n"), start=1):
         if line.startswith("\t"):
-            cell = Cell(raw=line[1:], line=number, end_line=number)
+            cell = capped(Cell(raw=line[1:], line=number, end_line=number))
             if row is None:
                 row = Row(cells=[], line=number, end_line=number)
                 blocks.append(row)
@@ -93,22 +111,47 @@ def parse_dump(text: str) -> list[Row | Paragraph]:
             row = None
         elif row is not None:
             cell = row.cells[-1]
-            cell.raw += "\n" + line
+            room = max(MAX_CELL_CHARS - len(cell.raw) - 1, 0)
+            if room < len(line):  # never grow a cell past the cap (nor quadratically)
+                dropped = cut.get(id(cell), (cell, 0))[1] + len(line) + 1 - room
+                cut[id(cell)] = (cell, dropped)
+                line = line[:room]
+            if line:
+                cell.raw += "\n" + line
             cell.end_line = row.end_line = number
         else:
-            blocks.append(Paragraph(raw=line, line=number, end_line=number))
+            blocks.append(capped(Paragraph(raw=line, line=number, end_line=number)))
+    if warnings is not None:
+        for block, dropped in sorted(cut.values(), key=lambda entry: entry[0].line):
+            warnings.append(
+                (
+                    block.line,
+                    f"cell or paragraph cut to {MAX_CELL_CHARS:,} characters "
+                    f"({dropped:,} more left out; cap for one cell)",
+                )
+            )
     return blocks
 
 
 def read_text_bytes(data: bytes, path: str) -> ReadResult:
-    """Read a text dump given as bytes (``path`` only names it in messages)."""
+    """Read a text dump given as bytes (``path`` only names it in messages).
+
+    A dump over :data:`MAX_TEXT_BYTES` is refused with one :class:`KgError`.
+    """
+    if len(data) > MAX_TEXT_BYTES:
+        raise KgError(
+            f"text dump of {len(data):,} bytes is over the cap of {MAX_TEXT_BYTES:,} for one "
+            "document (disclosures are well under 1 MB); split it into its documents",
+            path=path,
+        )
     text, encoding, warnings = decode_bytes(data, path)
+    blocks = parse_dump(text, warnings)
     return ReadResult(
         path=path,
         sha256=hashlib.sha256(data).hexdigest(),
         format="text",
         encoding=encoding,
         text=text,
-        blocks=parse_dump(text),
+        blocks=blocks,
         warnings=warnings,
     )
