@@ -131,13 +131,17 @@ def test_seed_views_are_readable_at_first_sight(name, seed_store, browser, tmp_p
 
 
 @pytest.mark.parametrize("name", list(VIEWS))
-def test_synthetic_views_are_readable_at_first_sight(name, synthetic_store, browser, tmp_path):
+def test_synthetic_views_are_readable_at_first_sight(
+    name, synthetic_store, browser, tmp_path, screenshots
+):
     view = VIEWS[name](synthetic_store)
     if name == "tree":
         assert view.graph.number_of_nodes() >= 4500
     opened = open_view(browser, view.save(tmp_path / f"{name}.html"))
     assert opened.ready_ms < 3000, f"interactive after {opened.ready_ms:.0f} ms"
     check_first_screen(opened, _department_names(view) if name == "tree" else None)
+    if name == "tree":
+        opened.page.screenshot(path=str(screenshots / "tree-synthetic-5k.png"))
     opened.page.close()
 
 
