@@ -313,6 +313,37 @@ def test_docx_grid_columns_spans_covered_and_places():
     assert header.cells[2].place == "table 1, row 1, column 4"
 
 
+def test_docx_layout_table_around_the_data_table():
+    """A portal page saved as Word: a one-column layout table whose first cell holds the page
+    furniture and whose second cell holds a title paragraph and the data table."""
+    import docx
+
+    document = docx.Document()
+    layout = document.add_table(rows=2, cols=1)
+    layout.cell(0, 0).text = "索引号：001"
+    holder = layout.cell(1, 0)
+    holder.text = "项目支出绩效目标表"
+    data = holder.add_table(rows=2, cols=2)
+    data.cell(0, 0).text, data.cell(0, 1).text = "三级指标", "指标值"
+    data.cell(1, 0).text, data.cell(1, 1).text = "培训人次", "≥100人次"
+    holder.add_paragraph("")  # Word requires a paragraph after a nested table
+    buffer = io.BytesIO()
+    document.save(buffer)
+    result = read_bytes(buffer.getvalue(), "portal.docx")
+    assert [(type(b).__name__, b.line) for b in result.blocks] == [
+        ("Paragraph", 1),
+        ("Paragraph", 2),
+        ("Row", 3),
+        ("Row", 4),
+    ]
+    assert [p.raw for p in result.paragraphs] == ["索引号：001", "项目支出绩效目标表"]
+    assert [[c.raw for c in r.cells] for r in result.rows] == [
+        ["三级指标", "指标值"],
+        ["培训人次", "≥100人次"],
+    ]
+    assert {r.table for r in result.rows} == {1}
+
+
 def test_docx_inside_content_controls_is_read(tmp_path):
     """A paragraph wrapped in a w:sdt content control (template forms) is not lost."""
     data = make_docx()

@@ -1,4 +1,8 @@
-"""Readers: files → ordered paragraphs and table rows, each with its line span.
+"""Readers: files → ordered paragraphs and table rows, each with its line span and place.
+
+The content picks the reader (:mod:`kg.readers.sniff`): text dumps, Word .docx/.docm (and .doc,
+.rtf through LibreOffice), Excel .xlsx/.xlsm/.xls, Excel 2003 XML, OpenDocument .ods, PDF with
+a text layer, HTML (also MHTML), Markdown pipe tables. docs/formats.md describes each.
 
 >>> from kg.readers import read_bytes
 >>> result = read_bytes("标题\\n\\t单元格\\n".encode(), "demo.txt")

@@ -7,10 +7,11 @@ share the row's line). Merged cells are kept as Word stores them: a horizontally
 columns, and the continuation of a vertically merged cell (``vMerge``) is an empty cell with
 ``covered=True``, exactly as in the seed text dumps; the origin's ``row_span`` counts the
 continuations below it. ``col`` is the grid column (``gridBefore`` and the spans of the cells
-to the left). Content controls (``w:sdt``) are read through; a table nested in a cell stays
-text of that cell. python-docx is not needed for reading: parsing the one XML part directly is
-faster and accepts files python-docx refuses (macro-enabled or odd content types). Carrying
-labels down is left to extraction, which knows which columns are categories.
+to the left). Content controls (``w:sdt``) are read through. A table that holds a table is a
+layout table: its cells are read like the body, and only tables without tables inside emit rows
+(the rule of the HTML reader). python-docx is not needed for reading: parsing the one XML
+part directly is faster and accepts files python-docx refuses (macro-enabled or odd content
+types). Carrying labels down is left to extraction, which knows which columns are categories.
 """
 
 from __future__ import annotations
@@ -84,10 +85,22 @@ def _own(element, tag: str):
 
 
 def _body_items(element):
-    """Paragraphs and tables of the body in order, looking through content controls."""
+    """Paragraphs and data tables of the body in order, looking through content controls.
+
+    A table holding another table is a layout table (as on portal pages saved as Word): its
+    cells are read like the body, so their paragraphs are paragraphs and the innermost tables
+    are the data tables whose rows are emitted.
+    """
     for child in element:
-        if child.tag in (_P, _TBL):
+        if child.tag == _P:
             yield child
+        elif child.tag == _TBL:
+            if child.find(f".//{_TBL}") is None:
+                yield child
+            else:
+                for tr in _own(child, _TR):
+                    for tc in _own(tr, _TC):
+                        yield from _body_items(tc)
         elif child.tag in _WRAPPERS:
             yield from _body_items(child)
 

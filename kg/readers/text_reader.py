@@ -113,7 +113,8 @@ def parse_dump(text: str, warnings: list[tuple[int, str]] | None = None) -> list
             cell = row.cells[-1]
             room = max(MAX_CELL_CHARS - len(cell.raw) - 1, 0)
             if room < len(line):  # never grow a cell past the cap (nor quadratically)
-                dropped = cut.get(id(cell), (cell, 0))[1] + len(line) + 1 - room
+                left_out = len(line) - room if room else len(line) + 1  # with its newline
+                dropped = cut.get(id(cell), (cell, 0))[1] + left_out
                 cut[id(cell)] = (cell, dropped)
                 line = line[:room]
             if line:
