@@ -103,13 +103,74 @@ def _shown(cell) -> str:
     if value is None:
         return ""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        fmt = cell.number_format
-        places = len(fmt.split(".")[1].rstrip("%")) if "." in fmt else 0
-        if fmt.endswith("%"):
-            return f"{value * 100:.{places}f}%"
-        if fmt.startswith("0"):
-            return f"{value:.{places}f}"
+        return _formatted(value, cell.number_format)
     return str(value)
+
+
+def _formatted(value: float, fmt: str) -> str:
+    """A number as its number format prints it (the formats a finance sheet uses)."""
+    places = len(fmt.split(".")[1].rstrip("%")) if "." in fmt else 0
+    if fmt.endswith("%"):
+        return f"{value * 100:.{places}f}%"
+    if fmt.startswith("0"):
+        return f"{value:.{places}f}"
+    return f"{value:g}"
+
+
+def grids_xls(data: bytes) -> list[list[list[str]]]:
+    import xlrd
+
+    book = xlrd.open_workbook(file_contents=data, formatting_info=True)
+    out = []
+    for sheet in book.sheets():
+        rows = []
+        for r in range(sheet.nrows):
+            row = []
+            for c in range(sheet.ncols):
+                cell = sheet.cell(r, c)
+                if cell.ctype == xlrd.XL_CELL_NUMBER:
+                    fmt = book.format_map[book.xf_list[cell.xf_index].format_key].format_str
+                    row.append(_formatted(cell.value, fmt))
+                else:
+                    row.append(str(cell.value))
+            rows.append(row)
+        for rlo, rhi, clo, chi in sheet.merged_cells:
+            for r in range(rlo, rhi):
+                for c in range(clo, chi):
+                    rows[r][c] = rows[rlo][clo]
+        out.append(rows)
+    return out
+
+
+ODS = {
+    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+    "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+}
+
+
+def grids_ods(data: bytes) -> list[list[list[str]]]:
+    from lxml import etree
+
+    root = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("content.xml"))
+    t = "{" + ODS["table"] + "}"
+    out = []
+    for table in root.iter(t + "table"):
+        filled: dict[tuple[int, int], str] = {}
+        width = 0
+        rows = table.findall(t + "table-row")
+        for r, row in enumerate(rows):
+            c = 0
+            for cell in row:
+                for _ in range(int(cell.get(t + "number-columns-repeated", 1))):
+                    if cell.tag == t + "table-cell":
+                        text = "\n".join("".join(p.itertext()) for p in cell.findall("text:p", ODS))
+                        for dr in range(int(cell.get(t + "number-rows-spanned", 1))):
+                            for dc in range(int(cell.get(t + "number-columns-spanned", 1))):
+                                filled[(r + dr, c + dc)] = text
+                    c += 1
+            width = max(width, c)
+        out.append([[filled.get((r, c), "") for c in range(width)] for r in range(len(rows))])
+    return out
 
 
 def grids_html(data: bytes) -> list[list[list[str]]]:
@@ -202,8 +263,8 @@ def grids_txt(data: bytes) -> list[list[list[str]]]:
 
 def all_text(fmt: str, data: bytes) -> str:
     """Every piece of text of a file, tables and paragraphs, for presence checks."""
-    if fmt == "xlsx":
-        return "\n".join("\n".join("\t".join(r) for r in g) for g in grids_xlsx(data))
+    if fmt in ("xlsx", "xls", "ods"):
+        return "\n".join("\n".join("\t".join(r) for r in g) for g in RAW[fmt](data))
     if fmt == "docx":
         import docx
 
@@ -240,6 +301,8 @@ def _two_row_header(upper: list[str], lower: list[str]) -> list[str]:
 
 RAW = {
     "xlsx": grids_xlsx,
+    "xls": grids_xls,
+    "ods": grids_ods,
     "html": grids_html,
     "docx": grids_docx,
     "pdf": grids_pdf,
@@ -351,6 +414,13 @@ def _merged(fmt: str, data: bytes, doc) -> bool:
 
         sheets = load_workbook(io.BytesIO(data)).worksheets
         return any(m.max_row > m.min_row for ws in sheets for m in ws.merged_cells.ranges)
+    if fmt == "xls":
+        import xlrd
+
+        sheets = xlrd.open_workbook(file_contents=data, formatting_info=True).sheets()
+        return any(rhi - rlo > 1 for s in sheets for rlo, rhi, _, _ in s.merged_cells)
+    if fmt == "ods":
+        return b"number-rows-spanned" in zipfile.ZipFile(io.BytesIO(data)).read("content.xml")
     if fmt == "docx":
         return b"<w:vMerge/>" in zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
     if fmt == "html":
@@ -369,6 +439,23 @@ def _merged(fmt: str, data: bytes, doc) -> bool:
             line.startswith(tuple(starts)) for line in text.splitlines()
         )
     return any(f"\n\n\t{i['name']}\n" in text for i in indicators)  # a row starting at 三级
+
+
+def _numbers_stored(fmt: str, data: bytes) -> bool:
+    """Some cell holds a number (with a number format), not text."""
+    if fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        sheets = load_workbook(io.BytesIO(data)).worksheets
+        kinds = {type(c.value) for ws in sheets for row in ws.iter_rows() for c in row}
+        return bool({int, float} & kinds)
+    if fmt == "xls":
+        import xlrd
+
+        sheets = xlrd.open_workbook(file_contents=data).sheets()
+        return any(xlrd.XL_CELL_NUMBER in s.row_types(r) for s in sheets for r in range(s.nrows))
+    content = zipfile.ZipFile(io.BytesIO(data)).read("content.xml")
+    return b'office:value-type="float"' in content or b'value-type="percentage"' in content
 
 
 def _shows(hazard: str, fmt: str, doc, data: bytes) -> bool:
@@ -395,11 +482,7 @@ def _shows(hazard: str, fmt: str, doc, data: bytes) -> bool:
     if hazard == "two_level_grid":
         return "二级指标" in flat and not {"三级指标", "指标名称", "指标内容"} & set(flat)
     if hazard == "numeric_cells":
-        from openpyxl import load_workbook
-
-        sheets = load_workbook(io.BytesIO(data)).worksheets
-        kinds = {type(c.value) for ws in sheets for row in ws.iter_rows() for c in row}
-        return bool({int, float} & kinds)
+        return _numbers_stored(fmt, data)
     if hazard == "fullwidth_digits":
         return bool(re.search("[０-９]", cells))
     raise AssertionError(f"no check for {hazard}")

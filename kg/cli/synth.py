@@ -21,6 +21,8 @@ class Format(StrEnum):
     txt = "txt"
     docx = "docx"
     xlsx = "xlsx"
+    xls = "xls"
+    ods = "ods"
     html = "html"
     pdf = "pdf"
     md = "md"
@@ -57,8 +59,8 @@ def synth(
         Format,
         typer.Option(
             "--format",
-            help="seed layout: txt or docx. national: xlsx, docx, html, pdf, md, txt, "
-            "or all (cycled over the documents).",
+            help="seed layout: txt or docx. national: xlsx, xls, ods, docx, html, pdf, md, "
+            "txt, or all (cycled over the documents).",
         ),
     ] = Format.txt,
     hazard: Annotated[

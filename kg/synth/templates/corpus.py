@@ -17,8 +17,10 @@ from kg.synth.templates.model import TemplateDocument
 from kg.synth.templates.to_docx import render_docx
 from kg.synth.templates.to_html import render_html
 from kg.synth.templates.to_md import render_md
+from kg.synth.templates.to_ods import render_ods
 from kg.synth.templates.to_pdf import render_pdf
 from kg.synth.templates.to_txt import render_txt
+from kg.synth.templates.to_xls import render_xls
 from kg.synth.templates.to_xlsx import render_xlsx
 
 ANSWERS_NAME = "answers.json"
@@ -30,6 +32,8 @@ RENDERERS: dict[str, Callable[[TemplateDocument], bytes]] = {
     "pdf": render_pdf,
     "md": render_md,
     "txt": render_txt,
+    "xls": render_xls,
+    "ods": render_ods,
 }
 
 

@@ -27,7 +27,7 @@ from kg.synth.templates.model import (
     map_text,
 )
 
-FORMATS = ("xlsx", "docx", "html", "pdf", "md", "txt")
+FORMATS = ("xlsx", "docx", "html", "pdf", "md", "txt", "xls", "ods")
 
 # Hazards of layouts.md §3, with the share of documents that carry each when drawn at random.
 HAZARDS: dict[str, float] = {
@@ -48,7 +48,10 @@ HTML_HAZARDS: dict[str, float] = {"nested_layout": 0.3, "gbk": 0.25, "xls_name":
 FORMAT_HAZARDS: dict[str, dict[str, float]] = {
     "html": HTML_HAZARDS,
     "xlsx": {"numeric_cells": 0.5},
+    "xls": {"numeric_cells": 0.5},
+    "ods": {"numeric_cells": 0.5},
 }
+_SPREADSHEETS = ("xlsx", "xls", "ods")
 _ALL_HAZARDS = (*HAZARDS, *(h for extra in FORMAT_HAZARDS.values() for h in extra))
 
 _FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
@@ -74,7 +77,7 @@ def known_hazards(fmt: str) -> tuple[str, ...]:
 def _format_hazards(fmt: str) -> dict[str, float]:
     """Hazards with their shares for one format: portal furniture is not put into workbooks."""
     shares = {**HAZARDS, **FORMAT_HAZARDS.get(fmt, {})}
-    if fmt == "xlsx":
+    if fmt in _SPREADSHEETS:
         del shares["furniture"]
     return shares
 
