@@ -19,6 +19,7 @@ import contextlib
 import hashlib
 import multiprocessing
 import os
+import stat
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -140,11 +141,23 @@ def discover(
 
 
 def extract_document(path: str | os.PathLike[str], name: str | None = None):
-    """Read and extract one file (:class:`kg.model.Document`); a file holding nothing but
-    white space (U+3000 included) is a :class:`KgError` naming it, not an empty document."""
+    """Read and extract one file (:class:`kg.model.Document`).
+
+    A device or pipe (``/dev/zero``) and a file holding nothing but white space (U+3000
+    included) are a :class:`KgError` naming the file, never an endless read or an empty
+    document."""
     from kg.extraction import extract_result
     from kg.readers import read_path
 
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        raise KgError(f"cannot read file ({exc.strerror or exc})", name or str(path)) from None
+    if not stat.S_ISREG(mode):  # /dev/zero, a FIFO: endless or blocking, never a document
+        raise KgError(
+            "not a regular file (a device, pipe or socket); copy it to a file first",
+            name or str(path),
+        )
     result = read_path(path)
     if not result.text.strip():
         raise KgError("no text in the document (only white space)", name or str(path))

@@ -24,14 +24,14 @@ from kg.store import Store, default_store_path
 
 def _records_from_documents(paths: list[Path]) -> list[IndicatorRecord]:
     """Extract and analyse each document: the NLP ladder check feeds the invalid-ladder flag."""
-    from kg.extraction import extract_file
+    from kg.ingest import extract_document
     from kg.nlp import analyze_document
 
     records: list[IndicatorRecord] = []
     for path in paths:
         if not path.is_file():
             raise KgError("no such document", str(path))
-        records.extend(records_from_document(analyze_document(extract_file(path))))
+        records.extend(records_from_document(analyze_document(extract_document(path))))
     return records
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import fields
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -24,10 +25,33 @@ class OutputFormat(StrEnum):
     csv = "csv"
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+
+
 def document_json(doc: Document, indent: int | None = None) -> str:
     """One document as a JSON object (Decimal → number, Chinese kept readable; strict JSON)."""
     try:
         return json.dumps(to_jsonable(doc), ensure_ascii=False, indent=indent, allow_nan=False)
+    except ValueError as exc:
+        raise KgError(f"cannot write JSON: {exc}", doc.source.path) from None
+
+
+def write_document_json(doc: Document, out: TextSink) -> None:
+    """``document_json(doc)`` and a newline, written piece by piece: field by field and list
+    item by list item, so the JSON of a whole document (ten times its text) is never held."""
+    try:
+        out.write("{")
+        for index, field in enumerate(fields(doc)):
+            out.write(f"{', ' if index else ''}{_ENCODER.encode(field.name)}: ")
+            value = getattr(doc, field.name)
+            if not isinstance(value, list):
+                out.write(_ENCODER.encode(to_jsonable(value)))
+                continue
+            out.write("[")
+            for position, item in enumerate(value):
+                out.write(f"{', ' if position else ''}{_ENCODER.encode(to_jsonable(item))}")
+            out.write("]")
+        out.write("}\n")
     except ValueError as exc:
         raise KgError(f"cannot write JSON: {exc}", doc.source.path) from None
 
@@ -57,8 +81,10 @@ def extract_command(paths: list[Path], output: OutputFormat, pretty: bool = Fals
                 header_written = True
             for row in iter_indicator_rows(doc):
                 writer.writerow(row.get(column, "") for column in CSV_COLUMNS)
+        elif pretty and len(paths) == 1:
+            out.write(document_json(doc, indent=2) + "\n")
         else:
-            out.write(document_json(doc, 2 if pretty and len(paths) == 1 else None) + "\n")
+            write_document_json(doc, out)
         out.flush()
         problems = [d for d in doc.diagnostics if d.severity != "info"]
         if problems:
