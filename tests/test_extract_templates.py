@@ -244,3 +244,60 @@ def test_comparator_and_unit_columns_read_with_the_value():
     assert (first.target.comparator, first.target.lower, first.target.unit) == ("ge", 95, "percent")
     # money is normalised to 万元: 60 元 = 0.006 万元
     assert (second.target.comparator, second.target.upper) == ("le", 0.006)
+
+
+def test_block_label_down_the_left_edge_and_a_split_value_header():
+    """申报表 style: 绩效指标 merged down the left edge (missing from data rows in a dump), and a
+    two-row header with 年度 over 指标值 | 实际完成值 beside 年度绩效指标 over the levels."""
+    rows = [
+        "项目支出绩效目标申报表",
+        ["项目名称", "图书采购"],
+        ["绩效指标", "一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "数量指标", "新增藏书", "≥5000册"],
+    ]
+    (project,) = read(rows, nlp=False).projects
+    assert [(i.level1, i.name, i.value) for i in project.indicators] == [
+        ("产出指标", "新增藏书", "≥5000册")
+    ]
+    rows = [
+        "项目支出绩效自评表",
+        ["项目名称", "图书采购"],
+        ["年度绩效指标", "年度", "分值", "得分"],
+        ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值"],
+        ["产出指标", "数量指标", "新增藏书", "≥5000册", "5200册", "30", "30"],
+    ]
+    (table,) = read(rows, nlp=False).projects
+    (row,) = table.indicators
+    assert (row.name, row.value, row.actual, row.weight, row.score) == (
+        "新增藏书",
+        "≥5000册",
+        "5200册",
+        "30",
+        "30",
+    )
+
+
+def test_a_new_title_after_a_table_starts_the_next_table():
+    grid = [
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "数量指标", "培训人次", "≥500"],
+    ]
+    rows = ["甲项目支出绩效目标表", *grid, "乙项目支出绩效目标表", *grid]
+    projects = read(rows, nlp=False).projects
+    assert [(p.title, len(p.indicators)) for p in projects] == [
+        ("甲项目支出绩效目标表", 1),
+        ("乙项目支出绩效目标表", 1),
+    ]
+
+
+def test_a_total_row_of_the_tasks_is_not_a_task():
+    rows = replace_row(
+        DEPARTMENT_TABLE,
+        ["", "疾病防控", "重大传染病防控", "2000"],
+        ["", "疾病防控", "重大传染病防控", "2000"],
+    )
+    index = rows.index(["", "疾病防控", "重大传染病防控", "2000"])
+    rows = [*rows[: index + 1], ["", "合计", "", "5000"], *rows[index + 1 :]]
+    (table,) = read(rows, nlp=False).projects
+    assert [t.name for t in table.tasks] == ["公共卫生服务", "疾病防控"]
+    assert table.header["合计"] == "5000"

@@ -154,7 +154,9 @@ def is_furniture(text: str) -> bool:
 def is_unit_name(text: str) -> bool:
     """Whether ``text`` reads as the name of a government unit (never a sentence or a title)."""
     text = _CODE_SUFFIX.sub("", text.strip())
-    return 2 <= len(text) <= 40 and bool(_UNIT_NAME.search(text)) and not re.search(r"[，。；;]", text)
+    return (
+        2 <= len(text) <= 40 and bool(_UNIT_NAME.search(text)) and not re.search(r"[，。；;]", text)
+    )
 
 
 # --- rows on the grid -------------------------------------------------------------------------
@@ -244,27 +246,51 @@ def read_header(rows: list[list[Slot | None]]) -> Columns | None:
         rows = [_spread(*rows)]
     width = max(len(row) for row in rows)
     index: dict[str, int] = {}
+    names: list[int] = []  # columns with a name-like header, strong words first
     for col in range(width):
         for row in reversed(rows):  # the lower header row is the more specific one
             slot = row[col] if col < len(row) else None
             if slot is None or not slot.text:
                 continue
             name = w.lookup(w.column, slot.text)
-            if name == "name" and "name" in index and "description" not in index:
-                name = "description"  # 三级指标 | 指标内容: the second one describes the first
+            if name == "name":
+                # 绩效指标 merged down the left edge over 一级|二级|三级 labels the block, it
+                # does not hold the names: a weak word yields to 三级指标/指标名称 if present
+                weak = _PARENS.sub("", label_key(slot.text)) in w.header_only
+                names.insert(len(names) if weak else _strong_count(names, rows, col), col)
+                break
             if name is not None and name not in index:
                 index[name] = col
                 break
+    if names:
+        index["name"] = names[0]
+        if len(names) > 1 and label_key(_header_text(rows, names[1])) not in w.header_only:
+            index.setdefault("description", names[1])  # 三级指标 | 指标内容
     if "name" not in index:
         if "level2" in index and "level1" in index:
             index["name"] = index.pop("level2")  # a grid with only 一级/二级: names under 二级
         else:
             return None
-    if len(index) < 2 or not (
-        {"level1", "level2", "target", "actual", "long_term"} & index.keys()
-    ):
+    if len(index) < 2 or not ({"level1", "level2", "target", "actual", "long_term"} & index.keys()):
         return None
     return Columns(index=index, width=width, positional=positional)
+
+
+def _header_text(rows: list[list[Slot | None]], col: int) -> str:
+    """The lowest non-empty header text of a column."""
+    for row in reversed(rows):
+        slot = row[col] if col < len(row) else None
+        if slot is not None and slot.text:
+            return slot.text
+    return ""
+
+
+def _strong_count(names: list[int], rows: list[list[Slot | None]], col: int) -> int:
+    """Where a strong name column goes in ``names``: after the strong ones already there."""
+    w = words()
+    return sum(
+        1 for c in names if _PARENS.sub("", label_key(_header_text(rows, c))) not in w.header_only
+    )
 
 
 def _spread(upper: list[Slot | None], lower: list[Slot | None]) -> list[Slot | None]:
@@ -276,17 +302,43 @@ def _spread(upper: list[Slot | None], lower: list[Slot | None]) -> list[Slot | N
     w = words()
     while lower and not (lower[-1] and lower[-1].text):
         lower = lower[:-1]  # under a cell merged down from the upper row (指标值)
-    for position, slot in enumerate(upper):
-        if slot is not None and slot.text and label_key(slot.text) in w.header_only:
-            span = 1  # empty cells right of it stand for the merge where a converter kept them
-            while (
-                span < len(lower)
-                and position + span < len(upper)
-                and not (upper[position + span] and upper[position + span].text)
-            ):
-                span += 1
-            return [*upper[:position], *lower, *upper[position + span :]]
-    return [*lower, *upper[len(lower) :]] if len(upper) > len(lower) else lower
+    merged = [
+        i
+        for i, slot in enumerate(upper)
+        if slot is not None and slot.text and label_key(slot.text) in w.header_only
+    ]
+    if not merged:
+        return [*lower, *upper[len(lower) :]] if len(upper) > len(lower) else lower
+    # Each merged upper cell stands over a run of lower cells: the first over the categories
+    # and names (绩效指标 over 一级|二级|三级), a second one over the values (年度 over
+    # 指标值|实际完成值). Empty cells right of a merged cell stand for its span.
+    groups: list[list[Slot | None]] = [list(lower)]
+    if len(merged) > 1:
+        naming = {"level1", "level2", "name", "description", "ordinal"}
+        cut = next(
+            (
+                i
+                for i, slot in enumerate(lower)
+                if slot and w.lookup(w.column, slot.text) not in naming
+            ),
+            len(lower),
+        )
+        groups = [list(lower[:cut]), list(lower[cut:])]
+    out: list[Slot | None] = []
+    position = 0
+    for number, start in enumerate(merged):
+        out.extend(upper[position:start])
+        span = 1
+        while (
+            start + span < len(upper)
+            and start + span not in merged
+            and not (upper[start + span] and upper[start + span].text)
+        ):
+            span += 1
+        out.extend(groups[number] if number < len(groups) else [upper[start]])
+        position = start + span
+    out.extend(upper[position:])
+    return out
 
 
 def header_score(row: list[Slot | None]) -> int:
@@ -369,7 +421,7 @@ class TemplateReader:
         if not text or is_furniture(text):
             return
         if self._title_kind(text) is not None and len(text) <= 80:
-            self.title = text
+            self._new_title(text)
             return
         match = _LABEL_VALUE.match(text)
         if match and self.open is not None:
@@ -380,23 +432,34 @@ class TemplateReader:
         texts = _texts(row)
         if not any(texts):
             return
+        non_empty = [t for t in texts if t]
+        if len(set(non_empty)) == 1 and len(non_empty[0]) <= 80 and self._title_kind(non_empty[0]):
+            self._new_title(non_empty[0])
+            return
         if self._header(row):
             return
         self.header_candidates.clear()
         current = self.open
         if current is not None and current.money_cols and self._money_row(row):
             return
-        if current is not None and current.task_cols and current.columns is None and self._task(row):
+        if (
+            current is not None
+            and current.task_cols
+            and current.columns is None
+            and self._task(row)
+        ):
             return
         if self._total(row) or self._header_block(row):
             return
         current = self.open
         if current is not None and current.columns is not None:
             self._indicator(row)
-            return
-        non_empty = [t for t in texts if t]
-        if len(set(non_empty)) == 1 and self._title_kind(non_empty[0]) is not None:
-            self.title = non_empty[0]
+
+    def _new_title(self, text: str) -> None:
+        """A template title (…绩效目标表, …自评表): the table before it, if it has rows, is done."""
+        self.title = text
+        if self.open is not None and (self.open.project.indicators or self.open.project.tasks):
+            self.open = None
 
     def finish(self) -> None:
         """Keep the real tables, settle each one's kind from what it holds."""
@@ -520,9 +583,15 @@ class TemplateReader:
             if current is not None and current.pending_labels and current.columns is None:
                 return self._pending_values(row)
             return False
-        if current is not None and current.columns is not None and not (
-            {"name", "department", "code", "competent", "implementing"} & set(kinds)
-            or any(w.lookup(w.label, m["label"]) in ("name", "department") for _, _, m in inline)
+        if (
+            current is not None
+            and current.columns is not None
+            and not (
+                {"name", "department", "code", "competent", "implementing"} & set(kinds)
+                or any(
+                    w.lookup(w.label, m["label"]) in ("name", "department") for _, _, m in inline
+                )
+            )
         ):
             return False  # a goal word inside the grid is an indicator, not a header block
         starts = {"name", "department", "code"}
@@ -652,6 +721,11 @@ class TemplateReader:
         name = get("name")
         if name is None and get("content") is None:
             return False
+        if name is not None and label_key(name.text) in w.totals:
+            values = [s.text for s in row if s is not None and s.text and s is not name]
+            current.project.header[name.text] = "\n".join(dict.fromkeys(values))
+            self._claim(row)
+            return True
         raw_budget = get("budget").text if get("budget") else ""
         anchor = name or get("content")
         current.project.tasks.append(
@@ -678,8 +752,8 @@ class TemplateReader:
         values = list(dict.fromkeys(t for t in texts[1:] if label_key(t) not in words().totals))
         row = _right_aligned(row, current.columns.width)
         slot = row[score_col] if score_col is not None and score_col < len(row) else None
-        current.project.total_score = slot.text if slot is not None and slot.text else (
-            values[-1] if values else ""
+        current.project.total_score = (
+            slot.text if slot is not None and slot.text else (values[-1] if values else "")
         )
         current.project.header[texts[0]] = "\n".join(values)
 
@@ -837,8 +911,10 @@ class TemplateReader:
             self.tables.append(self.open)
         elif kind == "self_evaluation":
             self.open.project.kind = "self_evaluation"
-        elif kind == "department" and self.open.project.kind == "project" and not (
-            self.open.project.name and self.open.project.header.get("项目名称")
+        elif (
+            kind == "department"
+            and self.open.project.kind == "project"
+            and not (self.open.project.name and self.open.project.header.get("项目名称"))
         ):
             self.open.project.kind = "department"
         return self.open
@@ -878,8 +954,10 @@ def _shift(row: list[Slot | None], columns: Columns) -> list[Slot | None]:
     if first.endswith("指标"):
         level1 = index.get("level1")
         level2 = index.get("level2")
-        if level1 is not None and first in w.level1 and (
-            first not in w.level2 or by_count <= level1
+        if (
+            level1 is not None
+            and first in w.level1
+            and (first not in w.level2 or by_count <= level1)
         ):
             start = level1
         elif level2 is not None and first in w.level2:
@@ -921,8 +999,10 @@ def grid_words(cells: list[Cell]) -> int:
 def is_layout_word(text: str) -> bool:
     """A header label or column name of the templates (structure, not data), or an empty slot."""
     key = label_key(text)
-    return key in layout_labels() or _PARENS.sub("", key) in layout_labels() or (
-        is_template_slot(text)
+    return (
+        key in layout_labels()
+        or _PARENS.sub("", key) in layout_labels()
+        or (is_template_slot(text))
     )
 
 
