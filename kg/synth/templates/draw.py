@@ -149,6 +149,7 @@ class _Drawer:
             unit=unit,
             year=year,
             tables=tables,
+            site=place + rng.choice(W.SITE_SUFFIX),
             intro=self._intro(unit, year, kinds[0]),
             outro=f"{unit}\n{year - 1 if kinds[0] != 'self_evaluation' else year + 1}年"
             f"{rng.randint(1, 12)}月{rng.randint(1, 28)}日",

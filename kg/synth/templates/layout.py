@@ -25,7 +25,11 @@ class Cell:
 
 @dataclass
 class Grid:
-    """One printed table (or one page's part of it): rows of ``(column, cell)`` anchors."""
+    """One printed table (or one page's part of it): rows of ``(column, cell)`` anchors.
+
+    ``head_rows`` are the indicator header rows (repeated on a new page); ``caption`` is the line
+    printed above a continued part (续表), if any.
+    """
 
     width: int
     rows: list[list[tuple[int, Cell]]] = field(default_factory=list)
@@ -57,7 +61,8 @@ class Grid:
 
 
 def table_width(table: Table) -> int:
-    """Columns of the whole printed table: the grid's, at least 4 (8 for a money block)."""
+    """Columns of the whole printed table: the grid's, at least 4; a self-evaluation money block
+    needs 7 (a row label and six amounts), 8 with the outer 项目资金 label."""
     width = max(len(table.columns), 4)
     if table.kind == "self_evaluation":
         width = max(width, 7)
@@ -67,7 +72,7 @@ def table_width(table: Table) -> int:
 def layout(table: Table, merged: bool = True) -> list[Grid]:
     """The table as printed grids: one, or two when it continues on the next page."""
     width = table_width(table)
-    first = Grid(width, caption=table.caption)
+    first = Grid(width)
     _header_block(first, table)
     rows = table.rows
     cut = table.split_at or len(rows)

@@ -154,6 +154,7 @@ class TemplateDocument:
     year: int
     furniture: list[str] = field(default_factory=list)
     navigation: list[str] = field(default_factory=list)
+    site: str = ""
     intro: str = ""
     outro: str = ""
     money_unit: str = "单位：万元"

@@ -91,15 +91,14 @@ def render_html(doc: TemplateDocument) -> bytes:
     gbk = "gbk" in doc.hazards
     charset = "gbk" if gbk else "utf-8"
     html_ns = _EXCEL_NS if "xls_name" in doc.hazards else ""
-    site = glyphs(doc)(f"{doc.unit[:3]}人民政府门户网站")
-    footer = glyphs(doc)(f"主办单位：{doc.unit} 版权所有")
+    footer = glyphs(doc)("主办单位：") + doc.site + glyphs(doc)(" 版权所有")
     keywords = glyphs(doc)("预算,绩效目标,") + doc.unit
     head = [
         f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">',
         f'<meta name="ArticleTitle" content="{escape(doc.title)}">',
         f'<meta name="ContentSource" content="{escape(doc.unit)}">',
         f'<meta name="keywords" content="{escape(keywords)}">',
-        f"<title>{escape(doc.title)}</title>",
+        f"<title>{escape(doc.title)}_{escape(doc.site)}</title>",
     ]
     body = _furniture(doc)
     body += [
@@ -134,7 +133,7 @@ def render_html(doc: TemplateDocument) -> bytes:
             *head,
             "</head>",
             "<body>",
-            '<div class="site-header">' + escape(site) + "</div>",
+            '<div class="site-header">' + escape(doc.site) + "</div>",
             *body,
             '<div class="footer">' + escape(footer) + "</div>",
             "</body>",

@@ -274,7 +274,7 @@ ACTUAL_SENTENCES = (
 
 # Portal furniture printed before a title (layouts.md §3).
 NAV_ITEMS = ("首页", "政务公开", "财政信息", "预决算公开", "部门预算")
-SITE_SUFFIX = ("人民政府", "人民政府门户网站", "财政局")
+SITE_SUFFIX = ("人民政府", "人民政府门户网站", "人民政府网", "财政局")
 FURNITURE_LABELS = ("索引号", "发布机构", "发布日期", "文号", "主题分类", "信息来源")
 
 SUB_UNITS = (
