@@ -762,6 +762,24 @@ def pdf_bomb() -> bytes:
     )  # fmt: skip
 
 
+def locked_ods() -> bytes:
+    """An .ods as LibreOffice writes it with a password: the manifest lists encryption data for
+    content.xml, whose bytes are ciphertext."""
+    manifest = (
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml">'
+        '<manifest:encryption-data manifest:checksum-type="SHA1/1K" manifest:checksum="x"/>'
+        "</manifest:file-entry></manifest:manifest>"
+    )
+    return zip_with(
+        {
+            "mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+            "META-INF/manifest.xml": manifest.encode(),
+            "content.xml": bytes(range(256)) * 4,
+        }
+    )
+
+
 BILLION_LAUGHS = (
     b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
     b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
@@ -807,6 +825,11 @@ BILLION_LAUGHS = (
         ),
         ("damaged.doc", lambda: make_ole(["WordDocument"])[:700], ["damaged"]),
         ("bad.ods", lambda: make_ods("<office:document-content"), ["not a readable .ods"]),
+        (
+            "locked.ods",
+            locked_ods,
+            ["password-protected .ods"],
+        ),
         ("bad.xls", lambda: make_ole(["Workbook"]), ["not a readable .xls"]),
         ("bomb.pdf", lambda: pdf_bomb(), ["compression bomb", f"{MAX_MEMBER_BYTES:,}"]),
         (

@@ -328,7 +328,15 @@ def _ods_rows(table) -> Iterator:
 
 
 def _ods_sheets(data: bytes, path: str, notes: list[tuple[int, str]]) -> list[Sheet]:
+    """Read an OpenDocument spreadsheet from its content.xml (displayed text, spans, repeats)."""
     archive = open_zip(data, path, ".ods")
+    if "META-INF/manifest.xml" in archive.namelist():
+        manifest = read_member(archive, "META-INF/manifest.xml", path, ".ods")
+        if b"encryption-data" in manifest:
+            raise KgError(
+                "password-protected .ods file: open it with the password and save it without one",
+                path=path,
+            )
     content = read_member(archive, "content.xml", path, ".ods")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     try:

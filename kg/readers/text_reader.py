@@ -19,7 +19,7 @@ ENCODINGS: tuple[str, ...] = ("utf-8-sig", "utf-8", "gb18030")
 
 _MAX_NUL_SHARE = 0.01
 
-MAX_TEXT_BYTES = 8 * 1024 * 1024
+MAX_TEXT_BYTES = 4 * 1024 * 1024
 """Largest text dump read as one document. Published disclosures are 20-120 KB; a dump this
 large is several documents in one file (or not a disclosure), and reading it would take
 memory in proportion (about 0.3 GB per MB to extract, scripts/bench_memory.py)."""
