@@ -580,6 +580,29 @@ def test_same_seed_same_bytes(fmt):
     assert render(make_document(10, 0, fmt)) != one[0]
 
 
+def test_same_bytes_in_another_process_with_another_hash_seed():
+    """No set order, clock or process id leaks into a file."""
+    import hashlib
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import hashlib\n"
+        "from kg.synth.templates import FORMATS, make_document, render\n"
+        "for fmt in FORMATS:\n"
+        "    print(fmt, hashlib.sha256(render(make_document(21, 1, fmt))).hexdigest())\n"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "4242"}
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
+    )
+    here = {
+        f"{fmt} {hashlib.sha256(render(make_document(21, 1, fmt))).hexdigest()}" for fmt in FORMATS
+    }
+    assert set(run.stdout.splitlines()) == here
+
+
 def test_corpus_writes_files_answer_keys_and_manifest(tmp_path):
     manifest = generate_template_corpus(tmp_path, len(FORMATS), seed=2, formats=["all"])
     assert [d["format"] for d in manifest["documents"]] == list(FORMATS)  # all: cycled
