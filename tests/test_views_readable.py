@@ -247,8 +247,11 @@ def test_duplicates_list_draws_the_chosen_finding(seed_store, browser, tmp_path)
     # The Kind filter keeps one kind of finding in the list.
     kind = graph.nodes[roots[0]]["kind"]
     opened.page.select_option("#kg-filter-kind", kind)
-    listed = opened.page.locator(".kg-root-list li:not([hidden])").count()
-    assert listed == sum(1 for r in roots if graph.nodes[r]["kind"] == kind)
+    listed = opened.page.locator(".kg-root-list li:not([hidden])")
+    assert listed.count() == sum(1 for r in roots if graph.nodes[r]["kind"] == kind)
+    opened.page.locator(".kg-tab").first.click()  # the "all" tab lists every finding again
+    assert listed.count() == len(roots)
+    check_first_screen(opened)
     opened.page.close()
 
 

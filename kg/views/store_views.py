@@ -50,7 +50,10 @@ FINDING_PALETTE = {
     "name-reuse-different-ladder": "#7f7f7f",
     "content-template": "#1f77b4",
     "reused-ladder": "#7b4173",
+    "edited-copy": "#e6550d",
+    "probable-copy": "#c49c94",
 }
+"""Colours of the copy-finding kinds; a kind not listed here is drawn grey, never dropped."""
 SEVERE_ISSUES = frozenset({"non_monotonic", "unreachable_band", "polarity_mismatch", "overlap"})
 BAD_PARSE = frozenset({"malformed", "unparsed"})
 LADDER_ISSUES = frozenset(
@@ -391,7 +394,7 @@ def duplicate_clusters(
         empty_hint=EMPTY_FINDINGS,
         description=f"{len(findings)} copy findings over "
         f"{len({m for e in findings.values() for m in e['members']})} indicators. "
-        "Pick one in the list; the Kind filter keeps one kind of finding.",
+        "Pick one in the list; the tabs above it keep one kind of finding.",
     )
 
 

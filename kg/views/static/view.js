@@ -591,6 +591,29 @@
     var section = el("section", null);
     section.id = "kg-roots";
     section.appendChild(el("h2", null, tree.rootList));
+    // One tab per kind of root (e.g. each kind of copy finding): the Kind filter, one click away.
+    var rootKinds = {};
+    tree.roots.forEach(function (root) {
+      var kind = meta[root].facets.kind;
+      rootKinds[kind] = (rootKinds[kind] || 0) + 1;
+    });
+    if (Object.keys(rootKinds).length > 1) {
+      var tabs = el("div", "kg-tabs");
+      var tabAll = [["", "all (" + tree.roots.length + ")"]].concat(
+        Object.keys(rootKinds).sort().map(function (k) { return [k, k + " (" + rootKinds[k] + ")"]; }));
+      tabAll.forEach(function (pair) {
+        var tab = el("button", "kg-tab", pair[1]);
+        tab.type = "button";
+        tab.addEventListener("click", function () {
+          var box = document.getElementById("kg-filter-kind");
+          if (box) box.value = pair[0];
+          active.kind = pair[0];
+          applyFilters();
+        });
+        tabs.appendChild(tab);
+      });
+      section.appendChild(tabs);
+    }
     var list = el("ol", "kg-root-list");
     tree.roots.slice(0, 500).forEach(function (root) {
       var item = el("li");
