@@ -621,7 +621,7 @@ class _Mapper:
             add(node, T.message, _lit(diag.message))
             if diag.raw:
                 add(node, T.rawText, _lit(diag.raw))
-            add(node, DERIVED, self.span(diag.line))
+            add(node, DERIVED, self.span(diag.line, place=diag.place))
             self.counts["diagnostics"] += 1
         for total in doc.stated_totals:
             node = str(mint("stated-total", self.docid, total.label, str(total.line)))

@@ -145,6 +145,7 @@ def _unplaced_cells(tables: list[Table], document: Document) -> list[Diagnostic]
                         "cell not placed in the model (kept in raw)",
                         "unplaced_cell",
                         cell.raw,
+                        cell.place,
                     )
                 )
     return found
