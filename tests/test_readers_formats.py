@@ -344,7 +344,7 @@ def test_docx_layout_table_around_the_data_table():
     assert {r.table for r in result.rows} == {1}
 
 
-def test_docx_inside_content_controls_is_read(tmp_path):
+def test_docx_inside_content_controls_is_read():
     """A paragraph wrapped in a w:sdt content control (template forms) is not lost."""
     data = make_docx()
     source = zipfile.ZipFile(io.BytesIO(data))
