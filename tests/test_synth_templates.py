@@ -563,6 +563,25 @@ def test_pdf_has_ruled_tables_and_a_chinese_text_layer():
     assert text.index("索引号") < text.index(doc.title)
 
 
+def test_pdf_tables_flowing_over_a_page_repeat_their_header_and_say_so():
+    import pdfplumber
+
+    for index in range(20):
+        doc = make_document(2, index, "pdf", ["merged_cells"])
+        data = render(doc)
+        if "page_break" in doc.hazards:
+            break
+    else:
+        raise AssertionError("no table flowed over a page in 20 documents")
+    assert len(doc.tables) == 1  # one table, no planned break: reportlab split it
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        pages = [
+            [fold(c or "") for t in p.extract_tables() for r in t for c in r] for p in pdf.pages
+        ]
+    assert len(pages) >= 2 and all("一级指标" in cells for cells in pages)
+    assert squash(read_indicators(grids_pdf(data))) == squash(expected(doc.answer()))
+
+
 def test_txt_short_rows_start_at_level_two_or_three():
     doc = make_document(4, 0, "txt", ["merged_cells"])
     blocks = render(doc).decode().split("\n\n")

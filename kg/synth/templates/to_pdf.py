@@ -72,11 +72,15 @@ def _table(grid: Grid, width: float) -> PdfTable:
 
 
 def render_pdf(doc: TemplateDocument) -> bytes:
-    """The PDF as bytes; ``invariant`` keeps dates and ids fixed, so a seed gives the same bytes."""
+    """The PDF as bytes; ``invariant`` keeps dates and ids fixed, so a seed gives the same bytes.
+
+    A table that flows over a page by itself (its header repeated) shows the page-break hazard
+    too, so ``page_break`` is then added to ``doc.hazards`` and the answer key says so.
+    """
     wide = max(len(t.columns) for t in doc.tables) >= 7
     size = landscape(A4) if wide else A4
     buffer = io.BytesIO()
-    template = SimpleDocTemplate(
+    template = _CountingTemplate(
         buffer,
         pagesize=size,
         leftMargin=15 * mm,
@@ -109,5 +113,18 @@ def render_pdf(doc: TemplateDocument) -> bytes:
         canvas.drawCentredString(size[0] / 2, 8 * mm, page_marker(canvas.getPageNumber()))
         canvas.restoreState()
 
+    planned = sum(isinstance(item, PdfTable) for item in story)  # build() empties the story
     template.build(story, onFirstPage=footer, onLaterPages=footer)
+    if template.tables_drawn > planned and "page_break" not in doc.hazards:
+        doc.hazards = sorted([*doc.hazards, "page_break"])
     return buffer.getvalue()
+
+
+class _CountingTemplate(SimpleDocTemplate):
+    """Counts the table pieces drawn: more pieces than tables means one split over a page."""
+
+    tables_drawn = 0
+
+    def afterFlowable(self, flowable: object) -> None:
+        if isinstance(flowable, PdfTable):
+            self.tables_drawn += 1
