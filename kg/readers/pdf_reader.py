@@ -20,7 +20,7 @@ import io
 import logging
 import re
 import zlib
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 from kg.errors import KgError
 from kg.readers.base import Cell, Paragraph, ReadResult, Row
@@ -129,8 +129,13 @@ def _edges(values: list[float]) -> list[float]:
 
 
 def _index(lines: list[float], value: float) -> int:
-    """Index of the grid line nearest to ``value``."""
-    return min(range(len(lines)), key=lambda i: abs(lines[i] - value))
+    """Index of the grid line nearest to ``value`` (``lines`` is sorted)."""
+    after = bisect_left(lines, value)
+    if after == 0:
+        return 0
+    if after == len(lines) or value - lines[after - 1] <= lines[after] - value:
+        return after - 1
+    return after
 
 
 class _Table:
