@@ -430,12 +430,14 @@ def _near_edges(
 ) -> dict[tuple[int, int], str]:
     """Layer 3: verified ``edit`` and ``slot`` pairs of name groups on one ladder.
 
-    Every group of 4+ characters goes into four blocks keyed on (ladder, measure head, …):
-    its 2-character prefix; its first character plus its shortest suffix holding one
-    non-light character before the head; its shortest suffix holding two; its light-word
-    mask after dropping cosmetic affixes. A slot pair has ≥ 2 distinctive frame characters,
-    so it shares one of the first three blocks; a one-word insertion keeps the first two
-    characters; cosmetic and light-word variants share the last. Block keys are hashed into
+    Every group of 4+ characters goes into up to five blocks keyed on (ladder, measure
+    head, …): its 2-character prefix, and that of its name without cosmetic affixes; its
+    first character plus its shortest suffix holding one non-light character before the
+    head; its shortest suffix holding two; and, when it holds a light word, its light-word
+    mask (cosmetic affixes dropped). A slot pair has ≥ 2 distinctive frame characters, so it
+    shares one of the prefix and suffix blocks; a one-word insertion keeps the first two
+    characters; a cosmetic variant meets the bare name in the bare name's prefix block; a
+    light-word swap shares the mask block. Block keys are hashed into
     one int64 column and grouped by sorting (no dict of lists per block); a hash collision
     can only add candidates, and every candidate is verified (same ladder, then
     :func:`~kg.duplicates.rules.edit_relation`, then the slot rule), so it never changes the
@@ -453,8 +455,13 @@ def _near_edges(
         lid = ladders[gid]
         block_hash.append(hash((lid, head, 2, key[:2])))
         block_group.append(gid)
-        block_hash.append(hash((lid, head, 3, light_mask(cosmetic_core(key)))))
-        block_group.append(gid)
+        core = cosmetic_core(key)
+        if core != key:  # meets the bare name in the bare name's prefix block
+            block_hash.append(hash((lid, head, 2, core[:2])))
+            block_group.append(gid)
+        if _MASK in mask:  # holds a light word: may be a light-word swap of another name
+            block_hash.append(hash((lid, head, 3, light_mask(core))))
+            block_group.append(gid)
         one, two = _distinct_suffixes(key, mask, head)
         if one is not None:
             block_hash.append(hash((lid, head, 1, key[0], one)))
