@@ -28,7 +28,7 @@ reports, the store write-back and the views all show *why* records were put toge
 Scale (docs/duplicates.md "At scale"): the layers work on columns — distinct names and
 ladders normalised once, groups and blocks as numpy arrays, evidence as bit sets — and the
 networkx graphs are built on demand, so 1,000,000 records take well under a minute and two
-gigabytes. Clusters are ranked with cross-department and invalid-ladder clusters first.
+gigabytes. Clusters are ranked confidence first, then by strength × spread.
 """
 
 from __future__ import annotations
@@ -133,11 +133,6 @@ class Cluster:
     edge_boilerplate: list[bool] = field(default_factory=list, repr=False)
     confidence: str = "high"  # high | medium | low: the weakest link the cluster needs
     edge_confidence: list[str] = field(default_factory=list, repr=False)
-
-    @property
-    def priority(self) -> int:
-        """Report tier (duplicates.md §4): +1 across departments, +1 on an invalid ladder."""
-        return int(len(self.departments) > 1) + int("invalid_ladder" in self.flags)
 
     @property
     def confidence_rank(self) -> int:
@@ -740,7 +735,7 @@ def detect(
     ----------
     records : iterable of IndicatorRecord or dicts with the ``--input`` fields
     standard_ladders : path, mapping, list of ladders or None
-        Boilerplate ladders (weak evidence, never a threshold family); default: the bundled
+        Boilerplate ladders (weak evidence, never a reused ladder); default: the bundled
         list of duplicates.md §3.3.
     block_min_shared, block_min_jaccard : the block-copy rule (kind d).
     max_bucket : blocks with more distinct names than this use MinHash LSH for candidates.
@@ -894,7 +889,7 @@ def _clusters(core: _Core, max_extra_evidence: int) -> tuple[list[Cluster], np.n
     none)."""
     recs, standard = core.recs, core.standard
     group_ladder = core.group_ladder.tolist()
-    drafts: list[tuple[list[int], str, list[str], list[int]]] = []
+    drafts: list[tuple[list[int], list[str], list[int]]] = []  # members, related, groups
     evidence: list[_Evidence] = []
     cluster_of_record: dict[int, int] = {}
 
@@ -940,14 +935,14 @@ def _clusters(core: _Core, max_extra_evidence: int) -> tuple[list[Cluster], np.n
                 for i in core.leftovers_on(lid)
             }
         )
-        drafts.append((members, "name", related, fam))
+        drafts.append((members, related, fam))
     empty_family_of = {}
     for idxs in core.empty_families:
         number = len(drafts)
         evidence.append(_Evidence(0))
         cluster_of_record.update(dict.fromkeys(idxs, number))
         empty_family_of.update(dict.fromkeys(idxs, number))
-        drafts.append((idxs, "empty", [], []))
+        drafts.append((idxs, [], []))
     for a, b in core.empty_links:
         evidence[empty_family_of[a]].add(a, b, "block", False, skeleton=True)
     record_group = core.record_group
@@ -962,7 +957,7 @@ def _clusters(core: _Core, max_extra_evidence: int) -> tuple[list[Cluster], np.n
     surface_of_text, record_text = core.surface_of_text, core.record_text
     record_ladder, ladder_list = core.record_ladder, core.ladder_list
     clusters = []
-    for number, (members, _layer, related, fam) in enumerate(drafts):
+    for number, (members, related, fam) in enumerate(drafts):
         lids = sorted(set(record_ladder[members].tolist()))
         flags = sorted({f for gid in fam for f in core.flags_of.get(gid, [])})
         if evidence[number].dropped:
