@@ -137,6 +137,23 @@ class DocumentInfo:
     pipeline_version: str
 
 
+_FAULTS: dict[str, int] = {}
+
+
+def _fault_point(name: str) -> None:
+    """Crash-test hook: ``PIKG_FAULT=before-commit:2`` kills the process (SIGKILL, no clean-up)
+    the second time a bulk load reaches its commit, so a test can check that recovery really
+    finds a loaded but uncommitted graph. Unset (always, outside tests) it does nothing."""
+    fault = os.environ.get("PIKG_FAULT", "")
+    if not fault.startswith(name + ":"):
+        return
+    _FAULTS[name] = _FAULTS.get(name, 0) + 1
+    if _FAULTS[name] == int(fault.rpartition(":")[2]):
+        import signal
+
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
 class Store:
     """A pikg graph store.
 
@@ -395,6 +412,7 @@ class Store:
                 f"cannot write to the graph store: {_one_line(exc)}",
                 str(self.path) if self.path else None,
             ) from None
+        _fault_point("before-commit")
         # 3. commit (transactional): intent out, commit record in, in one update
         self._commit(entries, pending=True)
 
