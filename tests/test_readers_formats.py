@@ -1112,3 +1112,31 @@ def test_damaged_files_fail_in_one_known_line_and_print_nothing(capfd):
                 assert "could not read this" not in text, text
     captured = capfd.readouterr()
     assert captured.out == "" and captured.err == ""
+
+
+def test_csv_export_named_xls_and_excel_unicode_text():
+    """A portal's "export to Excel" CSV in GBK, named .xls: a quoted cell holding a comma and a
+    line break, an empty record between two tables. Excel's "Unicode text" is UTF-16 with tabs."""
+    text = '一级指标,三级指标,指标值\n产出指标,"培训人次,场次","≥100\n人次"\n\n合计,,\n'
+    data = text.encode("gbk")
+    assert sniff(data, "export.xls") == "csv"
+    result = read_bytes(data, "export.xls")
+    assert result.format == "csv" and result.encoding == "gb18030"
+    assert [[c.raw for c in r.cells] for r in result.rows] == [
+        ["一级指标", "三级指标", "指标值"],
+        ["产出指标", "培训人次,场次", "≥100\n人次"],
+        ["合计", "", ""],
+    ]
+    assert [(r.line, r.end_line, r.table, r.place) for r in result.rows] == [
+        (1, 1, 1, "row 1"),
+        (2, 3, 1, "row 2"),
+        (5, 5, 2, "row 4"),
+    ]
+    assert [c.place for c in result.rows[1].cells] == ["A2", "B2", "C2"]
+    unicode_text = read_bytes("一级指标\t指标值\r\n产出指标\t≥95%\r\n".encode("utf-16"), "导出.txt")
+    assert unicode_text.format == "text"  # a .txt stays a text dump whatever it holds
+    tsv = read_bytes("一级指标\t指标值\r\n产出指标\t≥95%\r\n".encode("utf-16"), "导出.xls")
+    assert [[c.raw for c in r.cells] for r in tsv.rows] == [
+        ["一级指标", "指标值"],
+        ["产出指标", "≥95%"],
+    ]

@@ -2,7 +2,7 @@
 
 The content picks the reader (:mod:`kg.readers.sniff`): text dumps, Word .docx/.docm (and .doc,
 .rtf through LibreOffice), Excel .xlsx/.xlsm/.xls, Excel 2003 XML, OpenDocument .ods, PDF with
-a text layer, HTML (also MHTML), Markdown pipe tables. docs/formats.md describes each.
+a text layer, HTML (also MHTML), Markdown pipe tables, CSV/TSV exports. docs/formats.md describes each.
 
 >>> from kg.readers import read_bytes
 >>> result = read_bytes("标题\\n\\t单元格\\n".encode(), "demo.txt")
@@ -40,6 +40,8 @@ SUFFIXES: tuple[str, ...] = (
     ".wps",
     ".md",
     ".markdown",
+    ".csv",
+    ".tsv",
 )
 """File names a folder scan should hand to :func:`read_path` (the content decides the reader)."""
 
@@ -89,6 +91,10 @@ def _read_as(fmt: str, data: bytes, path: str) -> ReadResult:
         from kg.readers.sheet_reader import read_sheet_bytes
 
         return read_sheet_bytes(data, path, fmt)
+    if fmt == "csv":
+        from kg.readers.csv_reader import read_csv_bytes
+
+        return read_csv_bytes(data, path)
     if fmt == "md":
         from kg.readers.md_reader import read_md_bytes
 

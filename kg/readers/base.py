@@ -64,9 +64,7 @@ class ReadResult:
 
     path: str
     sha256: str
-    format: (
-        str  # text | docx | doc | rtf | xlsx | xls | ods | spreadsheetml | pdf | html | mhtml | md
-    )
+    format: str  # text | docx | doc | rtf | xlsx | xls | ods | spreadsheetml | pdf | html | mhtml | md | csv
     encoding: str  # the character encoding, or the format's name for binary formats
     text: str  # decoded text (for other formats: a text dump of the document in the seed layout)
     blocks: list[Block] = field(default_factory=list)

@@ -51,6 +51,20 @@ _MD_SEPARATOR = re.compile(
     re.M,
 )
 _MD_SUFFIXES = (".md", ".markdown")
+_CSV_SUFFIXES = (".csv", ".tsv")
+_SHEET_SUFFIXES = (".xls", ".xlsx", ".xlsm", ".et", ".ods")
+
+
+def _delimited(data: bytes) -> bool:
+    """True when the first line and most of the next hold a comma or a tab (a CSV export; a
+    quoted cell may break a line)."""
+    head = _head_text(data)
+    lines = head.splitlines()
+    if len(data) > 4096:
+        lines = lines[:-1]  # the last line may be cut
+    lines = [line for line in lines if line.strip()][:6]
+    marked = [("," in line or "\t" in line) for line in lines]
+    return bool(marked) and marked[0] and 3 * sum(marked) >= 2 * len(marked)
 
 
 def _zip_kind(data: bytes, path: str) -> str:
@@ -167,7 +181,7 @@ def _xml_kind(head: str) -> str | None:
 def sniff(data: bytes, path: str) -> str:
     """Return the format name of ``data``: the ``format`` a :class:`ReadResult` will carry.
 
-    One of docx, xlsx, ods, xls, doc, rtf, pdf, html, mhtml, spreadsheetml, md, text. Raises
+    One of docx, xlsx, ods, xls, doc, rtf, pdf, html, mhtml, spreadsheetml, md, csv, text. Raises
     :class:`KgError` for what cannot be read at all: a broken zip or OLE2 container, a
     password-protected Office file, an OFD document, an image.
     """
@@ -191,6 +205,9 @@ def sniff(data: bytes, path: str) -> str:
     xml_kind = _xml_kind(_head_text(data).lstrip("\ufeff\xef\xbb\xbf \t\r\n"))
     if xml_kind:
         return xml_kind
-    if PurePath(path).suffix.lower() in _MD_SUFFIXES or has_pipe_table(data):
+    suffix = PurePath(path).suffix.lower()
+    if suffix in _MD_SUFFIXES or has_pipe_table(data):
         return "md"
+    if suffix in _CSV_SUFFIXES or (suffix in _SHEET_SUFFIXES and _delimited(data)):
+        return "csv"
     return "text"
