@@ -1048,7 +1048,8 @@ def test_docx_legacy_hmerge_is_one_cell_spanning_the_run():
 
 
 @pytest.mark.parametrize(
-    "name", ["grid", "limits", "md_reader", "ole", "pdf_reader", "sheet_reader", "sniff"]
+    "name",
+    ["csv_reader", "grid", "limits", "md_reader", "ole", "pdf_reader", "sheet_reader", "sniff"],
 )
 def test_reader_doctests(name):
     """The examples in the readers' docstrings (number formats, wrapped PDF lines, sniffing)."""
