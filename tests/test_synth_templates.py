@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -485,6 +486,10 @@ def _shows(hazard: str, fmt: str, doc, data: bytes) -> bool:
         return _numbers_stored(fmt, data)
     if hazard == "fullwidth_digits":
         return bool(re.search("[０-９]", cells))
+    if hazard == "audit_faults":  # what each fault breaks is checked in its own test below
+        faults = [f for t in doc.answer()["tables"] for f in t.get("faults", [])]
+        names = {fold(r["name"]) for t in read_indicators(grids) for r in t}
+        return bool(faults) and all(fold(f.get("indicator", "")) in names | {""} for f in faults)
     raise AssertionError(f"no check for {hazard}")
 
 
@@ -764,3 +769,56 @@ def test_score_corpus_per_format(tmp_path):
         score_corpus(tmp_path, {"9999.md": []})
     with pytest.raises(KgError, match=r"answers\.json"):
         score_corpus(tmp_path / "nowhere", {})
+
+
+def _number_in(text: str) -> float | None:
+    found = re.search(r"\d+(?:\.\d+)?", unicodedata.normalize("NFKC", text))
+    return float(found.group()) if found else None
+
+
+def _misses(row: dict[str, str]) -> bool:
+    target, actual = _number_in(row["target"]), _number_in(row["actual"])
+    if target is None or actual is None:
+        return row["actual"] in ("基本完成", "部分完成", "未完成")
+    return actual > target if "≤" in row["target"] else actual < target
+
+
+FAULT_HOLDS = {
+    "missing_category": lambda rows, t, f: all(r["level1"] != f["category"] for r in rows),
+    "satisfaction_below_floor": lambda rows, t, f: _number_in(rows[0]["target"]) < 80,
+    "qualitative_only": lambda rows, t, f: _number_in(rows[0]["target"]) is None,
+    "score_above_weight": lambda rows, t, f: int(rows[0]["score"]) > int(rows[0]["weight"]),
+    "weights_not_90": lambda rows, t, f: sum(int(r["weight"]) for r in rows) != 90,
+    "full_score_on_miss": lambda rows, t, f: (
+        rows[0]["score"] == rows[0]["weight"] and _misses(rows[0])
+    ),
+    "shortfall_without_reason": lambda rows, t, f: (
+        int(rows[0]["score"]) < int(rows[0]["weight"]) and "deviation" not in rows[0]
+    ),
+    "execution_rate_mismatch": lambda rows, t, f: (
+        t["money"]["执行率"]
+        != f"{float(t['money']['全年执行数']) / float(t['money']['全年预算数']) * 100:.2f}%"
+    ),
+}
+
+
+def test_planted_audit_faults_hold_in_the_file():
+    """Each planted fault (layouts.md §1 rules) is visible in the rows read back from the file."""
+    seen = set()
+    for index in range(60):
+        doc = make_document(3, index, "md", ["audit_faults", "merged_cells"])
+        tables = read_indicators(grids_md(render(doc)))
+        for read, table in zip(tables, doc.answer()["tables"], strict=True):
+            for fault in table.get("faults", []):
+                rows = read
+                if "indicator" in fault:
+                    rows = [r for r in read if r["name"] == fault["indicator"]]
+                    rows += [r for r in read if r["name"] != fault["indicator"]]
+                    assert rows[0]["name"] == fault["indicator"]
+                if fault["kind"] == "weights_not_90":
+                    rows = read
+                assert FAULT_HOLDS[fault["kind"]](rows, table, fault), (index, fault)
+                seen.add(fault["kind"])
+    assert seen == set(FAULT_HOLDS)
+    clean = make_document(3, 0, "md", ["merged_cells"]).answer()
+    assert not any("faults" in t for t in clean["tables"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 from collections.abc import Iterable
 
 from opencc import OpenCC
@@ -41,6 +42,7 @@ HAZARDS: dict[str, float] = {
     "empty_slots": 0.25,
     "two_level_grid": 0.15,
     "fullwidth_digits": 0.15,
+    "audit_faults": 0.15,
 }
 # Hazards only one format can carry: the portal page's, and the workbook's numbers stored as
 # numbers (the printed text is then what the cell's number format shows).
@@ -443,6 +445,8 @@ class _Drawer:
             table.rows.append(IndicatorRow(last.level1, last.level2, "指标1：", {}, slot=True))
             self.used.add("empty_slots")
         self._weights(table, evaluate)
+        if "audit_faults" in self.hazards:
+            self._plant_fault(table, evaluate)
         if long_grid and len(table.rows) >= 4:
             table.split_at = rng.randint(len(table.rows) // 3, 2 * len(table.rows) // 3)
             table.continued_caption = rng.choice(("", "", "续表", "（续表）"))
@@ -491,7 +495,66 @@ class _Drawer:
         if evaluate:
             table.total_label = rng.choice(("总分", "总　分", "合计"))
             table.total_weight = "100"
-            table.total_score = _score(total_score + self.budget_score)
+            self._total(table)
+
+    def _total(self, table: Table) -> None:
+        scores = sum(int(r.cells["score"]) for r in table.rows if not r.slot)
+        table.total_score = _score(scores + self.budget_score)
+
+    def _plant_fault(self, table: Table, evaluate: bool) -> None:
+        """Break one rule of layouts.md §1 the way real tables do; the key names the fault."""
+        rng = self.rng
+        real = [r for r in table.rows if not r.slot]
+        if evaluate:
+            kinds = ["score_above_weight", "weights_not_90", "execution_rate_mismatch"]
+            if any(not r.met for r in real):
+                kinds += ["full_score_on_miss", "shortfall_without_reason"]
+        else:
+            kinds = ["missing_category", "satisfaction_below_floor"]
+            if any(r.level2 == "数量指标" for r in real):
+                kinds.append("qualitative_only")
+        kind = rng.choice(kinds)
+        fault: dict[str, str] = {"kind": kind}
+        if kind == "missing_category":
+            table.rows = [r for r in table.rows if r.level1 != W.LEVEL1_SATISFACTION]
+            fault["category"] = W.LEVEL1_SATISFACTION
+        elif kind == "execution_rate_mismatch":
+            money = table.money[0].values
+            money[4] = f"{float(money[4].rstrip('%')) - rng.choice((5, 8, 12)):.2f}%"
+        else:
+            row = self._fault_row(kind, real)
+            fault["indicator"] = row.name
+            cells = row.cells
+            if kind == "satisfaction_below_floor":
+                cells["target"] = re.sub(
+                    r"\d+", rng.choice(("60", "65", "70")), cells["target"], count=1
+                )
+            elif kind == "qualitative_only":
+                cells["target"] = rng.choice(("有所增加", "逐步增加", "明显增加"))
+                cells.pop("unit", None)
+                if "comparator" in cells:
+                    cells["comparator"] = "定性"
+            elif kind == "score_above_weight":
+                cells["score"] = str(int(cells["weight"]) + rng.choice((1, 2, 5)))
+            elif kind == "weights_not_90":
+                cells["weight"] = str(int(cells["weight"]) + 5)
+            elif kind == "full_score_on_miss":
+                cells["score"] = cells["weight"]
+            else:  # shortfall_without_reason
+                cells.pop("deviation", None)
+            if evaluate:
+                self._total(table)
+        table.faults.append(fault)
+        self.used.add("audit_faults")
+
+    def _fault_row(self, kind: str, rows: list[IndicatorRow]) -> IndicatorRow:
+        if kind == "satisfaction_below_floor":
+            rows = [r for r in rows if r.level1 == W.LEVEL1_SATISFACTION]
+        elif kind == "qualitative_only":
+            rows = [r for r in rows if r.level2 == "数量指标"]
+        elif kind in ("full_score_on_miss", "shortfall_without_reason"):
+            rows = [r for r in rows if not r.met]
+        return self.rng.choice(rows)
 
     def _cells(
         self, columns: list[Column], kind: str, name: str, year: int, evaluate: bool

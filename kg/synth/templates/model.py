@@ -108,6 +108,7 @@ class Table:
     total_weight: str = ""
     total_score: str = ""
     split_at: int = 0
+    faults: list[dict[str, str]] = field(default_factory=list)
     continued_caption: str = ""
 
     @property
@@ -138,6 +139,8 @@ class Table:
             entry.update({k: v for k, v in row.cells.items() if v})
             indicators.append(entry)
         out["indicators"] = indicators
+        if self.faults:
+            out["faults"] = [dict(f) for f in self.faults]
         return out
 
 
