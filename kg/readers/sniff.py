@@ -1,7 +1,8 @@
 """Which reader a file needs, decided by its content (magic bytes), not by its name.
 
 Portals name HTML pages ``.xls`` and zip files ``.doc``; a file's extension is only a tie
-breaker where the content cannot tell (a Markdown file without a table, a broken zip).
+breaker where the content cannot tell: a Markdown file without a table, CSV text (named .csv,
+or like a spreadsheet; a ``.txt`` stays a text dump), the wording of a broken zip's error.
 
 >>> sniff(b"%PDF-1.7 ...", "a.bin")
 'pdf'
