@@ -1,6 +1,6 @@
 """Peak memory against input size: ``kg extract`` and ``kg ingest`` of one large text dump.
 
-Run ``python scripts/bench_memory.py [MB ...]`` (default: 1 2 4 8 16 50). For each size a
+Run ``python scripts/bench_memory.py [MB ...]`` (default: 1 2 3 8 50). For each size a
 text dump is built by repeating a seed document (the seeds are real disclosures of 20-110 KB),
 then ``kg extract FILE > /dev/null`` and ``kg ingest FILE --jobs 1`` (one process: the worker
 runs in the parent) each run in a fresh process, and its peak resident set size is read from
@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 SEEDS = Path(os.environ.get("PIKG_SEEDS", REPO.parent / "shared" / "seeds"))
 SAMPLES = REPO / "kg" / "data" / "samples"
 KG = [sys.executable, "-c", "from kg.cli import main; main()"]
-DEFAULT_SIZES = (1, 2, 4, 8, 16, 50)
+DEFAULT_SIZES = (1, 2, 3, 8, 50)
 
 
 def build_dump(megabytes: float, target: Path) -> int:

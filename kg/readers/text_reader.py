@@ -19,10 +19,11 @@ ENCODINGS: tuple[str, ...] = ("utf-8-sig", "utf-8", "gb18030")
 
 _MAX_NUL_SHARE = 0.01
 
-MAX_TEXT_BYTES = 4 * 1024 * 1024
+MAX_TEXT_BYTES = 3 * 1024 * 1024
 """Largest text dump read as one document. Published disclosures are 20-120 KB; a dump this
-large is several documents in one file (or not a disclosure), and reading it would take
-memory in proportion (about 0.3 GB per MB to extract, scripts/bench_memory.py)."""
+large is several documents in one file (or not a disclosure). Ingesting takes memory in
+proportion to the document (about 0.4 GB per MB of text, mostly mapping): at this cap
+``kg ingest`` peaks at 1.44 GB and ``kg extract`` at 0.41 GB (scripts/bench_memory.py)."""
 MAX_CELL_CHARS = 65_536
 """Longest cell or paragraph kept whole; the rest is cut with a warning (real cells: < 1 KB)."""
 _CONTROL = {chr(c) for c in range(32) if chr(c) not in "\t\n\r"}
