@@ -13,16 +13,22 @@ import sys
 import time
 from pathlib import Path
 
-from kg.extraction.evaluate import Score, evaluate_folder
+from kg.extraction.evaluate import COLUMN_FIELDS, ROW_FIELDS, Score, evaluate_folder
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
     parser.add_argument("--show", type=int, default=5, help="missed/spurious rows to print")
+    parser.add_argument(
+        "--columns",
+        action="store_true",
+        help=f"also compare {', '.join(COLUMN_FIELDS)} (default: {', '.join(ROW_FIELDS)})",
+    )
     args = parser.parse_args()
     start = time.perf_counter()
-    scores, errors = evaluate_folder(args.folder)
+    fields = ROW_FIELDS + COLUMN_FIELDS if args.columns else ROW_FIELDS
+    scores, errors = evaluate_folder(args.folder, fields)
     total = Score()
     print(f"{'format':8} {'expected':>8} {'found':>6} {'precision':>9} {'recall':>7} {'F1':>6}")
     for fmt, score in sorted(scores.items()):

@@ -23,14 +23,11 @@ from kg.synth.templates import (
     FORMATS,
     HTML_HAZARDS,
     RENDERERS,
-    expected_rows,
     generate_template_corpus,
     known_hazards,
     make_document,
     make_file,
     render,
-    score,
-    score_corpus,
 )
 
 T2S = OpenCC("t2s")
@@ -729,46 +726,6 @@ def test_self_evaluation_scores_follow_the_scoring_convention():
             assert float(table["total_score"]) == pytest.approx(total)
             checked += 1
     assert checked >= 3
-
-
-def test_score_folds_glyphs_and_digits_and_counts_rows_as_a_multiset():
-    import doctest
-
-    import kg.synth.templates.evaluate as evaluate
-
-    assert doctest.testmod(evaluate).failed == 0
-    key = [
-        {"level1": "产出指标", "level2": "数量指标", "name": "培训人次", "target": "≥500人次"},
-        {
-            "level1": "满意度指标",
-            "level2": "服务对象满意度指标",
-            "name": "满意度",
-            "target": "≥90%",
-        },
-    ]
-    found = [
-        {"level1": "產出指標", "level2": "數量指標", "name": "培訓人次", "target": "≥５００人次"},
-        {"level1": "產出指標", "level2": "數量指標", "name": "培訓人次", "target": "≥５００人次"},
-        {"level1": "效益指标", "level2": "服务对象满意度指标", "name": "满意度", "target": "≥90%"},
-    ]
-    result = score(key, found)
-    assert (result.matched, len(result.missing), len(result.extra)) == (1, 1, 2)
-    assert result.precision == pytest.approx(1 / 3) and result.recall == pytest.approx(1 / 2)
-    assert score([], []).f1 == 1.0
-
-
-def test_score_corpus_per_format(tmp_path):
-    manifest = generate_template_corpus(tmp_path, 4, seed=3, formats=["md", "txt"])
-    perfect = {d["file"]: expected_rows(d) for d in manifest["documents"]}
-    scores = score_corpus(tmp_path, perfect)
-    assert set(scores) == {"md", "txt"} and all(s.f1 == 1.0 for s in scores.values())
-    first = manifest["documents"][0]
-    half = {**perfect, first["file"]: expected_rows(first)[1:]}
-    assert score_corpus(tmp_path, half)[first["format"]].recall < 1.0
-    with pytest.raises(KgError, match="not in the corpus"):
-        score_corpus(tmp_path, {"9999.md": []})
-    with pytest.raises(KgError, match=r"answers\.json"):
-        score_corpus(tmp_path / "nowhere", {})
 
 
 def _number_in(text: str) -> float | None:

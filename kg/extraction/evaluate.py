@@ -1,19 +1,18 @@
-"""Score what extraction read from a performance table against an answer key.
+"""Score what extraction read from performance tables against an answer key.
 
 An answer key is plain JSON written by whoever made the document (``kg synth --layout
-national`` writes one beside each file; hand-written fixtures carry their own): for every
-table its indicators with ``level1``, ``level2``, ``name`` and ``target`` as printed. Both
-sides are compared after the same folding (width, traditional glyphs, spaces), so a document
-printed in 績效 glyphs is matched against its own printed text, never against our output.
-
-A row counts as found only when its categories, name and target value all agree; precision
-and recall are over indicator rows, per document and summed per format.
+national`` writes ``<name>.answer.json`` beside each file; hand-written fixtures carry their
+own): for every table its indicators with ``level1``, ``level2``, ``name``, ``target`` and the
+other columns as printed. Both sides are compared after the same folding (width, traditional
+glyphs, whitespace), so a document printed in 績效 glyphs is matched against its own printed
+text, never against our output. Rows match as a multiset on the chosen fields: a row found
+twice counts once as found and once as spurious.
 
 >>> from kg.model import Document, Project, ProjectIndicator, SourceRef
 >>> doc = Document(SourceRef("a.xlsx", ""), projects=[Project("", "p", 1, indicators=[
 ...     ProjectIndicator("产出指标", "数量指标", "培训人次", 3, value="≥500人次")])])
 >>> key = {"tables": [{"indicators": [
-...     {"level1": "產出指標", "level2": "數量指標", "name": "培训人次", "target": "≥500人次"},
+...     {"level1": "產出指標", "level2": "數量指標", "name": "培训 人次", "target": "≥５00人次"},
 ...     {"level1": "效益指标", "level2": "", "name": "满意度", "target": "≥90%"}]}]}
 >>> score = score_document(doc, key)
 >>> score.found, score.expected, score.extracted
@@ -25,50 +24,66 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kg.errors import KgError
-from kg.model import Document
+from kg.model import Document, ProjectIndicator
 from kg.textnorm import clean_cell, fold, simplify
+
+ROW_FIELDS: tuple[str, ...] = ("level1", "level2", "name", "target")
+"""What makes an indicator row right by default: its categories, its name and its target."""
+
+COLUMN_FIELDS: tuple[str, ...] = (
+    "long_term",
+    "actual",
+    "weight",
+    "score",
+    "unit",
+    "comparator",
+    "direction",
+    "scoring_rule",
+    "explanation",
+    "deviation",
+)
+"""The optional columns of the national grids, named as in the answer keys and the model."""
 
 _SPACE = re.compile(r"\s+")
 
-Row = tuple[str, str, str, str]
+
+def comparable(text: str) -> str:
+    """The folded form both sides are compared in: NFKC, simplified glyphs, no whitespace."""
+    return _SPACE.sub("", simplify(fold(clean_cell(text or ""))))
 
 
-def row_key(level1: str, level2: str, name: str, target: str) -> Row:
-    """The comparison form of one indicator row (folded, simplified, no whitespace)."""
-    return tuple(
-        _SPACE.sub("", simplify(fold(clean_cell(v or "")))) for v in (level1, level2, name, target)
-    )  # type: ignore[return-value]
+def indicator_row(indicator: ProjectIndicator) -> dict[str, str]:
+    """One extracted indicator in answer-key field names."""
+    row = {
+        "level1": indicator.level1,
+        "level2": indicator.level2,
+        "name": indicator.name,
+        "target": indicator.value,
+    }
+    row.update({name: getattr(indicator, name) for name in COLUMN_FIELDS})
+    return row
 
 
-def expected_rows(answer: dict) -> Counter[Row]:
-    """The indicator rows an answer key lists, as a multiset."""
-    return Counter(
-        row_key(i.get("level1", ""), i.get("level2", ""), i.get("name", ""), i.get("target", ""))
-        for table in answer.get("tables", [])
-        for i in table.get("indicators", [])
-    )
-
-
-def extracted_rows(document: Document) -> Counter[Row]:
-    """The project-table indicator rows extraction found, as a multiset."""
-    return Counter(
-        row_key(i.level1, i.level2, i.name, i.value) for _, i in document.iter_project_indicators()
-    )
+def expected_rows(answer: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """Every indicator row of one document's answer key, tables in order."""
+    return [row for table in answer.get("tables", []) for row in table.get("indicators", [])]
 
 
 @dataclass
 class Score:
-    """Indicator rows expected, extracted and found (all four fields equal)."""
+    """Indicator rows expected, extracted and found, with the rows that differ."""
 
     expected: int = 0
     extracted: int = 0
     found: int = 0
-    missed: list[Row] = field(default_factory=list)
-    spurious: list[Row] = field(default_factory=list)
+    missed: list[tuple[str, ...]] = field(default_factory=list)
+    spurious: list[tuple[str, ...]] = field(default_factory=list)
 
     @property
     def precision(self) -> float:
@@ -91,20 +106,38 @@ class Score:
         self.spurious += other.spurious
 
 
-def score_document(document: Document, answer: dict) -> Score:
-    """How many of the answer key's indicator rows the document's extraction found."""
-    want, got = expected_rows(answer), extracted_rows(document)
-    found = want & got
+def score_rows(
+    expected: Iterable[Mapping[str, Any]],
+    found: Iterable[Mapping[str, Any]],
+    fields: tuple[str, ...] = ROW_FIELDS,
+) -> Score:
+    """Compare rows on ``fields`` (a field a row lacks compares as "")."""
+
+    def key(row: Mapping[str, Any]) -> tuple[str, ...]:
+        return tuple(comparable(str(row.get(name) or "")) for name in fields)
+
+    want, got = Counter(map(key, expected)), Counter(map(key, found))
+    both = want & got
     return Score(
         expected=sum(want.values()),
         extracted=sum(got.values()),
-        found=sum(found.values()),
+        found=sum(both.values()),
         missed=sorted((want - got).elements()),
         spurious=sorted((got - want).elements()),
     )
 
 
-def evaluate_folder(folder: str | Path) -> tuple[dict[str, Score], list[str]]:
+def score_document(
+    document: Document, answer: Mapping[str, Any], fields: tuple[str, ...] = ROW_FIELDS
+) -> Score:
+    """How many of the answer key's indicator rows the document's extraction found."""
+    found = [indicator_row(i) for _, i in document.iter_project_indicators()]
+    return score_rows(expected_rows(answer), found, fields)
+
+
+def evaluate_folder(
+    folder: str | Path, fields: tuple[str, ...] = ROW_FIELDS
+) -> tuple[dict[str, Score], list[str]]:
     """Per-format scores of every document in ``folder`` that has ``<name>.answer.json``.
 
     A file that cannot be read counts all its rows as missed; its one-line error is returned.
@@ -122,9 +155,9 @@ def evaluate_folder(folder: str | Path) -> tuple[dict[str, Score], list[str]]:
             document = extract_file(path)
         except KgError as exc:
             errors.append(str(exc))
-            per_format[fmt].add(Score(expected=sum(expected_rows(answer).values())))
+            per_format[fmt].add(Score(expected=len(expected_rows(answer))))
             continue
-        score = score_document(document, answer)
+        score = score_document(document, answer, fields)
         score.missed = [(path.name, *row) for row in score.missed]
         score.spurious = [(path.name, *row) for row in score.spurious]
         per_format[fmt].add(score)

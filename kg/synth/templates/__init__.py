@@ -4,7 +4,7 @@ The three templates of layouts.md §1 (项目支出绩效目标表, 部门整体
 项目支出绩效自评表) are drawn from ``(seed, index)`` (:func:`make_document`), laid out as grids with
 real spans, and written in the formats governments publish. Each document's answer key lists the
 values exactly as printed, so readers and table understanding are judged on the files themselves
-(:func:`score`, :func:`score_corpus`: indicator-row precision and recall against the keys).
+(:func:`kg.extraction.evaluate.evaluate_folder` scores extraction against the keys).
 """
 
 from kg.synth.templates.corpus import (
@@ -23,7 +23,6 @@ from kg.synth.templates.draw import (
     known_hazards,
     make_document,
 )
-from kg.synth.templates.evaluate import Score, expected_rows, fold, score, score_corpus
 from kg.synth.templates.model import TemplateDocument
 
 __all__ = [
@@ -33,16 +32,11 @@ __all__ = [
     "HAZARDS",
     "HTML_HAZARDS",
     "RENDERERS",
-    "Score",
     "TemplateDocument",
     "answer_json",
-    "expected_rows",
-    "fold",
     "generate_template_corpus",
     "known_hazards",
     "make_document",
     "make_file",
     "render",
-    "score",
-    "score_corpus",
 ]
