@@ -10,7 +10,10 @@ and may contain a ``#@values`` line inside its ``WHERE`` block. Parameters are b
 as a SPARQL ``VALUES`` row built from pyoxigraph term objects (their own serialisation, with
 escaping), never by pasting user text into the query. Without parameters the marker stays a
 comment, so every file is also a valid query for any SPARQL tool (after the pikg prefixes,
-:func:`kg.namespace.sparql_prolog`).
+:func:`kg.namespace.sparql_prolog`); a ``# raw run:`` header line says what such a run returns.
+Every triple pattern names its graph (``GRAPH ?g``), so a file gives the same rows on a store
+whose default graph is the union of the named graphs (pikg) and on one where it is not
+(Fuseki/TDB2 as it ships; ``tests/test_interop_queries.py``).
 
 >>> q = get("shared-indicator-names")
 >>> q.params[0].name, q.params[0].default
