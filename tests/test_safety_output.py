@@ -139,3 +139,39 @@ def test_more_than_two_gib_through_a_pipe_arrive_in_full():
         received += len(chunk)
     assert writer.wait(timeout=600) == 0
     assert received == size
+
+
+def test_query_csv_to_a_closed_pipe_is_one_line_and_nonzero(tmp_path):
+    from kg.store import Store
+
+    with Store(tmp_path / "store") as store:
+        store.ensure_ontology()
+    query = subprocess.Popen(
+        [
+            *KG,
+            "query",
+            "SELECT * WHERE { ?s ?p ?o }",
+            "-f",
+            "csv",
+            "--store",
+            str(tmp_path / "store"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert query.stdout is not None and query.stderr is not None
+    query.stdout.read(100)
+    query.stdout.close()
+    stderr = query.stderr.read().decode()
+    assert query.wait(timeout=60) == 2
+    assert stderr.strip().splitlines() == [
+        "kg: error: stdout: output closed before everything was written (broken pipe)"
+    ]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full on this system")
+def test_an_os_error_no_command_expected_is_one_line():
+    """``kg docs --out /dev/full/x``: the folder cannot be created; no traceback."""
+    done = subprocess.run([*KG, "docs", "--out", "/dev/full/x"], capture_output=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.decode().strip().splitlines() == ["kg: error: /dev/full/x: Not a directory"]

@@ -36,14 +36,16 @@ from kg.cli import audit  # noqa: E402,F401
 from kg.cli import view  # noqa: E402,F401
 from kg.cli import synth  # noqa: E402,F401
 from kg.cli import docs  # noqa: E402,F401
+from kg.cli import review  # noqa: E402,F401
 # (each command module adds its import here)
 
 
 def main() -> None:
     """Entry point: user errors become one line on stderr and exit code 2.
 
-    A closed output pipe is such an error too (raised by :mod:`kg.output`, or as
-    :class:`BrokenPipeError` from a plain print); Ctrl-C says so and exits 130 like a shell.
+    A closed output pipe or a full disk is such an error too (raised by :mod:`kg.output`;
+    any other :class:`OSError` that reaches here, such as a folder that cannot be created, is
+    printed the same way); Ctrl-C says so and exits 130 like a shell.
     """
     signal.signal(signal.SIGINT, _interrupted)
     try:
@@ -52,9 +54,10 @@ def main() -> None:
         _settle_stdout()
         print(f"kg: error: {exc}", file=sys.stderr)
         sys.exit(2)
-    except BrokenPipeError:
+    except OSError as exc:  # an environment failure no command turned into a KgError
         _settle_stdout()
-        print("kg: error: stdout: output closed before everything was written", file=sys.stderr)
+        where = f"{os.fsdecode(exc.filename)}: " if exc.filename else ""
+        print(f"kg: error: {where}{exc.strerror or exc}", file=sys.stderr)
         sys.exit(2)
 
 
