@@ -33,23 +33,8 @@ import pyoxigraph as ox
 from kg.children import die_with_parent
 from kg.errors import KgError
 from kg.namespace import doc_graph, ontology_files, vocab_files
+from kg.readers import SUFFIXES
 from kg.store import Store
-
-SUFFIXES = (
-    ".txt",
-    ".docx",
-    ".doc",
-    ".xlsx",
-    ".xlsm",
-    ".xls",
-    ".ods",
-    ".pdf",
-    ".html",
-    ".htm",
-    ".md",
-    ".markdown",
-)
-"""File types the readers understand (docs/formats.md); other files in a folder are ignored."""
 
 _WORKER_NICENESS = 10
 """How much lower than the parent the parse workers run (see ``_warm_up``)."""

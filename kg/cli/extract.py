@@ -94,10 +94,15 @@ def extract_command(paths: list[Path], output: OutputFormat, pretty: bool = Fals
 
 @app.command(
     "extract",
-    epilog="Example: kg extract kg/data/samples/101_yunxi_government_office.txt --pretty   ·   kg extract --format csv docs/*.txt > indicators.csv",
+    epilog="Example: kg extract kg/data/samples/101_yunxi_government_office.txt --pretty   ·   kg extract --format csv 目标表.xlsx 自评表.pdf > indicators.csv",
 )
 def extract(
-    files: Annotated[list[Path], typer.Argument(help="Text dumps (.txt) or Word files (.docx).")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Documents: text dumps, Excel, Word, PDF, web pages, Markdown (docs/formats.md)."
+        ),
+    ],
     output: Annotated[
         OutputFormat,
         typer.Option("--format", "-f", help="json (JSON Lines for several files) or csv."),
