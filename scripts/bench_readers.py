@@ -25,6 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from kg.extraction import extract_file
 from kg.readers import read_path
 
 LEVELS = [
@@ -253,12 +254,20 @@ def main(argv: list[str] | None = None) -> int:
         files["text"].write_text(dump_text(args.rows), encoding="utf-8")
         pdf = folder / "target.pdf"
         pages = write_pdf(pdf, args.rows)
-        print(f"{'format':6} {'rows':>5} {'ms/doc':>8} {'docs/s/core':>12}")
+        print(
+            f"{'format':6} {'rows':>5} {'ms/doc':>8} {'docs/s/core':>12}   "
+            f"{'+extract ms':>11} {'docs/s/core':>12} {'indicators':>10}"
+        )
         for fmt, path in files.items():
             result = read_path(path)
             assert result.format == fmt, (fmt, result.format)
             seconds = cpu_seconds(lambda path=path: read_path(path), args.repeats)
-            print(f"{fmt:6} {len(result.rows):>5} {seconds * 1000:>8.1f} {1 / seconds:>12.1f}")
+            found = sum(len(p.indicators) for p in extract_file(path).projects)
+            whole = cpu_seconds(lambda path=path: extract_file(path), args.repeats)
+            print(
+                f"{fmt:6} {len(result.rows):>5} {seconds * 1000:>8.1f} {1 / seconds:>12.1f}   "
+                f"{whole * 1000:>11.1f} {1 / whole:>12.1f} {found:>10}"
+            )
         result = read_path(pdf)
         ours, base = [], []
         for _ in range(max(3, args.repeats // 4)):  # interleaved: both see the same machine load
