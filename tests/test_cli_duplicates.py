@@ -143,6 +143,13 @@ def test_store_mode_prints_and_writes_back_findings(tmp_path, seed_path):
         first = store.select(query)
         total = store.select("SELECT (COUNT(?f) AS ?n) WHERE { ?f a pi:Finding }")[0]["n"]
     assert "大型会议控制率" in {row["template"] for row in first}
+    # the finding IRI printed per cluster is the one written, and `kg review` takes its hash
+    assert top["finding"] in {row["f"] for row in first}
+    review = runner.invoke(
+        app,
+        ["review", "confirm", top["finding"].rsplit("/", 1)[-1], "--store", str(location)],
+    )
+    assert review.exit_code == 0, review.output
     assert total == len(payload["clusters"]) + len(payload["reused_ladders"])
 
     # the table names file:line and the evidence; a re-run replaces the findings

@@ -24,6 +24,9 @@ COMMANDS = [
     ["view", "ontology"],
     ["synth"],
     ["docs"],
+    ["review", "confirm"],
+    ["review", "dismiss"],
+    ["review", "list"],
 ]
 
 

@@ -16,7 +16,7 @@ from kg.cli import app
 from kg.duplicates import DuplicateResult, detect, read_records, write_assignments
 from kg.duplicates.detect import CONFIDENCE_LEVELS, Cluster
 from kg.duplicates.records import IndicatorRecord, records_from_document
-from kg.duplicates.store import COPY_GRAPHS, records_from_store, write_findings
+from kg.duplicates.store import COPY_GRAPHS, finding_iris, records_from_store, write_findings
 from kg.errors import KgError
 from kg.output import SafeCsvWriter, TextSink, flush, visible
 from kg.store import Store, default_store_path
@@ -54,7 +54,9 @@ def _member_rows(clusters: list[Cluster], result: DuplicateResult, limit: int | 
             yield cluster, record, kinds.get(member, "")
 
 
-def _print_table(clusters: list[Cluster], result: DuplicateResult, limit: int | None) -> None:
+def _print_table(
+    clusters: list[Cluster], result: DuplicateResult, limit: int | None, findings: dict[int, str]
+) -> None:
     console = Console(file=TextSink(sys.stdout.buffer))
     shown = clusters[:limit]
     console.print(
@@ -71,6 +73,7 @@ def _print_table(clusters: list[Cluster], result: DuplicateResult, limit: int | 
             f"score {cluster.score:g}  "
             f"{len(cluster.departments)} dept / {len(cluster.documents)} doc  "
             f"template: {cluster.template}"
+            + (f"  finding {findings[cluster.id].rsplit('/', 1)[-1]}" if findings else "")
         )
         table = Table(title=Text(visible(title)), title_justify="left", show_lines=False)
         for column in ("department", "activity", "sub-activity", "where", "indicator", "ladder"):
@@ -170,13 +173,16 @@ def _edge_json(cluster: Cluster, by_id: dict[str, IndicatorRecord]) -> list[dict
     return out
 
 
-def _print_json(clusters: list[Cluster], result: DuplicateResult, limit: int | None) -> None:
+def _print_json(
+    clusters: list[Cluster], result: DuplicateResult, limit: int | None, findings: dict[int, str]
+) -> None:
     by_id = result.by_id()
     payload = {
         "stats": result.stats,
         "clusters": [
             {
                 "id": c.id,
+                **({"finding": findings[c.id]} if findings else {}),
                 "kind": c.kind,
                 "confidence": c.confidence,
                 "score": c.score,
@@ -228,17 +234,19 @@ def _print_json(clusters: list[Cluster], result: DuplicateResult, limit: int | N
     TextSink(sys.stdout.buffer).write(text)
 
 
-def _print_csv(clusters: list[Cluster], result: DuplicateResult, limit: int | None) -> None:
+def _print_csv(
+    clusters: list[Cluster], result: DuplicateResult, limit: int | None, findings: dict[int, str]
+) -> None:
     writer = SafeCsvWriter(TextSink(sys.stdout.buffer))  # no cell runs as a formula
     writer.writerow(
         ["cluster", "kind", "confidence", "score", "template", "id", "department", "activity",
-         "sub_activity", "where", "text", "优", "良", "中", "差", "evidence"]
+         "sub_activity", "where", "text", "优", "良", "中", "差", "evidence", "finding"]
     )  # fmt: skip
     for cluster, record, kind in _member_rows(clusters, result, limit):
         writer.writerow(
             [cluster.id, cluster.kind, cluster.confidence, cluster.score, cluster.template,
              record.id, record.department, record.activity, record.sub_activity, record.where,
-             record.text, *record.grades, kind]
+             record.text, *record.grades, kind, findings.get(cluster.id, "")]
         )  # fmt: skip
 
 
@@ -337,5 +345,7 @@ def duplicates_command(
         return
     sys.stdout.flush()
     clusters = result.filtered(min_confidence)
-    {"table": _print_table, "json": _print_json, "csv": _print_csv}[fmt](clusters, result, limit)
+    findings = finding_iris(result) if graph_store is not None else {}  # for `kg review`
+    printer = {"table": _print_table, "json": _print_json, "csv": _print_csv}[fmt]
+    printer(clusters, result, limit, findings)
     flush(sys.stdout.buffer)

@@ -267,6 +267,19 @@ def reused_ladder_triples(
     return triples
 
 
+def finding_iris(result: DuplicateResult) -> dict[int, str]:
+    """The finding IRI :func:`write_findings` gives each cluster (by cluster id): what
+    ``kg review confirm|dismiss`` takes."""
+    params = _parameters(result)
+    member_iri = _member_iris(m for c in result.clusters for m in c.members)
+    return {
+        c.id: finding_iri(
+            FINDING_TYPE[c.kind], METHOD[c.kind], params, [member_iri[m].value for m in c.members]
+        ).value
+        for c in result.clusters
+    }
+
+
 def _member_iris(ids: Iterable[str]) -> dict[str, ox.NamedNode]:
     """Record ids as IRIs: store ids are IRIs already; other ids get a ``pid:record/…`` IRI."""
     out = {}
@@ -363,6 +376,7 @@ __all__ = [
     "COPY_GRAPHS",
     "FINDING_TYPE",
     "detect_in_store",
+    "finding_iris",
     "finding_triples",
     "records_from_store",
     "reused_ladder_triples",
