@@ -159,6 +159,22 @@ class Activity:
     sub_activities: list[Activity] = field(default_factory=list)
 
 
+TEMPLATE_COLUMNS: tuple[str, ...] = (
+    "long_term",
+    "actual",
+    "unit",
+    "comparator",
+    "weight",
+    "score",
+    "direction",
+    "scoring_rule",
+    "explanation",
+    "deviation",
+)
+"""The optional columns of the national indicator grids (layouts.md §2), as
+:class:`ProjectIndicator` fields; empty for the seed layout."""
+
+
 @dataclass
 class ProjectIndicator:
     """A 三级指标 row of a target or self-evaluation table, with its carried-down categories.
@@ -315,6 +331,7 @@ def to_jsonable(value: Any) -> Any:
 __all__ = [
     "GRADES",
     "TABLE_KINDS",
+    "TEMPLATE_COLUMNS",
     "Activity",
     "AnnualTask",
     "Band",

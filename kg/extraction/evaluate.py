@@ -30,25 +30,14 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import KgError
-from kg.model import Document, ProjectIndicator
+from kg.model import TEMPLATE_COLUMNS, Document, ProjectIndicator
 from kg.textnorm import clean_cell, fold, simplify
 
 ROW_FIELDS: tuple[str, ...] = ("level1", "level2", "name", "target")
 """What makes an indicator row right by default: its categories, its name and its target."""
 
-COLUMN_FIELDS: tuple[str, ...] = (
-    "long_term",
-    "actual",
-    "weight",
-    "score",
-    "unit",
-    "comparator",
-    "direction",
-    "scoring_rule",
-    "explanation",
-    "deviation",
-)
-"""The optional columns of the national grids, named as in the answer keys and the model."""
+COLUMN_FIELDS: tuple[str, ...] = TEMPLATE_COLUMNS
+"""The optional columns of the national grids: answer keys use the model's field names."""
 
 _SPACE = re.compile(r"\s+")
 

@@ -7,21 +7,7 @@ import csv
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
-from kg.model import GRADES, Activity, Department, Document
-
-TEMPLATE_COLUMNS: tuple[str, ...] = (
-    "long_term",
-    "actual",
-    "unit",
-    "comparator",
-    "weight",
-    "score",
-    "direction",
-    "scoring_rule",
-    "explanation",
-    "deviation",
-)
-"""The optional columns of the national templates (layouts.md §2), empty for the seed layout."""
+from kg.model import GRADES, TEMPLATE_COLUMNS, Activity, Department, Document
 
 CSV_COLUMNS: tuple[str, ...] = (
     "file",

@@ -37,7 +37,14 @@ from functools import cache
 from importlib.resources import files
 
 from kg.extraction.duty import parse_budget
-from kg.model import AnnualTask, Department, Diagnostic, Project, ProjectIndicator
+from kg.model import (
+    TEMPLATE_COLUMNS,
+    AnnualTask,
+    Department,
+    Diagnostic,
+    Project,
+    ProjectIndicator,
+)
 from kg.readers import Cell, Paragraph
 from kg.textnorm import clean_cell, fold, simplify
 
@@ -62,16 +69,7 @@ FIELDS: tuple[str, ...] = (
     "name",
     "description",
     "target",
-    "long_term",
-    "actual",
-    "unit",
-    "comparator",
-    "weight",
-    "score",
-    "direction",
-    "scoring_rule",
-    "explanation",
-    "deviation",
+    *TEMPLATE_COLUMNS,
 )
 """Indicator-grid fields, in the order a field claims a column when two could."""
 
@@ -808,18 +806,9 @@ class TemplateReader:
             raw_name=name_slot.cell.raw if name_slot is not None else "",
             raw_value=placed["target"].cell.raw if placed.get("target") is not None else "",
             end_line=max(s.cell.end_line for s in row if s is not None),
-            long_term=others.get("long_term", ""),
-            actual=others.get("actual", ""),
-            weight=others.get("weight", ""),
-            score=others.get("score", ""),
-            unit=others.get("unit", ""),
-            comparator=others.get("comparator", ""),
-            direction=others.get("direction", ""),
-            scoring_rule=others.get("scoring_rule", ""),
-            explanation=others.get("explanation", ""),
-            deviation=others.get("deviation", ""),
             place=anchor.cell.place,
             number=text("ordinal"),
+            **{column: others.get(column, "") for column in TEMPLATE_COLUMNS},
         )
         if level1_slot is None or not level1_slot.text or level1_slot.carried:
             indicator.flags.append("level1_carried")

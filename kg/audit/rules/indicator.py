@@ -22,7 +22,8 @@ def squash(text: str) -> str:
     return _PUNCT.sub("", fold(text or ""))
 
 
-def _finding(context: AuditContext, ind: AuditIndicator, zh: str, en: str, **data: Any):
+def indicator_finding(context: AuditContext, ind: AuditIndicator, zh: str, en: str, **data: Any):
+    """A finding on one indicator row, with its evidence and the money it grades."""
     return new_finding(
         zh,
         en,
@@ -55,7 +56,7 @@ def count_in_percent(context: AuditContext, params: dict[str, Any]) -> Iterator[
             continue
         percent = sum(1 for band in ind.bands if band.unit_kind == "percent")
         if percent >= params["min_percent_cells"]:
-            yield _finding(
+            yield indicator_finding(
                 context,
                 ind,
                 f"「{_label(ind)}」是{ind.analysis.metric_kind}类指标，却按百分比评分「{ladder_text(ind.grades)}」",
@@ -101,7 +102,7 @@ def restates_text(context: AuditContext, params: dict[str, Any]) -> Iterator[Fin
             if same or inside or similar:
                 how_zh = "相同" if same else ("摘自" if inside else "近似于")
                 how_en = "equals" if same else ("is taken from" if inside else "paraphrases")
-                yield _finding(
+                yield indicator_finding(
                     context,
                     ind,
                     f"指标「{ind.name}」{how_zh}{field_zh}「{text}」",
@@ -122,7 +123,7 @@ def category_label(context: AuditContext, params: dict[str, Any]) -> Iterator[Fi
     """The name is an indicator category (数量指标, 完成质量, 时效指标 …), not an indicator."""
     for ind in context.indicators:
         if ind.analysis is not None and ind.analysis.is_category_label:
-            yield _finding(
+            yield indicator_finding(
                 context,
                 ind,
                 f"「{ind.name}」是指标分类，不是可考核的指标",
@@ -142,7 +143,7 @@ def task_phrase(context: AuditContext, params: dict[str, Any]) -> Iterator[Findi
     for ind in context.indicators:
         analysis = ind.analysis
         if analysis is not None and analysis.is_task_phrase and not analysis.is_category_label:
-            yield _finding(
+            yield indicator_finding(
                 context,
                 ind,
                 f"「{ind.name}」是工作任务表述，没有可计量的指标",
@@ -161,7 +162,7 @@ def no_grades(context: AuditContext, params: dict[str, Any]) -> Iterator[Finding
     """A graded-table indicator with a name and all four grade cells empty."""
     for ind in context.indicators:
         if ind.kind == "graded" and ind.name and not ind.has_grades:
-            yield _finding(
+            yield indicator_finding(
                 context,
                 ind,
                 f"指标「{ind.name}」没有任何评价标准",
@@ -180,7 +181,7 @@ def no_name(context: AuditContext, params: dict[str, Any]) -> Iterator[Finding]:
     """Grades are printed but the indicator name cell is empty: nobody knows what is graded."""
     for ind in context.indicators:
         if ind.kind == "graded" and not ind.name.strip() and ind.has_grades:
-            yield _finding(
+            yield indicator_finding(
                 context,
                 ind,
                 f"评价标准「{ladder_text(ind.grades)}」没有指标名称",
@@ -225,7 +226,7 @@ def embedded_target(context: AuditContext, params: dict[str, Any]) -> Iterator[F
             continue
         target = float(match.group(1))
         if _band_contains(best, target) is False:
-            yield _finding(
+            yield indicator_finding(
                 context,
                 ind,
                 f"名称给出目标{match.group(1)}%，但达到它得不到「优」（优为「{best.raw}」）",
@@ -253,7 +254,7 @@ def malformed_value(context: AuditContext, params: dict[str, Any]) -> Iterator[F
         ]
         if bad:
             cells = "、".join(f"「{band.raw}」" for band in bad)
-            yield _finding(
+            yield indicator_finding(
                 context,
                 ind,
                 f"「{_label(ind)}」的数值{cells}书写错误，无法考核",
@@ -281,7 +282,7 @@ def reviewer_comment(context: AuditContext, params: dict[str, Any]) -> Iterator[
         hits = [cell for cell in cells if any(cue in cell for cue in cues)]
         if hits or flagged:
             text = hits[0] if hits else ladder_text(ind.grades)
-            yield _finding(
+            yield indicator_finding(
                 context,
                 ind,
                 f"评价标准栏是审核意见：「{text}」",
@@ -303,7 +304,7 @@ def classified(context: AuditContext, params: dict[str, Any]) -> Iterator[Findin
     for ind in context.indicators:
         cells = [squash(cell) for cell in ind.cells()]
         if any(cell in marks for cell in cells):
-            yield _finding(
+            yield indicator_finding(
                 context,
                 ind,
                 "指标或评价标准以「涉密」代替，无法核查",

@@ -16,6 +16,7 @@ from typing import Any
 
 from kg.audit.records import AuditContext, AuditIndicator, AuditNode, Evidence
 from kg.audit.registry import Finding, new_finding, rule
+from kg.audit.rules.indicator import indicator_finding
 from kg.model import Band
 from kg.textnorm import fold, simplify
 
@@ -54,19 +55,6 @@ def _table_finding(context: AuditContext, node: AuditNode, zh: str, en: str, **d
         nodes=[node.id],
         evidence=[Evidence(document.file if document else "", node.line, node.name)],
         budget=node.budget,
-        data=data,
-    )
-
-
-def _indicator_finding(context: AuditContext, ind: AuditIndicator, zh: str, en: str, **data):
-    node = context.node_of(ind)
-    return new_finding(
-        zh,
-        en,
-        doc_id=ind.doc_id,
-        nodes=[ind.id],
-        evidence=[context.evidence(ind)],
-        budget=node.budget if node is not None else None,
         data=data,
     )
 
@@ -182,7 +170,7 @@ def low_satisfaction(context: AuditContext, params: dict[str, Any]) -> Iterator[
             continue
         value = target.lower if target.lower is not None else target.point
         if value is not None and value < floor:
-            yield _indicator_finding(
+            yield indicator_finding(
                 context,
                 ind,
                 f"满意度指标「{ind.name}」目标值{ind.value}低于{floor:g}%",
@@ -211,7 +199,7 @@ def qualitative_target(context: AuditContext, params: dict[str, Any]) -> Iterato
             continue
         # 定性 words carry no number; deadlines (2024年12月底前) and levels are not qualitative
         if target.deadline is None and target.level is None and not _NUMBER.search(fold(ind.value)):
-            yield _indicator_finding(
+            yield indicator_finding(
                 context,
                 ind,
                 f"{ind.level2}「{ind.name}」的目标值「{ind.value}」未量化",
@@ -238,7 +226,7 @@ def score_over_weight(context: AuditContext, params: dict[str, Any]) -> Iterator
         for ind in indicators:
             weight, score = _number(ind.weight), _number(ind.score)
             if weight is not None and score is not None and score > weight:
-                yield _indicator_finding(
+                yield indicator_finding(
                     context,
                     ind,
                     f"「{ind.name}」得分{ind.score}超过分值{ind.weight}",
@@ -293,7 +281,7 @@ def full_score_on_miss(context: AuditContext, params: dict[str, Any]) -> Iterato
             if weight is None or score is None or score < weight:
                 continue
             if _misses(ind):
-                yield _indicator_finding(
+                yield indicator_finding(
                     context,
                     ind,
                     f"「{ind.name}」实际完成值{ind.actual}未达目标{ind.value}，却得满分{ind.score}",
@@ -315,7 +303,7 @@ def shortfall_without_reason(context: AuditContext, params: dict[str, Any]) -> I
     for _, indicators in _self_evaluated(context):
         for ind in indicators:
             if not ind.deviation.strip() and _misses(ind):
-                yield _indicator_finding(
+                yield indicator_finding(
                     context,
                     ind,
                     f"「{ind.name}」实际完成值{ind.actual}未达目标{ind.value}，未说明偏差原因",
