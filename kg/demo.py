@@ -54,6 +54,8 @@ def run_demo(
     """Ingest ``sources`` (default: the bundled samples) into ``out_dir/kg-store``, detect copied
     indicators, audit, and write the report and the views under ``out_dir``.
 
+    Not run as a doctest (a whole demo run; tests/test_cli_demo.py runs it):
+
     >>> import tempfile
     >>> result = run_demo(tempfile.mkdtemp(), jobs=1)  # doctest: +SKIP
     >>> result.report.name  # doctest: +SKIP

@@ -482,8 +482,10 @@ def build_ontology_docs(out_dir: str | Path) -> DocsResult:
     Needs pyLODE (``pip install 'pikg[docs]'``). Takes about ten seconds, most of it pyLODE
     loading its background ontologies.
 
+    Not run as a doctest (needs the docs extra and ten seconds; tests/test_cli_docs.py runs it):
+
     >>> result = build_ontology_docs("docs/ontology")  # doctest: +SKIP
-    >>> result.index
+    >>> result.index  # doctest: +SKIP
     PosixPath('docs/ontology/index.html')
     """
     pylode = _pylode()

@@ -1,11 +1,4 @@
-import doctest
-
-import kg.textnorm
 from kg.textnorm import clean_cell, fold, strip_artifacts
-
-
-def test_doctests():
-    assert doctest.testmod(kg.textnorm).failed == 0
 
 
 def test_fold_glyph_variants():
