@@ -150,6 +150,22 @@ def test_store_mode_prints_and_writes_back_findings(tmp_path, seed_path):
         ["review", "confirm", top["finding"].rsplit("/", 1)[-1], "--store", str(location)],
     )
     assert review.exit_code == 0, review.output
+    # a dismissed reused ladder is hidden by default, shown with --show-dismissed
+    template = payload["reused_ladders"][0]
+    runner.invoke(app, ["review", "dismiss", template["finding"], "--store", str(location)])
+    again = json.loads(
+        runner.invoke(app, ["duplicates", "--store", str(location), "-f", "json"]).stdout
+    )
+    assert again["clusters"][0]["review"] == "confirmed"
+    assert template["finding"] not in {r["finding"] for r in again["reused_ladders"]}
+    every = json.loads(
+        runner.invoke(
+            app, ["duplicates", "--store", str(location), "-f", "json", "--show-dismissed"]
+        ).stdout
+    )
+    assert {"dismissed"} == {
+        r["review"] for r in every["reused_ladders"] if r["finding"] == template["finding"]
+    }
     assert total == len(payload["clusters"]) + len(payload["reused_ladders"])
 
     # the table names file:line and the evidence; a re-run replaces the findings

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
 
@@ -14,8 +15,9 @@ from rich.text import Text
 
 from kg.cli import app
 from kg.duplicates import DuplicateResult, detect, read_records, write_assignments
-from kg.duplicates.detect import CONFIDENCE_LEVELS, Cluster
+from kg.duplicates.detect import CONFIDENCE_LEVELS, Cluster, ReusedLadder
 from kg.duplicates.records import IndicatorRecord, records_from_document
+from kg.duplicates.review import hidden_findings, review_states
 from kg.duplicates.store import COPY_GRAPHS, finding_iris, records_from_store, write_findings
 from kg.errors import KgError
 from kg.output import SafeCsvWriter, TextSink, flush, visible
@@ -54,19 +56,54 @@ def _member_rows(clusters: list[Cluster], result: DuplicateResult, limit: int | 
             yield cluster, record, kinds.get(member, "")
 
 
-def _print_table(
-    clusters: list[Cluster], result: DuplicateResult, limit: int | None, findings: dict[int, str]
-) -> None:
+@dataclass
+class _Shown:
+    """What the report shows: clusters at the chosen confidence and reused ladders, minus
+    dismissed findings (store mode), with finding IRIs and review decisions by IRI."""
+
+    clusters: list[Cluster]
+    reused: list[ReusedLadder]
+    findings: dict[int, str] = field(default_factory=dict)  # cluster id -> finding IRI
+    reused_findings: dict[int, str] = field(default_factory=dict)
+    reviews: dict[str, str] = field(default_factory=dict)  # finding IRI -> decision
+    hidden: int = 0
+
+    def review_of(self, cluster: Cluster) -> str:
+        return self.reviews.get(self.findings.get(cluster.id, ""), "")
+
+
+def _shown(
+    result: DuplicateResult, min_confidence: str, graph_store: Store | None, show_dismissed: bool
+) -> _Shown:
+    shown = _Shown(result.filtered(min_confidence), list(result.reused_ladders))
+    if graph_store is None:
+        return shown
+    shown.findings, shown.reused_findings = finding_iris(result)
+    states = review_states(graph_store)
+    shown.reviews = {s.finding: s.decision.status for s in states if s.finding}
+    if not show_dismissed:
+        hidden = hidden_findings(states)
+        clusters = [c for c in shown.clusters if shown.findings[c.id] not in hidden]
+        reused = [r for r in shown.reused if shown.reused_findings[r.id] not in hidden]
+        shown.hidden = len(shown.clusters) - len(clusters) + len(shown.reused) - len(reused)
+        shown.clusters, shown.reused = clusters, reused
+    return shown
+
+
+def _print_table(shown: _Shown, result: DuplicateResult, limit: int | None) -> None:
     console = Console(file=TextSink(sys.stdout.buffer))
-    shown = clusters[:limit]
+    clusters, findings = shown.clusters, shown.findings
+    dismissed = f"; {shown.hidden} dismissed hidden (--show-dismissed)" if shown.hidden else ""
     console.print(
         f"[bold]{len(result.clusters)}[/] clusters over {result.stats['clustered_records']} of "
         f"{len(result.records)} indicators ({len(clusters)} at the chosen confidence); "
         f"{len(result.block_clusters)} copied sub-activity blocks; "
-        f"{len(result.reused_ladders)} reused ladders. Showing {len(shown)} clusters."
+        f"{len(shown.reused)} reused ladders{dismissed}. "
+        f"Showing {len(clusters[:limit])} clusters."
     )
+    shown_clusters = clusters[:limit]
     by_id = result.by_id()
-    for cluster in shown:
+    for cluster in shown_clusters:
         weakest = cluster.weakest_edge
         title = (
             f"#{cluster.id} {cluster.kind}  confidence {cluster.confidence}  "
@@ -74,6 +111,7 @@ def _print_table(
             f"{len(cluster.departments)} dept / {len(cluster.documents)} doc  "
             f"template: {cluster.template}"
             + (f"  finding {findings[cluster.id].rsplit('/', 1)[-1]}" if findings else "")
+            + (f"  review: {shown.review_of(cluster)}" if shown.review_of(cluster) else "")
         )
         table = Table(title=Text(visible(title)), title_justify="left", show_lines=False)
         for column in ("department", "activity", "sub-activity", "where", "indicator", "ladder"):
@@ -114,12 +152,14 @@ def _print_table(
             notes.append("flags: " + ", ".join(cluster.flags))
         if notes:
             console.print(visible("  " + "; ".join(notes)), markup=False, highlight=False)
-    _print_reused_table(console, result, limit)
+    _print_reused_table(console, shown, result, limit)
 
 
-def _print_reused_table(console: Console, result: DuplicateResult, limit: int | None) -> None:
+def _print_reused_table(
+    console: Console, shown: _Shown, result: DuplicateResult, limit: int | None
+) -> None:
     """Reused ladders: templated thresholds, listed apart from the copies."""
-    if not result.reused_ladders:
+    if not shown.reused:
         return
     by_id = result.by_id()
     table = Table(
@@ -128,7 +168,7 @@ def _print_reused_table(console: Console, result: DuplicateResult, limit: int | 
     )
     for column in ("#", "ladder", "unrelated", "rows", "depts", "defect", "where"):
         table.add_column(column, overflow="fold")
-    for reused in result.reused_ladders[:limit]:
+    for reused in shown.reused[:limit]:
         where = ", ".join(by_id[m].where for m in reused.members[:6])
         more = len(reused.members) - 6
         table.add_row(
@@ -173,16 +213,15 @@ def _edge_json(cluster: Cluster, by_id: dict[str, IndicatorRecord]) -> list[dict
     return out
 
 
-def _print_json(
-    clusters: list[Cluster], result: DuplicateResult, limit: int | None, findings: dict[int, str]
-) -> None:
+def _print_json(shown: _Shown, result: DuplicateResult, limit: int | None) -> None:
+    findings, reviews = shown.findings, shown.reviews
     by_id = result.by_id()
     payload = {
         "stats": result.stats,
         "clusters": [
             {
                 "id": c.id,
-                **({"finding": findings[c.id]} if findings else {}),
+                **({"finding": findings[c.id], "review": shown.review_of(c)} if findings else {}),
                 "kind": c.kind,
                 "confidence": c.confidence,
                 "score": c.score,
@@ -207,11 +246,19 @@ def _print_json(
                 ],
                 "edges": _edge_json(c, by_id),
             }
-            for c in clusters[:limit]
+            for c in shown.clusters[:limit]
         ],
         "reused_ladders": [
             {
                 "id": r.id,
+                **(
+                    {
+                        "finding": shown.reused_findings[r.id],
+                        "review": reviews.get(shown.reused_findings[r.id], ""),
+                    }
+                    if findings
+                    else {}
+                ),
                 "ladder": list(r.ladder),
                 "unrelated_indicators": r.units,
                 "defective": r.defective,
@@ -223,7 +270,7 @@ def _print_json(
                     {"id": m, "where": by_id[m].where, "text": by_id[m].text} for m in r.members
                 ],
             }
-            for r in result.reused_ladders[:limit]
+            for r in shown.reused[:limit]
         ],
         "blocks": [
             {"id": b.id, "sub_ids": b.sub_ids, "departments": b.departments}
@@ -234,15 +281,14 @@ def _print_json(
     TextSink(sys.stdout.buffer).write(text)
 
 
-def _print_csv(
-    clusters: list[Cluster], result: DuplicateResult, limit: int | None, findings: dict[int, str]
-) -> None:
+def _print_csv(shown: _Shown, result: DuplicateResult, limit: int | None) -> None:
+    findings = shown.findings
     writer = SafeCsvWriter(TextSink(sys.stdout.buffer))  # no cell runs as a formula
     writer.writerow(
         ["cluster", "kind", "confidence", "score", "template", "id", "department", "activity",
          "sub_activity", "where", "text", "优", "良", "中", "差", "evidence", "finding"]
     )  # fmt: skip
-    for cluster, record, kind in _member_rows(clusters, result, limit):
+    for cluster, record, kind in _member_rows(shown.clusters, result, limit):
         writer.writerow(
             [cluster.id, cluster.kind, cluster.confidence, cluster.score, cluster.template,
              record.id, record.department, record.activity, record.sub_activity, record.where,
@@ -283,6 +329,13 @@ def duplicates_command(
             help="Report only clusters at or above this confidence: low, medium or high.",
         ),
     ] = "low",
+    show_dismissed: Annotated[
+        bool,
+        typer.Option(
+            "--show-dismissed",
+            help="Store mode: also show findings an auditor dismissed (`kg review dismiss`).",
+        ),
+    ] = False,
     store: Annotated[
         Path | None,
         typer.Option(
@@ -323,15 +376,16 @@ def duplicates_command(
         graph_store = _open_store(store, write)
         records = records_from_store(graph_store)
     result = detect(records, standard_ladders=standard_ladders)
+    if graph_store is not None and write:
+        written = write_findings(graph_store, result)
+        Console(stderr=True).print(
+            f"{written} findings written to {graph_store.path} "
+            f"(graphs pig:audit/{{{','.join(COPY_GRAPHS)}}})",
+            markup=False,
+            highlight=False,
+        )
+    shown = _shown(result, min_confidence, graph_store, show_dismissed)
     if graph_store is not None:
-        if write:
-            written = write_findings(graph_store, result)
-            Console(stderr=True).print(
-                f"{written} findings written to {graph_store.path} "
-                f"(graphs pig:audit/{{{','.join(COPY_GRAPHS)}}})",
-                markup=False,
-                highlight=False,
-            )
         graph_store.close()
     if output is not None:
         write_assignments(result.assignments(), output)
@@ -344,8 +398,6 @@ def duplicates_command(
         )
         return
     sys.stdout.flush()
-    clusters = result.filtered(min_confidence)
-    findings = finding_iris(result) if graph_store is not None else {}  # for `kg review`
     printer = {"table": _print_table, "json": _print_json, "csv": _print_csv}[fmt]
-    printer(clusters, result, limit, findings)
+    printer(shown, result, limit)
     flush(sys.stdout.buffer)

@@ -241,7 +241,7 @@ def reused_ladder_triples(
     member (``pi:memberCount`` counts occurrences), the number of unrelated indicators in the
     flag ``unrelated_indicators:N``, ``sev:warning`` and ``invalid_ladder`` when defective."""
     members = [member_iri[m] for m in reused.members]
-    method = "ladder-equality"
+    method = "ladder-equality"  # finding_iris computes the same IRI
     node = finding_iri(REUSED_LADDER, method, params, [m.value for m in members])
     label = "<X> @ " + " / ".join(reused.ladder)
     triples = [
@@ -267,17 +267,21 @@ def reused_ladder_triples(
     return triples
 
 
-def finding_iris(result: DuplicateResult) -> dict[int, str]:
-    """The finding IRI :func:`write_findings` gives each cluster (by cluster id): what
-    ``kg review confirm|dismiss`` takes."""
+def finding_iris(result: DuplicateResult) -> tuple[dict[int, str], dict[int, str]]:
+    """The finding IRIs :func:`write_findings` gives the clusters and the reused ladders (each
+    by id): what ``kg review confirm|dismiss`` takes."""
     params = _parameters(result)
-    member_iri = _member_iris(m for c in result.clusters for m in c.members)
-    return {
-        c.id: finding_iri(
-            FINDING_TYPE[c.kind], METHOD[c.kind], params, [member_iri[m].value for m in c.members]
-        ).value
-        for c in result.clusters
-    }
+    member_iri = _member_iris(
+        [m for c in result.clusters for m in c.members]
+        + [m for r in result.reused_ladders for m in r.members]
+    )
+
+    def iri(ftype: str, method: str, members: list[str]) -> str:
+        return finding_iri(ftype, method, params, [member_iri[m].value for m in members]).value
+
+    clusters = {c.id: iri(FINDING_TYPE[c.kind], METHOD[c.kind], c.members) for c in result.clusters}
+    reused = {r.id: iri(REUSED_LADDER, "ladder-equality", r.members) for r in result.reused_ladders}
+    return clusters, reused
 
 
 def _member_iris(ids: Iterable[str]) -> dict[str, ox.NamedNode]:
