@@ -113,3 +113,43 @@ def test_kill_9_of_serve_leaves_no_oxigraph_and_the_next_serve_removes_the_snaps
     assert live.exists()
     with serve(tmp_path / "store", timeout_s=5) as fresh:
         assert fresh.process.poll() is None
+
+
+CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+"""A three-way cross product: ~10^10 rows on the ontology alone, i.e. it never ends."""
+
+
+@pytest.fixture
+def ontology_store(tmp_path):
+    with Store(tmp_path / "store") as store:
+        store.ensure_ontology()
+    return tmp_path / "store"
+
+
+def test_kg_query_time_limit_stops_a_runaway_query(ontology_store):
+    started = time.monotonic()
+    done = subprocess.run(
+        [*KG, "query", CROSS, "--timeout", "1", "--store", str(ontology_store)],
+        capture_output=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stderr.decode().strip().splitlines() == [
+        "kg: error: query stopped after the time limit of 1 s (raise it with --timeout)"
+    ]
+    assert time.monotonic() - started < 15  # start-up plus the 1 s limit, not the query
+
+
+def test_ctrl_c_stops_kg_query_and_its_child(ontology_store):
+    query = subprocess.Popen(
+        [*KG, "query", CROSS, "--timeout", "0", "--store", str(ontology_store)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    children = _wait_for_children(query.pid, 1)
+    time.sleep(0.5)  # the child is deep in the query engine now
+    query.send_signal(signal.SIGINT)
+    assert query.wait(timeout=10) == 130
+    assert query.stderr is not None
+    assert query.stderr.read().decode().strip().splitlines()[-1] == "kg: interrupted"
+    assert _survivors(children) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from enum import StrEnum
 from pathlib import Path
@@ -14,11 +15,13 @@ from rich.table import Table
 from rich.text import Text
 
 from kg import queries
+from kg.children import run_in_child
 from kg.cli import app
 from kg.cli.ingest import StoreOption, store_path
 from kg.errors import KgError
 from kg.namespace import XSD
 from kg.output import SafeCsvWriter, TextSink, csv_cell, open_output, visible, write_all
+from kg.server import DEFAULT_TIMEOUT_S
 from kg.sparql_guard import check_service
 from kg.store import Store, to_python
 
@@ -146,32 +149,53 @@ def query_cmd(
     ] = ResultFormat.table,
     list_: Annotated[bool, typer.Option("--list", help="List the named queries.")] = False,
     allow_service: AllowServiceOption = None,
+    timeout: Annotated[
+        float,
+        typer.Option("--timeout", help="Time limit in seconds (0: none), as for kg serve."),
+    ] = DEFAULT_TIMEOUT_S,
     store: StoreOption = None,
 ) -> None:
     """Run a SPARQL query over all graphs (prefixes pi:, skos:, grade: … are predeclared).
 
     SERVICE clauses (federated queries) are refused unless --allow-service names their host.
-    CSV and TSV cells that a spreadsheet would run as a formula get a leading '.
+    CSV and TSV cells that a spreadsheet would run as a formula get a leading '. The query
+    runs in a child process, so --timeout and Ctrl-C stop it even deep in the query engine.
     """
     if list_:
         list_queries()
         return
     if not query:
         raise KgError("give a query (a named query, a .rq file or SPARQL) or --list")
+    if timeout < 0 or not math.isfinite(timeout):
+        raise KgError(f"--timeout must be 0 (no limit) or a number of seconds, not {timeout}")
     sparql = resolve_query(query, _parse_params(param or []))
     check_service(sparql, allow_service or [])
-    graph_store = Store(store_path(store))
-    result = graph_store.query(sparql)
-    if isinstance(result, ox.QueryBoolean):
-        typer.echo("true" if bool(result) else "false")
-        return
-    with open_output(None) as (stream, _):
-        if isinstance(result, ox.QueryTriples):
+    terminal = Console()  # the child writes into a pipe: tell it what the terminal is like
+
+    def run(stream: BinaryIO) -> None:
+        result = Store(store_path(store)).query(sparql)
+        if isinstance(result, ox.QueryBoolean):
+            write_all(stream, b"true\n" if bool(result) else b"false\n")
+        elif isinstance(result, ox.QueryTriples):
             write_all(stream, result.serialize(format=ox.RdfFormat.TURTLE) or b"")
         elif output is not ResultFormat.table:
             write_solutions(result, output, stream)
         else:
-            print_table(result, Console(file=TextSink(stream)))
+            console = Console(
+                file=TextSink(stream),
+                width=terminal.width,
+                force_terminal=terminal.is_terminal,
+                color_system=terminal.color_system,  # type: ignore[arg-type]
+            )
+            print_table(result, console)
+
+    with open_output(None) as (stream, _):
+        try:
+            run_in_child(run, stream, timeout or None)
+        except TimeoutError:
+            raise KgError(
+                f"query stopped after the time limit of {timeout:g} s (raise it with --timeout)"
+            ) from None
 
 
 def print_table(result: ox.QuerySolutions, console: Console) -> None:
