@@ -134,3 +134,18 @@ def test_review_cli(tmp_path, docs):
     assert "dismissed" in every.output
     bad = runner.invoke(app, ["review", "confirm", "nope", "--store", str(location)])
     assert bad.exit_code != 0 and "no finding 'nope'" in str(bad.exception)
+
+
+def test_decisions_travel_with_an_export(tmp_path, docs):
+    import pyoxigraph as ox
+
+    store = Store(tmp_path / "store")
+    assert ingest([docs], store, jobs=1).ok
+    _rerun(store)
+    meeting = _one(store, MEETING)
+    decide(store, meeting, "confirmed", "copied", by="审计员")
+    copy = Store(tmp_path / "copy")
+    copy.oxigraph.load(store.dump("nquads"), format=ox.RdfFormat.N_QUADS)
+    (state,) = review_states(copy)
+    assert (state.state, state.finding, state.decision.note) == ("attached", meeting, "copied")
+    assert state.decision.by == "审计员" and len(state.members) == 2
