@@ -40,7 +40,7 @@ import re
 import time
 from array import array
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -501,7 +501,7 @@ def _probable_edges(
     group_ladder: np.ndarray,
     ladder_list: Sequence[Ladder],
     standard: Sequence[bool],
-    subs_of: Any,
+    subs_of: Callable[[int], set[str]],
     max_bucket: int,
 ) -> dict[tuple[int, int], str]:
     """Probable copies: name groups with the same name whose ladders are one ladder with one
