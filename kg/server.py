@@ -34,6 +34,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -124,6 +125,20 @@ def snapshot(store_path: str | Path, target: str | Path) -> Path:
     return Path(target)
 
 
+def drain_stderr(
+    process: subprocess.Popen, keep: int = 50
+) -> tuple[deque[bytes], threading.Thread]:
+    """Read a child's stderr pipe in a thread until it closes, keeping the last ``keep`` lines.
+
+    Nobody else reads the pipe after start-up; once its 64 KiB fill, a chatty server would
+    block on its next log line. The tail explains why a server stopped.
+    """
+    tail: deque[bytes] = deque(maxlen=keep)
+    thread = threading.Thread(target=tail.extend, args=(process.stderr or (),), daemon=True)
+    thread.start()
+    return tail, thread
+
+
 def start_oxigraph(
     location: str | Path,
     *,
@@ -154,14 +169,14 @@ def start_oxigraph(
         stderr=subprocess.PIPE,
         preexec_fn=lambda: die_with_parent(parent),
     )
+    stderr_tail, stderr_reader = drain_stderr(process)
     server = Server(process, host, port, Path(location), cleanup)
     deadline = time.monotonic() + wait_s
     try:
         while time.monotonic() < deadline:
             if process.poll() is not None:
-                message = (process.stderr.read() if process.stderr else b"").decode(
-                    "utf-8", "replace"
-                )
+                stderr_reader.join(timeout=2.0)
+                message = b"".join(stderr_tail).decode("utf-8", "replace")
                 raise KgError(f"the oxigraph server stopped: {' '.join(message.split())[:300]}")
             try:
                 httpx.get(server.query_url, params={"query": "ASK {}"}, timeout=2.0)
@@ -178,6 +193,10 @@ SNAPSHOT_PREFIX = "kg-serve-"
 OWNER_FILE = "owner"
 MAX_REQUEST_BYTES = 16 * 1024 * 1024
 """A query or update body larger than this is refused (HTTP 413) before it is read."""
+_HOP_HEADERS = frozenset(
+    ("host", "connection", "keep-alive", "content-length", "transfer-encoding")
+)
+"""Request headers the gateway does not pass on (its own connection sets them)."""
 
 
 def _start_time(pid: int) -> str | None:
@@ -267,14 +286,31 @@ def _handler(
             self.end_headers()
             self.wfile.write(data)
 
+        def _body(self) -> bytes:
+            """The request body (Content-Length or chunked); ValueError if malformed or huge."""
+            if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+                parts, size = [], 0
+                while chunk := int(self.rfile.readline(100).split(b";")[0].strip(), 16):
+                    size += chunk
+                    if size > MAX_REQUEST_BYTES:
+                        raise OverflowError
+                    parts.append(self.rfile.read(chunk))
+                    self.rfile.readline(10)
+                while self.rfile.readline(1000).strip():  # trailers
+                    pass
+                return b"".join(parts)
+            length = int(self.headers.get("Content-Length") or 0)
+            if length > MAX_REQUEST_BYTES or length < 0:
+                raise OverflowError
+            return self.rfile.read(length) if length else b""
+
         def _forward(self) -> None:
             try:
-                length = int(self.headers.get("Content-Length") or 0)
-            except ValueError:
-                return self._reply(400, "bad Content-Length")
-            if length > MAX_REQUEST_BYTES or length < 0:
+                body = self._body()
+            except OverflowError:
                 return self._reply(413, f"request body over {MAX_REQUEST_BYTES} bytes")
-            body = self.rfile.read(length) if length else b""
+            except ValueError:
+                return self._reply(400, "bad Content-Length or chunked body")
             try:
                 for text in _sparql_texts(self, body):
                     check_service(text, allow_service)
@@ -283,7 +319,7 @@ def _handler(
             headers = {
                 name: value
                 for name, value in self.headers.items()
-                if name.lower() not in ("host", "connection", "keep-alive", "content-length")
+                if name.lower() not in _HOP_HEADERS
             }
             connection = http.client.HTTPConnection(*upstream)
             try:

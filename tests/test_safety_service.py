@@ -183,3 +183,24 @@ def test_kg_serve_allow_service_forwards_the_query(store_dir, listener):
         response = httpx.get(server.query_url, params={"query": _service(listener.port)})
         assert response.status_code != 403
     assert listener.settle() == 1
+
+
+def test_kg_serve_reads_chunked_bodies_and_checks_them(store_dir, listener):
+    def chunks(text: str):
+        data = text.encode()
+        for start in range(0, len(data), 7):
+            yield data[start : start + 7]
+
+    with serve(store_dir, timeout_s=5) as server:
+        headers = {"Content-Type": "application/sparql-query"}
+        refused = httpx.post(
+            server.query_url, content=chunks(_service(listener.port)), headers=headers
+        )
+        assert refused.status_code == 403 and "SERVICE" in refused.text
+        ok = httpx.post(
+            server.query_url,
+            content=chunks("ASK { ?s ?p ?o }"),
+            headers={**headers, "Accept": "application/sparql-results+json"},
+        )
+        assert ok.status_code == 200 and ok.json()["boolean"] is True
+    assert listener.settle() == 0
