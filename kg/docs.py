@@ -30,6 +30,8 @@ import logging
 import sys
 import types
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -476,6 +478,19 @@ def _scheme_prefix(scheme_iri: str) -> str:
     return next((p for p, iri in PREFIXES.items() if iri == namespace), "pi")
 
 
+@contextmanager
+def _quiet_root_logger() -> Iterator[None]:
+    """pyLODE logs INFO on the root logger; silence that while it runs, then put the caller's
+    level back (a library does not change the application's logging for good)."""
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(max(level, logging.WARNING))
+    try:
+        yield
+    finally:
+        root.setLevel(level)
+
+
 def build_ontology_docs(out_dir: str | Path) -> DocsResult:
     """Write the ontology reference pages and the class diagram into ``out_dir``.
 
@@ -489,7 +504,6 @@ def build_ontology_docs(out_dir: str | Path) -> DocsResult:
     PosixPath('docs/ontology/index.html')
     """
     pylode = _pylode()
-    logging.getLogger().setLevel(max(logging.getLogger().level, logging.WARNING))
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -503,13 +517,16 @@ def build_ontology_docs(out_dir: str | Path) -> DocsResult:
     docs_core = _merge_labels(core)
     for triple in list(docs_core.triples((rdflib.URIRef(DEF + "alignments"), None, None))):
         docs_core.remove(triple)
-    write("pikg.html", pylode.OntPub(docs_core, sort_subjects=True).make_html())
+    with _quiet_root_logger():
+        write("pikg.html", pylode.OntPub(docs_core, sort_subjects=True).make_html())
 
     pages = []
     for stem, graph in scheme_graphs().items():
         scheme = next(iter(graph.subjects(RDF.type, SKOS.ConceptScheme)))
         labels = {lit.language: str(lit) for lit in graph.objects(scheme, SKOS.prefLabel)}
-        write(f"{stem}.html", pylode.VocPub(_merge_labels(graph), sort_subjects=True).make_html())
+        with _quiet_root_logger():
+            html_page = pylode.VocPub(_merge_labels(graph), sort_subjects=True).make_html()
+        write(f"{stem}.html", html_page)
         pages.append(
             {
                 "file": f"{stem}.html",

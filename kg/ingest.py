@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import multiprocessing
 import os
 import stat
 import sys
+import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -38,6 +40,8 @@ from kg.store import Store
 
 _WORKER_NICENESS = 10
 """How much lower than the parent the parse workers run (see ``_warm_up``)."""
+
+log = logging.getLogger(__name__)
 
 _PIPELINE_PARTS = ("readers", "extraction", "nlp", "mapping.py", "namespace.py", "model.py")
 
@@ -152,14 +156,10 @@ def extract_document(path: str | os.PathLike[str], name: str | None = None):
 def process_file(path: str, recorded_path: str, version: str) -> tuple[str, bytes, dict]:
     """Worker: one file → ``(sha256, nquads, counts)``. Runs in a child process."""
     from kg.mapping import map_document
+    from kg.nlp import analyze_document
 
     doc = extract_document(path, recorded_path)
-    try:
-        from kg.nlp import analyze_document
-    except ImportError:  # pragma: no cover - the NLP stage is part of the package
-        analyze_document = None
-    if analyze_document is not None:
-        analyze_document(doc)
+    analyze_document(doc)
     mapped = map_document(doc, file_path=recorded_path, pipeline_version=version)
     counts = dict(mapped.counts)
     counts["diagnostics"] = len(doc.diagnostics)
@@ -173,7 +173,9 @@ def _safe_process(path: str, recorded_path: str, version: str):
     except KgError as exc:
         return KgError(str(exc) if exc.path else f"{recorded_path}: {exc}")
     except Exception as exc:  # any reader/extraction bug must not stop the other files
-        return KgError(f"{recorded_path}: {type(exc).__name__}: {exc}")
+        error = KgError(f"{recorded_path}: {type(exc).__name__}: {exc}")
+        error.detail = traceback.format_exc()  # crosses the process boundary with the error
+        return error
 
 
 def _warm_up(parent: int) -> None:
@@ -187,12 +189,9 @@ def _warm_up(parent: int) -> None:
     die_with_parent(parent)
     with contextlib.suppress(OSError):
         os.nice(_WORKER_NICENESS)
-    try:
-        from kg.nlp import get_nlp
+    from kg.nlp import get_nlp
 
-        get_nlp()
-    except ImportError:  # pragma: no cover
-        pass
+    get_nlp()
 
 
 def ingest(
@@ -239,6 +238,8 @@ def ingest(
             done += 1
             if isinstance(result, KgError):
                 summary.failed.append((recorded, str(result)))
+                if detail := getattr(result, "detail", None):
+                    log.debug("%s failed:\n%s", recorded, detail)
             else:
                 sha, nquads, counts = result
                 graph = doc_graph(sha)

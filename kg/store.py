@@ -111,7 +111,7 @@ _FROM_DATATYPE = {
     XSD.decimal.value: Decimal,
     XSD.double.value: float,
     XSD.float.value: float,
-    XSD.boolean.value: "true".__eq__,
+    XSD.boolean.value: lambda text: text.strip() in ("true", "1"),  # xsd:boolean allows 1/0
 }
 """Literal datatype IRI → converter of its lexical form; other literals stay strings."""
 

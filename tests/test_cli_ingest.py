@@ -178,3 +178,18 @@ class _FailingOxigraph:
 
     def __getattr__(self, name):
         return getattr(self.inner, name)
+
+
+def test_an_unforeseen_failure_is_one_line_and_its_traceback_is_logged(
+    seeds_dir, monkeypatch, caplog
+):
+    def broken(path, recorded_path, version):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("kg.ingest.process_file", broken)
+    with caplog.at_level("DEBUG", logger="kg.ingest"):
+        summary = ingest([seeds_dir / "003_2709046b083e087d.txt"], Store(), jobs=1)
+    assert [message for _, message in summary.failed] == [
+        "003_2709046b083e087d.txt: RuntimeError: boom"
+    ]
+    assert "Traceback" in caplog.text and 'raise RuntimeError("boom")' in caplog.text

@@ -81,3 +81,19 @@ def test_one_page_per_concept_scheme():
     assert expected <= set(pages)
     grade = pages["grade"]
     assert len(set(grade.subjects(rdflib.namespace.SKOS.inScheme, None))) == 4
+
+
+def test_pylode_quietening_gives_the_root_logger_its_level_back():
+    import logging
+
+    from kg.docs import _quiet_root_logger
+
+    root = logging.getLogger()
+    before = root.level
+    root.setLevel(logging.DEBUG)
+    try:
+        with _quiet_root_logger():
+            assert root.level == logging.WARNING
+        assert root.level == logging.DEBUG
+    finally:
+        root.setLevel(before)

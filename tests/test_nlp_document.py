@@ -147,3 +147,18 @@ def test_indicators_sharing_a_ladder_own_their_objects(analysed):
     deadlines = [b for _, i in analysed["002"].iter_indicators() for b in i.bands if b.deadline]
     deadlines[0].deadline["kind"] = "touched"
     assert all(b.deadline["kind"] != "touched" for b in deadlines[1:])
+
+
+def test_the_ladder_cache_stays_within_its_size(seed_path, monkeypatch):
+    from kg.nlp import document
+
+    def ladders(cache_size):
+        monkeypatch.setattr(document, "SCHEME_CACHE_SIZE", cache_size)
+        monkeypatch.setattr(document, "_scheme_cache", {})
+        doc = analyze_document(extract_file(seed_path("004")))
+        return [(i.scheme.signature, i.scheme.issues) for _, i in doc.iter_indicators()]
+
+    unbounded = ladders(10_000)
+    assert len(document._scheme_cache) > 5  # 004 has dozens of distinct ladders
+    assert ladders(5) == unbounded  # evicted ladders are analysed again, the same way
+    assert len(document._scheme_cache) == 5

@@ -83,3 +83,13 @@ def test_a_bulk_load_killed_before_its_commit_is_removed_on_open(tmp_path):
     store = Store(path)
     assert set(store.dump("nquads").splitlines()) == before
     assert killed.value not in store.graphs() and PENDING_GRAPH.value not in store.graphs()
+
+
+@pytest.mark.parametrize(
+    ("lexical", "value"), [("true", True), ("1", True), ("false", False), ("0", False)]
+)
+def test_xsd_boolean_reads_all_four_lexical_forms(lexical, value):
+    from kg.namespace import XSD
+    from kg.store import to_python
+
+    assert to_python(ox.Literal(lexical, datatype=XSD.boolean)) is value

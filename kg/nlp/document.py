@@ -22,7 +22,18 @@ _PLACE_SUFFIX = re.compile(r"(?:满族自治县|自治县|经济技术开发区|
 
 T = TypeVar("T")
 
+SCHEME_CACHE_SIZE = 4096
+"""Distinct ladders kept analysed across documents (a seed has 60-110); the oldest go first."""
+
 _scheme_cache: dict[tuple, tuple[list[Band], Scheme]] = {}
+
+
+def _remember(key: tuple, value: tuple[list[Band], Scheme]) -> tuple[list[Band], Scheme]:
+    """Cache an analysed ladder without letting the cache outgrow ``SCHEME_CACHE_SIZE``."""
+    while len(_scheme_cache) >= SCHEME_CACHE_SIZE:
+        del _scheme_cache[next(iter(_scheme_cache))]
+    _scheme_cache[key] = value
+    return value
 
 
 def document_places(doc: Document) -> tuple[str, ...]:
@@ -162,12 +173,13 @@ def analyze_document(doc: Document) -> Document:
             analysis.measure_head,
             analysis.key,
         )
-        if key not in _scheme_cache:
+        cached = _scheme_cache.get(key)
+        if cached is None:
             bands = _bands_for(texts, parsed)
             if shifted:
                 _mark_shifted(bands)
-            _scheme_cache[key] = (bands, analyze_scheme(bands, analysis))
-        bands, scheme = _scheme_cache[key]
+            cached = _remember(key, (bands, analyze_scheme(bands, analysis)))
+        bands, scheme = cached
         ind.bands = [_own_band(band) for band in bands]
         ind.scheme = _copy(scheme, issues=list(scheme.issues))
         ind.analysis = _own_analysis(analysis)

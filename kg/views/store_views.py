@@ -22,12 +22,11 @@ import networkx as nx
 import pyoxigraph as ox
 
 from kg.errors import KgError
+from kg.namespace import PI
 from kg.store import Store
 from kg.textnorm import fold
 from kg.views.ontology import read_query
 from kg.views.render import DEFAULT_MAX_NODES, Style, View, short_label
-
-PI = "https://w3id.org/pikg/def/"
 
 TREE_STYLES = {
     "department": Style("部门 department", "#1f77b4", "box", 22, font=17),
@@ -192,7 +191,7 @@ def department_tree(
             ],
         )
     rows = store.select(read_query("tree_nodes"), scope)
-    kinds = {PI + "DutyActivity": "activity", PI + "SubActivity": "sub_activity"}
+    kinds = {PI.DutyActivity.value: "activity", PI.SubActivity.value: "sub_activity"}
     for row in rows:
         kind = kinds.get(row["class"], "project")
         budget = row.get("budget")
