@@ -48,9 +48,10 @@ from kg.namespace import (
 
 DEFAULT_STORE = "kg-store"
 CATALOG_GRAPH = ox.NamedNode(GRAPH + "catalog")
-"""Commit records: ``<doc graph> pi:pipelineVersion "…"`` once a document graph is complete."""
+"""Commit records: ``<doc graph> pi:committedVersion "…"`` once a document graph is complete
+(``pi:committedVersion`` has domain ``pi:StoredGraph``: a graph is not a source document)."""
 PENDING_GRAPH = ox.NamedNode(GRAPH + "pending")
-"""Intent records: ``<doc graph> pi:pipelineVersion "…"`` written *before* a bulk load."""
+"""Intent records: ``<doc graph> pi:committedVersion "…"`` written *before* a bulk load."""
 
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -244,7 +245,7 @@ class Store:
         """``{document graph IRI: pipeline version}`` of every complete document graph."""
         return {
             q.subject.value: q.object.value
-            for q in self._ox.quads_for_pattern(None, PI.pipelineVersion, None, CATALOG_GRAPH)
+            for q in self._ox.quads_for_pattern(None, PI.committedVersion, None, CATALOG_GRAPH)
             if q.subject.value.startswith(DOC_GRAPH_PREFIX)
         }
 
@@ -252,7 +253,7 @@ class Store:
         """Every committed document, sorted by file path."""
         rows = self.select(
             """SELECT ?g ?sha ?path ?title ?version WHERE {
-                 GRAPH pig:catalog { ?g pi:pipelineVersion ?version }
+                 GRAPH pig:catalog { ?g pi:committedVersion ?version }
                  GRAPH ?g { ?doc a pi:SourceDocument ; pi:sha256 ?sha ; pi:filePath ?path .
                             OPTIONAL { ?doc dcterms:title ?title } } }"""
         )
@@ -301,20 +302,27 @@ class Store:
     def dump(
         self, fmt: str | ox.RdfFormat = "nquads", graph: ox.NamedNode | str | None = None
     ) -> bytes:
-        """Serialise one graph or all of them (triple formats get the union of all graphs)."""
+        """Serialise one graph or all of them (triple formats get the union of all graphs).
+
+        "All" leaves out the store's own bookkeeping (``pig:catalog``, ``pig:pending``): it is
+        about graphs, not documents; name it as ``graph`` to get it.
+        """
         f = rdf_format(fmt)
         node = ox.NamedNode(graph) if isinstance(graph, str) else graph
-        if node is None and f not in QUAD_FORMATS:
-            construct = self._ox.query(
-                "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True
+        if node is None:
+            if f in QUAD_FORMATS:
+                internal = (CATALOG_GRAPH, PENDING_GRAPH)
+                quads = (q for q in self._ox if q.graph_name not in internal)
+                return ox.serialize(quads, format=f, prefixes=PREFIXES) or b""
+            union = self._ox.query(  # the union of the graphs: oxigraph gives each triple once
+                "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
+                f"FILTER (?g NOT IN ({CATALOG_GRAPH}, {PENDING_GRAPH})) }}"
             )
-            return construct.serialize(format=f) or b""
-        if node is not None and f in QUAD_FORMATS:
+            return ox.serialize(union, format=f, prefixes=PREFIXES) or b""
+        if f in QUAD_FORMATS:
             quads = self._ox.quads_for_pattern(None, None, None, node)
             return ox.serialize(quads, format=f, prefixes=PREFIXES) or b""
-        kwargs: dict[str, Any] = {"format": f}
-        if node is not None:
-            kwargs["from_graph"] = node
+        kwargs: dict[str, Any] = {"format": f, "from_graph": node}
         if f in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
             kwargs["prefixes"] = PREFIXES
         return self._ox.dump(**kwargs) or b""
@@ -400,7 +408,7 @@ class Store:
             "INSERT DATA { GRAPH "
             + str(PENDING_GRAPH)
             + " { "
-            + " ".join(f"{g} {PI.pipelineVersion} {ox.Literal(v)} ." for g, v in entries)
+            + " ".join(f"{g} {PI.committedVersion} {ox.Literal(v)} ." for g, v in entries)
             + " } }"
         )
         # 2. the fast, non-transactional load
@@ -426,12 +434,12 @@ class Store:
         """Write commit records in one transaction (and drop the intent records of a bulk load:
         loads run one at a time, so every intent belongs to this batch)."""
         removals = "\n".join(
-            f"DELETE WHERE {{ GRAPH {CATALOG_GRAPH} {{ {g} {PI.pipelineVersion} ?v }} }} ;"
+            f"DELETE WHERE {{ GRAPH {CATALOG_GRAPH} {{ {g} {PI.committedVersion} ?v }} }} ;"
             for g, _ in entries
         )
         if pending:
             removals += f"\nDROP SILENT GRAPH {PENDING_GRAPH} ;"
-        inserts = "\n".join(f"{g} {PI.pipelineVersion} {ox.Literal(v)} ." for g, v in entries)
+        inserts = "\n".join(f"{g} {PI.committedVersion} {ox.Literal(v)} ." for g, v in entries)
         self._ox.update(f"{removals}\nINSERT DATA {{ GRAPH {CATALOG_GRAPH} {{ {inserts} }} }}")
 
     def recover(self) -> list[str]:
@@ -440,10 +448,11 @@ class Store:
         document graph without a commit record. Intent records go last, so a kill during
         recovery is repaired by the next open."""
         self._writable()
+        self._migrate_catalog()
         committed = self.committed()
         pending = {
             q.subject.value
-            for q in self._ox.quads_for_pattern(None, PI.pipelineVersion, None, PENDING_GRAPH)
+            for q in self._ox.quads_for_pattern(None, PI.committedVersion, None, PENDING_GRAPH)
         }
         leftovers = sorted(
             {g for g in pending if g not in committed}
@@ -462,6 +471,22 @@ class Store:
                 self.drop_graph(g)
         return leftovers
 
+    def _migrate_catalog(self) -> None:
+        """Rewrite catalog records of stores written before ``pi:committedVersion`` (they used
+        ``pi:pipelineVersion``, whose domain is ``pi:SourceDocument``) in one transaction, so
+        recovery still finds every committed graph."""
+        old = PI.pipelineVersion
+        if not any(
+            True
+            for graph in (CATALOG_GRAPH, PENDING_GRAPH)
+            for _ in self._ox.quads_for_pattern(None, old, None, graph)
+        ):
+            return
+        self._ox.update(
+            f"DELETE {{ GRAPH ?c {{ ?g {old} ?v }} }} INSERT {{ GRAPH ?c {{ ?g {PI.committedVersion} ?v }} }}"
+            f" WHERE {{ VALUES ?c {{ {CATALOG_GRAPH} {PENDING_GRAPH} }} GRAPH ?c {{ ?g {old} ?v }} }}"
+        )
+
     def ensure_ontology(self) -> bool:
         """Load ``pig:ontology`` and ``pig:vocab`` from ``ontology/`` when they changed.
 
@@ -473,7 +498,7 @@ class Store:
         for graph, files in ((ONTOLOGY_GRAPH, ontology_files()), (VOCAB_GRAPH, vocab_files())):
             text = b"".join(p.read_bytes() + b"\n" for p in files)
             fingerprint = short_hash(text.decode("utf-8"))
-            marker = ox.Quad(graph, PI.pipelineVersion, ox.Literal(fingerprint), CATALOG_GRAPH)
+            marker = ox.Quad(graph, PI.committedVersion, ox.Literal(fingerprint), CATALOG_GRAPH)
             if marker in self._ox:
                 continue
             triples = []

@@ -55,7 +55,7 @@ def test_uncommitted_document_graphs_are_removed_on_open(tmp_path):
     store = Store(path)
     assert store.document_graphs() == [good.value]
     assert store.committed() == {good.value: "v1"}
-    assert ox.Quad(good, PI.pipelineVersion, ox.Literal("v1"), CATALOG_GRAPH) in store.oxigraph
+    assert ox.Quad(good, PI.committedVersion, ox.Literal("v1"), CATALOG_GRAPH) in store.oxigraph
 
 
 def test_second_writer_gets_a_clear_error(tmp_path):
@@ -75,7 +75,7 @@ def test_a_bulk_load_killed_before_its_commit_is_removed_on_open(tmp_path):
     store.bulk_add_documents([(good, "v1", f'<urn:x> <urn:p> "1" {good} .\n'.encode())])
     assert store.graphs().count(PENDING_GRAPH.value) == 0  # the intent went with the commit
     before = set(store.dump("nquads").splitlines())
-    store.oxigraph.add(ox.Quad(killed, PI.pipelineVersion, ox.Literal("v1"), PENDING_GRAPH))
+    store.oxigraph.add(ox.Quad(killed, PI.committedVersion, ox.Literal("v1"), PENDING_GRAPH))
     store.oxigraph.bulk_load(
         f'<urn:y> <urn:p> "2" {killed} .\n'.encode(), format=ox.RdfFormat.N_QUADS
     )
