@@ -22,20 +22,30 @@ def _top(context: AuditContext, node: AuditNode) -> AuditNode:
 
 
 def detector_records(context: AuditContext) -> list[IndicatorRecord]:
-    """The graded indicators in the detector's input format (with file:line provenance)."""
+    """Every indicator in the detector's input format (with file:line provenance).
+
+    A project-table indicator has one target instead of four grades: it is compared on its
+    name and target (a single value, which the detector weighs like a standard ladder), and
+    its table is its sub-activity, so a project's indicator list copied into another is a
+    block copy."""
     records = []
     position: dict[str, int] = {}
     for ind in context.indicators:
         node = context.node_of(ind)
-        if ind.kind != "graded" or node is None:
+        if node is None:
             continue
         position[node.id] = position.get(node.id, 0) + 1
         doc = context.document_of(ind)
+        grades = (
+            (ind.value, "", "", "")
+            if ind.kind == "project"
+            else tuple(ind.grades.get(grade, "") for grade in GRADES)
+        )
         records.append(
             IndicatorRecord(
                 id=ind.id,
                 text=ind.name,
-                grades=tuple(ind.grades.get(grade, "") for grade in GRADES),
+                grades=grades,
                 department=doc.department,
                 activity=_top(context, node).name,
                 sub_activity=node.name,

@@ -408,7 +408,11 @@ def _normalise_and_group(recs: Sequence[IndicatorRecord], std: StandardLadders) 
         "record_text": record_text,
         "record_ladder": record_ladder,
         "ladder_list": ladder_list,
-        "standard": [ladder in std for ladder in ladder_list],
+        # A single value is no ladder (a project table's target, a row with one grade): it is
+        # weak evidence like a standard ladder and never a reused ladder.
+        "standard": [
+            ladder in std or sum(1 for band in ladder if band) <= 1 for ladder in ladder_list
+        ],
         "record_group": record_group,
         "record_key": record_key,
         "key_list": key_list,

@@ -229,7 +229,9 @@ def records_from_document(document: Document) -> list[IndicatorRecord]:
     issuer when there is none); the sub-activity instance id is ``<file stem>:<line>`` of the
     node that holds the indicator list. When the NLP stage has run
     (:func:`kg.nlp.analyze_document`), ``extra["ladder_issues"]`` holds each ladder's issues,
-    which the detector turns into the ``invalid_ladder`` cluster flag.
+    which the detector turns into the ``invalid_ladder`` cluster flag. A project-table indicator
+    is a record whose "ladder" is its one target value, its table standing for the
+    sub-activity.
     """
     source = document.source.path
     stem = Path(source).stem
@@ -269,4 +271,20 @@ def records_from_document(document: Document) -> list[IndicatorRecord]:
                         ),
                     )
                 )
+    for project in document.projects:
+        for pos, target in enumerate(project.indicators):
+            records.append(
+                IndicatorRecord(
+                    id=f"{stem}:{target.line}",
+                    text=target.raw_name or target.name,
+                    grades=(target.raw_value or target.value, "", "", ""),
+                    department=department_at(project.line),
+                    activity=project.name,
+                    sub_id=f"{stem}:{project.line}",
+                    pos=pos,
+                    content=project.goal,
+                    source=source,
+                    line=target.line,
+                )
+            )
     return records

@@ -92,7 +92,7 @@ write empties it and the audit never writes its summary there."""
 _INDICATORS = """
 SELECT ?ind ?parent ?name ?raw ?dept ?ordinal ?line ?path ?doc WHERE {
   ?parent pi:hasIndicator ?ind .
-  ?ind a pi:ActivityIndicator ; pi:indicatorName ?name ; prov:wasDerivedFrom ?span .
+  ?ind a pi:Indicator ; pi:indicatorName ?name ; prov:wasDerivedFrom ?span .
   ?span pi:startLine ?line ; oa:hasSource ?doc .
   ?doc pi:filePath ?path .
   OPTIONAL { ?ind pi:rawText ?raw }
@@ -102,15 +102,16 @@ SELECT ?ind ?parent ?name ?raw ?dept ?ordinal ?line ?path ?doc WHERE {
 
 _BANDS = """
 SELECT ?ind ?rank ?text WHERE {
-  ?ind a pi:ActivityIndicator ; pi:hasGradeBand ?band .
-  ?band pi:gradeRank ?rank ; pi:rawText ?text .
+  { ?ind a pi:ActivityIndicator ; pi:hasGradeBand ?band . ?band pi:gradeRank ?rank }
+  UNION { ?ind a pi:ProjectIndicator ; pi:hasTargetValue ?band . BIND(1 AS ?rank) }
+  ?band pi:rawText ?text .
 }"""
 
 _NODES = """
 SELECT ?node ?label ?content ?activity ?activityLabel ?sub WHERE {
-  ?node pi:hasIndicator ?ind . ?ind a pi:ActivityIndicator .
+  ?node pi:hasIndicator ?ind .
   OPTIONAL { ?node skos:prefLabel ?label }
-  OPTIONAL { ?node pi:contentText ?content }
+  OPTIONAL { ?node pi:contentText|pi:goalText ?content }
   OPTIONAL { ?node a pi:SubActivity . BIND(true AS ?sub)
              OPTIONAL { ?activity pi:hasSubActivity ?node .
                         OPTIONAL { ?activity skos:prefLabel ?activityLabel } } }
@@ -123,7 +124,8 @@ SELECT ?ind ?issue WHERE {
 
 
 def records_from_store(store: Store) -> list[IndicatorRecord]:
-    """Every duty-activity indicator in ``store`` as a detector record.
+    """Every indicator in ``store`` (duty-activity rows and project-table rows) as a detector
+    record; a project indicator's ladder is its one target value.
 
     The record id is the indicator IRI and ``sub_id`` the IRI of the node that holds the
     indicator list (sub-activity, or the activity itself), so findings can link back to the
