@@ -208,3 +208,26 @@ def test_ontology_view_is_a_class_diagram_with_schemes_apart():
     cells = [graph.nodes[n]["cell"] for n in graph]
     assert len(cells) == len(set(cells))  # one box per cell: labels cannot collide
     assert _data(view)["mode"] == "grid"
+
+
+RANKED = """
+@prefix pi: <https://w3id.org/pikg/def/> . @prefix pid: <https://w3id.org/pikg/id/> .
+@prefix ftype: <https://w3id.org/pikg/def/finding-type/> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+pid:finding/ladder a pi:Finding ; pi:findingType ftype:reused-ladder ; skos:prefLabel "≥80%|≤60%" ;
+    pi:member pid:indicator/i1 , pid:indicator/i2 , pid:indicator/i3 ; pi:rankScore 9.0 .
+pid:finding/probable a pi:Finding ; pi:findingType ftype:probable-copy ; skos:prefLabel "甲" ;
+    pi:member pid:indicator/i2 , pid:indicator/i3 ; pi:flag "confidence:low" .
+pid:finding/slot a pi:Finding ; pi:findingType ftype:slot-copy ; skos:prefLabel "乙" ;
+    pi:member pid:indicator/i1 , pid:indicator/i2 ; pi:flag "confidence:medium" .
+"""
+
+
+def test_duplicates_list_copies_surest_first_and_reused_ladders_last():
+    """The reused ladder spans the most indicators and the probable copy two departments,
+    yet the medium-confidence slot copy comes first and the ladder (not a copy) last."""
+    store = Store()
+    store.ensure_ontology()
+    store.replace_graph(PIG["doc/a"], _turtle(DOC), fmt="turtle")
+    store.replace_graph(PIG["audit/slot-copy"], _turtle(RANKED), fmt="turtle")
+    roots = _data(duplicate_clusters(store))["tree"]["roots"]
+    assert [r.rsplit("/", 1)[1] for r in roots] == ["slot", "probable", "ladder"]

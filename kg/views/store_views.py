@@ -295,7 +295,8 @@ def duplicate_clusters(
     Every finding whose type sits under ``ftype:group-copying`` is read, whatever the kind
     (verbatim, slot, threshold-reuse, reused ladders … as the detector writes them), so a
     new kind shows up as its own entry in the Kind filter without a change here. The page
-    lists the findings, widest spread first; the chosen one is drawn as finding →
+    lists the copies surest first (the detector's confidence), widest spread next, and the
+    reused ladders after them; the chosen one is drawn as finding →
     departments → members, and each member's details name the members it was matched with
     and by which method. Above ``max_nodes`` the view is paged (whole findings).
     """
@@ -310,13 +311,32 @@ def duplicate_clusters(
         for a, b in ((row["subject"], row["object"]), (row["object"], row["subject"])):
             evidence[(row["finding"], a)].append((b, row.get("method", "")))
 
+    confidence: dict[str, str] = {}
+    rank: dict[str, float] = {}
+    for row in store.select(read_query("finding_confidence")):
+        if row.get("flag"):
+            confidence[row["finding"]] = row["flag"].split(":", 1)[1]
+        if row.get("rank") is not None:
+            rank[row["finding"]] = float(row["rank"])
+
     def department_of(member: str) -> str:
         info = indicators.get(member)
         return (info or {}).get("deptName") or "(department unknown)"
 
-    def spread(item: tuple[str, dict[str, Any]]) -> tuple[int, int, str]:
-        members = item[1]["members"]
-        return (-len({department_of(m) for m in members}), -len(members), item[0])
+    def spread(item: tuple[str, dict[str, Any]]) -> tuple[int, int, int, int, float, str]:
+        """Copies before reused ladders (templated thresholds, not copies), surest first,
+        then the widest spread (issue 14: confidence first, spread second)."""
+        finding, entry = item
+        members = entry["members"]
+        reused = entry["row"]["typeLabel"] == "reused-ladder"
+        return (
+            int(reused),
+            _CONFIDENCE_ORDER.get(confidence.get(finding, ""), 3),
+            -len({department_of(m) for m in members}),
+            -len(members),
+            -rank.get(finding, 0.0),
+            finding,
+        )
 
     graph = nx.DiGraph()
     kinds: set[str] = set()
@@ -332,12 +352,14 @@ def duplicate_clusters(
             finding,
             kind=kind,
             label=template or kind,
-            caption=f"{kind} · {len(members)} 个指标 · {len(by_department)} 个部门",
+            caption=f"{kind} · {len(members)} 个指标 · {len(by_department)} 个部门"
+            + (f" · {confidence[finding]}" if finding in confidence else ""),
             severity=row.get("severity", ""),
             details=[
                 (k, v)
                 for k, v in (
                     ("finding", kind),
+                    ("confidence", confidence.get(finding, "")),
                     ("template", template),
                     ("shared", row.get("shared", "")),
                     ("score", str(row.get("score", ""))),
@@ -389,13 +411,16 @@ def duplicate_clusters(
         max_nodes=max_nodes,
         page=page,
         audit_href=audit_href,
-        root_list="Copy findings, widest spread first",
+        root_list="Copy findings, surest first; reused ladders last",
         empty_hint=EMPTY_FINDINGS,
         description=f"{len(findings)} copy findings over "
         f"{len({m for e in findings.values() for m in e['members']})} indicators. "
         "Pick one in the list; the tabs above it keep one kind of finding.",
     )
 
+
+_CONFIDENCE_ORDER = {"high": 0, "medium": 1, "low": 2}
+"""Order of the detector's link confidence (kg.duplicates), surest first."""
 
 _OPERATORS = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<", "eq": "="}
 
