@@ -42,8 +42,18 @@ def test_ingest_twice_is_idempotent_and_summarises(seeds_dir, tmp_path):
     before = _snapshot(store)
     second = runner.invoke(app, ["ingest", str(folder), "--store", str(store), "-q"])
     assert second.exit_code == 0, second.output
-    assert "4 unchanged" in second.output
+    # nothing new: it says the files were unchanged, not "0 indicators"
+    assert second.output == (
+        "4 file(s) unchanged since they were ingested; nothing to do (--force re-reads them)\n"
+    )
     assert _snapshot(store) == before
+
+
+def test_an_empty_folder_warns(tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = runner.invoke(app, ["ingest", str(tmp_path / "empty"), "--store", str(tmp_path / "s")])
+    assert result.exit_code == 0
+    assert result.output == f"kg: warning: no documents in {tmp_path / 'empty'}; nothing ingested\n"
 
 
 def test_bad_path_is_one_line_error(tmp_path):

@@ -10,6 +10,7 @@ import signal
 import sys
 
 import typer
+from typer.core import TyperOption
 
 from kg.errors import KgError
 
@@ -21,6 +22,15 @@ app = typer.Typer(
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
 )
+
+
+def _flag_type(option: TyperOption, ctx: object) -> str | None:
+    """No type column for on/off flags: typer 0.29 prints ``<bool>`` beside every flag."""
+    return None if option.is_flag else _option_type(option, ctx)
+
+
+_option_type = TyperOption.display_type_rich
+TyperOption.display_type_rich = _flag_type  # type: ignore[method-assign]
 
 # Command modules (import order = order in --help).
 from kg.cli import demo  # noqa: E402,F401

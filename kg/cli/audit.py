@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from kg.cli import app
+from kg.cli._util import StoreOption, open_store
 from kg.errors import KgError
 
 
@@ -33,10 +34,7 @@ class Severity(StrEnum):
     epilog="Example: kg ingest ../shared/seeds && kg audit --out report/   ·   kg audit --format json --fail-on error --out ci/",
 )
 def audit_command(
-    store: Annotated[
-        Path | None,
-        typer.Option("--store", help="Graph store directory (default: $KG_STORE or ./kg-store)."),
-    ] = None,
+    store: StoreOption = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Directory for the report.")] = Path(
         "audit-report"
     ),
@@ -71,16 +69,14 @@ def audit_command(
     """Audit every ingested document: defective ladders and indicators, structure and money,
     copies. Writes the findings to the store (pig:audit/…) and a report; prints where it is."""
     from kg.audit import AuditConfig, load_config, render, run_audit
-    from kg.store import Store, default_store_path
 
-    path = store or default_store_path()
-    if not Path(path).is_dir():
-        raise KgError("no graph store here; run `kg ingest DIR --store DIR` first", str(path))
     settings = load_config(config) if config else AuditConfig()
     settings.allow_service = tuple(allow_service or ())
-    with Store(path, read_only=no_write) as opened:
+    with open_store(store, write=not no_write) as opened:
         if not opened.documents():
-            raise KgError("the store holds no documents; run `kg ingest DIR` first", str(path))
+            raise KgError(
+                "the store holds no documents; run `kg ingest DIR` first", str(opened.path)
+            )
         result = run_audit(opened, settings, rule_files=rules or [], write=not no_write)
     report = render(result, fmt.value, out)
     counts = result.by_severity()
@@ -92,7 +88,7 @@ def audit_command(
     if fmt is ReportFormat.html:  # its graph links must reach a file: write the view there
         from kg.views.links import write_linked_views
 
-        with Store(path, read_only=True) as reader:
+        with open_store(store) as reader:
             for view in write_linked_views(reader, report, result.config.view_link):
                 typer.echo(f"view: {view}")
     if result.at_or_above(fail_on.value):

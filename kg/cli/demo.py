@@ -6,10 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from kg.cli import app
-from kg.demo import run_demo
 
 
 @app.command("demo")
@@ -27,6 +25,10 @@ def demo_cmd(
 
     Example: [bold]kg demo --out demo-out[/bold]  (or [bold]kg demo ../shared/seeds --out seeds-out[/bold])
     """
+    from rich.console import Console
+
+    from kg.demo import run_demo
+
     console = Console(stderr=True)
     result = run_demo(out, sources, jobs=jobs, on_step=lambda m: console.print(f"[dim]•[/dim] {m}"))
     s = result.ingest

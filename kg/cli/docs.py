@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from kg.cli import app
-from kg.docs import build_ontology_docs
 
 
 @app.command("docs")
@@ -22,5 +21,7 @@ def docs(
 
     Example: kg docs --out /tmp/pikg-ontology && xdg-open /tmp/pikg-ontology/index.html
     """
+    from kg.docs import build_ontology_docs
+
     result = build_ontology_docs(out)
     typer.echo(f"wrote {len(result.files)} files; open {result.index}")

@@ -6,26 +6,26 @@ import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from kg.cli import app
-from kg.duplicates import DuplicateResult, detect, read_records, write_assignments
-from kg.duplicates.detect import CONFIDENCE_LEVELS, Cluster, ReusedLadder
-from kg.duplicates.records import IndicatorRecord, records_from_document
-from kg.duplicates.review import hidden_findings, review_states
-from kg.duplicates.store import COPY_GRAPHS, finding_iris, records_from_store, write_findings
+from kg.cli._util import open_store
 from kg.errors import KgError
-from kg.output import SafeCsvWriter, TextSink, flush, visible
-from kg.store import Store, default_store_path
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from kg.duplicates import DuplicateResult
+    from kg.duplicates.detect import Cluster, ReusedLadder
+    from kg.duplicates.records import IndicatorRecord
+    from kg.store import Store
 
 
 def _records_from_documents(paths: list[Path]) -> list[IndicatorRecord]:
     """Extract and analyse each document: the NLP ladder check feeds the invalid-ladder flag."""
+    from kg.duplicates.records import records_from_document
     from kg.ingest import extract_document
     from kg.nlp import analyze_document
 
@@ -35,13 +35,6 @@ def _records_from_documents(paths: list[Path]) -> list[IndicatorRecord]:
             raise KgError("no such document", str(path))
         records.extend(records_from_document(analyze_document(extract_document(path))))
     return records
-
-
-def _open_store(path: Path | None, write: bool) -> Store:
-    location = path if path is not None else default_store_path()
-    if not location.is_dir():
-        raise KgError("no graph store here (run `kg ingest` first)", str(location))
-    return Store(location, read_only=not write)
 
 
 def _member_rows(clusters: list[Cluster], result: DuplicateResult, limit: int | None):
@@ -75,6 +68,9 @@ class _Shown:
 def _shown(
     result: DuplicateResult, min_confidence: str, graph_store: Store | None, show_dismissed: bool
 ) -> _Shown:
+    from kg.duplicates.review import hidden_findings, review_states
+    from kg.duplicates.store import finding_iris
+
     shown = _Shown(result.filtered(min_confidence), list(result.reused_ladders))
     if graph_store is None:
         return shown
@@ -91,6 +87,12 @@ def _shown(
 
 
 def _print_table(shown: _Shown, result: DuplicateResult, limit: int | None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from kg.output import TextSink, visible
+
     console = Console(file=TextSink(sys.stdout.buffer))
     clusters, findings = shown.clusters, shown.findings
     dismissed = f"; {shown.hidden} dismissed hidden (--show-dismissed)" if shown.hidden else ""
@@ -159,6 +161,10 @@ def _print_reused_table(
     console: Console, shown: _Shown, result: DuplicateResult, limit: int | None
 ) -> None:
     """Reused ladders: templated thresholds, listed apart from the copies."""
+    from rich.table import Table
+
+    from kg.output import visible
+
     if not shown.reused:
         return
     by_id = result.by_id()
@@ -214,6 +220,8 @@ def _edge_json(cluster: Cluster, by_id: dict[str, IndicatorRecord]) -> list[dict
 
 
 def _print_json(shown: _Shown, result: DuplicateResult, limit: int | None) -> None:
+    from kg.output import TextSink
+
     findings, reviews = shown.findings, shown.reviews
     by_id = result.by_id()
     payload = {
@@ -282,6 +290,8 @@ def _print_json(shown: _Shown, result: DuplicateResult, limit: int | None) -> No
 
 
 def _print_csv(shown: _Shown, result: DuplicateResult, limit: int | None) -> None:
+    from kg.output import SafeCsvWriter, TextSink
+
     findings = shown.findings
     writer = SafeCsvWriter(TextSink(sys.stdout.buffer))  # no cell runs as a formula
     writer.writerow(
@@ -361,6 +371,13 @@ def duplicates_command(
     Examples: [bold]kg duplicates --store kg-store --limit 10[/] ·
     [bold]kg duplicates --input indicators.jsonl --output clusters.jsonl[/]
     """
+    from rich.console import Console
+
+    from kg.duplicates import detect, read_records, write_assignments
+    from kg.duplicates.detect import CONFIDENCE_LEVELS
+    from kg.duplicates.store import COPY_GRAPHS, records_from_store, write_findings
+    from kg.output import flush
+
     if fmt not in ("table", "json", "csv"):
         raise KgError(f"unknown --format {fmt!r} (use table, json or csv)")
     if min_confidence not in CONFIDENCE_LEVELS:
@@ -373,7 +390,7 @@ def duplicates_command(
     elif documents:
         records = _records_from_documents(documents)
     else:
-        graph_store = _open_store(store, write)
+        graph_store = open_store(store, write=write)
         records = records_from_store(graph_store)
     result = detect(records, standard_ladders=standard_ladders)
     if graph_store is not None and write:

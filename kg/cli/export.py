@@ -9,9 +9,7 @@ from typing import Annotated
 import typer
 
 from kg.cli import app
-from kg.cli.ingest import StoreOption, store_path
-from kg.output import open_output, write_all
-from kg.store import Store
+from kg.cli._util import StoreOption, open_store
 
 
 class ExportFormat(StrEnum):
@@ -41,7 +39,9 @@ def export_cmd(
     store: StoreOption = None,
 ) -> None:
     """Serialise one document graph or the whole store (Turtle gets the union of all graphs)."""
-    graph_store = Store(store_path(store))
+    from kg.output import open_output, write_all
+
+    graph_store = open_store(store)
     node = graph_store.resolve_graph(graph) if graph else None
     data = graph_store.dump(output_format.value, node)
     with open_output(out) as (stream, name):

@@ -7,17 +7,16 @@ import sys
 from dataclasses import fields
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kg.cli import app
 from kg.errors import KgError
-from kg.extraction import CSV_COLUMNS, iter_indicator_rows
-from kg.ingest import extract_document
-from kg.model import Document, to_jsonable
-from kg.nlp import analyze_document
-from kg.output import SafeCsvWriter, TextSink
+
+if TYPE_CHECKING:
+    from kg.model import Document
+    from kg.output import TextSink
 
 
 class OutputFormat(StrEnum):
@@ -30,6 +29,8 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
 
 def document_json(doc: Document, indent: int | None = None) -> str:
     """One document as a JSON object (Decimal → number, Chinese kept readable; strict JSON)."""
+    from kg.model import to_jsonable
+
     try:
         return json.dumps(to_jsonable(doc), ensure_ascii=False, indent=indent, allow_nan=False)
     except ValueError as exc:
@@ -39,6 +40,8 @@ def document_json(doc: Document, indent: int | None = None) -> str:
 def write_document_json(doc: Document, out: TextSink) -> None:
     """``document_json(doc)`` and a newline, written piece by piece: field by field and list
     item by list item, so the JSON of a whole document (ten times its text) is never held."""
+    from kg.model import to_jsonable
+
     try:
         out.write("{")
         for index, field in enumerate(fields(doc)):
@@ -62,6 +65,11 @@ def extract_command(paths: list[Path], output: OutputFormat, pretty: bool = Fals
     One JSON object for one file, JSON Lines for several (one file at a time), or one CSV
     with a row per indicator (UTF-8 with BOM so Excel opens it correctly).
     """
+    from kg.extraction import CSV_COLUMNS, iter_indicator_rows
+    from kg.ingest import extract_document
+    from kg.nlp import analyze_document
+    from kg.output import SafeCsvWriter, TextSink
+
     failed = 0
     header_written = False
     out = TextSink(sys.stdout.buffer)

@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from kg.cli import app
-from kg.ingest import ingest
-from kg.store import Store, default_store_path
+from kg.cli._util import StoreOption, open_store
 
-StoreOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--store",
-        help="Graph store directory (default: $KG_STORE or ./kg-store).",
-        show_default=False,
-    ),
-]
+if TYPE_CHECKING:
+    from kg.ingest import IngestSummary
 
 
-def store_path(store: Path | None) -> Path:
-    return store if store is not None else default_store_path()
+class Engine(StrEnum):
+    """Where ingest runs."""
+
+    local = "local"
+    spark = "spark"
 
 
 @app.command(
@@ -32,7 +26,9 @@ def store_path(store: Path | None) -> Path:
     epilog="Example: kg ingest ../shared/seeds   ·   kg ingest disclosures/ --store /data/kg-store --jobs 2",
 )
 def ingest_cmd(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively).")],
+    paths: Annotated[
+        list[str], typer.Argument(help="Files or folders (searched recursively); URIs on Spark.")
+    ],
     store: StoreOption = None,
     jobs: Annotated[
         int | None, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")
@@ -51,10 +47,38 @@ def ingest_cmd(
             help="Exit 1 when a document holds performance tables but no indicator was read.",
         ),
     ] = False,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            "--engine", help="local: processes on this machine; spark: Spark executors (--out)."
+        ),
+    ] = Engine.local,
+    out: Annotated[
+        str, typer.Option("--out", help="Spark: output folder or URI (then `kg load` it).")
+    ] = "kg-spark-out",
+    master: Annotated[
+        str | None, typer.Option("--master", help="Spark master (default: local[*]).")
+    ] = None,
 ) -> None:
     """Read, extract, analyse and map documents into the graph store (one graph per file)."""
+    if engine is Engine.spark:
+        from kg.spark.ingest import report, spark_ingest
+
+        summary = spark_ingest(paths, out, master=master, force=force)
+        raise typer.Exit(report(summary, fail_on_unread=fail_on_unread))
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from kg.ingest import ingest
+
     console = Console(stderr=True)
-    graph_store = Store(store_path(store))
+    graph_store = open_store(store, write=True, create=True)
     progress = Progress(
         TextColumn("[bold]ingest"),
         BarColumn(),
@@ -62,7 +86,7 @@ def ingest_cmd(
         TimeElapsedColumn(),
         TextColumn("{task.description}"),
         console=console,
-        disable=quiet,
+        disable=quiet or not console.is_terminal,  # no stray blank line in a pipe or log
         transient=True,
     )
     with progress:
@@ -80,16 +104,17 @@ def ingest_cmd(
             on_progress=on_progress,
         )
     graph_store.close()
-    c = summary.counts
-    typer.echo(
-        f"{summary.files} file(s): {summary.ingested} ingested, {summary.replaced} replaced, "
-        f"{summary.skipped} unchanged, {len(summary.failed)} failed; "
-        f"{summary.triples} triples; {c['activities']} activities, "
-        f"{c['sub_activities']} sub-activities, {c['indicators']} indicators, "
-        f"{c['bands']} bands, {c['projects']} projects, "
-        f"{c['project_indicators']} project indicators; {c['diagnostics']} diagnostics; "
-        f"{len(summary.unread)} unread"
-    )
+    if not summary.files:
+        typer.echo(
+            f"kg: warning: no documents in {', '.join(map(str, paths))}; nothing ingested", err=True
+        )
+    elif summary.skipped == summary.files:
+        typer.echo(
+            f"{summary.files} file(s) unchanged since they were ingested; nothing to do "
+            "(--force re-reads them)"
+        )
+    else:
+        _print_summary(summary)
     for path in summary.unread:
         typer.echo(
             f"kg: warning: {path}: performance tables found but no indicator read (unread; "
@@ -104,3 +129,17 @@ def ingest_cmd(
         typer.echo(f"kg: error: {message}", err=True)
     if summary.failed or (fail_on_unread and summary.unread):
         raise typer.Exit(1)
+
+
+def _print_summary(summary: IngestSummary) -> None:
+    """One line: what happened to the files and what the new graphs hold."""
+    c = summary.counts
+    typer.echo(
+        f"{summary.files} file(s): {summary.ingested} ingested, {summary.replaced} replaced, "
+        f"{summary.skipped} unchanged, {len(summary.failed)} failed; "
+        f"{summary.triples} triples; {c['activities']} activities, "
+        f"{c['sub_activities']} sub-activities, {c['indicators']} indicators, "
+        f"{c['bands']} bands, {c['projects']} projects, "
+        f"{c['project_indicators']} project indicators; {c['diagnostics']} diagnostics; "
+        f"{len(summary.unread)} unread"
+    )

@@ -8,10 +8,12 @@ from typing import Annotated
 import typer
 
 from kg.cli import app
-from kg.cli.ingest import StoreOption, store_path
+from kg.cli._util import StoreOption, open_store
 from kg.errors import KgError
-from kg.server import DEFAULT_CHUNK, push
-from kg.store import Store
+
+DEFAULT_CHUNK = 5000
+"""kg.server.DEFAULT_CHUNK, written out so that --help need not load the HTTP client
+(tests/test_cli_startup.py checks that the two agree)."""
 
 
 @app.command(
@@ -53,7 +55,9 @@ def push_cmd(
     password = password or os.environ.get("KG_PUSH_PASSWORD")
     if password and not user:
         raise KgError("--password needs --user")
-    graph_store_obj = Store(store_path(store), read_only=True)
+    from kg.server import push
+
+    graph_store_obj = open_store(store)
     names = [graph_store_obj.resolve_graph(g).value for g in graph] if graph else None
     summary = push(
         graph_store_obj,

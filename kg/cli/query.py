@@ -5,25 +5,23 @@ from __future__ import annotations
 import math
 import re
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
-from typing import Annotated, BinaryIO
+from typing import TYPE_CHECKING, Annotated, BinaryIO
 
-import pyoxigraph as ox
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
-from kg import queries
-from kg.children import run_in_child
 from kg.cli import app
-from kg.cli.ingest import StoreOption, store_path
+from kg.cli._util import StoreOption, open_store, store_location
 from kg.errors import KgError
-from kg.namespace import XSD
-from kg.output import SafeCsvWriter, TextSink, csv_cell, open_output, visible, write_all
-from kg.server import DEFAULT_TIMEOUT_S
-from kg.sparql_guard import check_service
-from kg.store import Store, to_python
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+    from rich.console import Console
+
+DEFAULT_TIMEOUT_S = 30
+"""kg.server.DEFAULT_TIMEOUT_S, written out so that --help need not load the HTTP client
+(tests/test_cli_startup.py checks that the two agree)."""
 
 
 class ResultFormat(StrEnum):
@@ -41,17 +39,24 @@ AllowServiceOption = Annotated[
     ),
 ]
 
-_BARE = {
-    XSD.integer.value: re.compile(r"[+-]?\d+"),
-    XSD.decimal.value: re.compile(r"[+-]?\d*\.\d+"),
-    XSD.double.value: re.compile(r"[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+"),
-    XSD.boolean.value: re.compile(r"true|false"),
-}
-"""Literals that SPARQL TSV writes without quotes (Turtle's short forms)."""
+
+@cache
+def _bare() -> dict[str, re.Pattern[str]]:
+    """Literals that SPARQL TSV writes without quotes (Turtle's short forms)."""
+    from kg.namespace import XSD
+
+    return {
+        XSD.integer.value: re.compile(r"[+-]?\d+"),
+        XSD.decimal.value: re.compile(r"[+-]?\d*\.\d+"),
+        XSD.double.value: re.compile(r"[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+"),
+        XSD.boolean.value: re.compile(r"true|false"),
+    }
 
 
 def _csv_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
     """A term as a SPARQL CSV cell: the IRI, ``_:id`` or the literal's lexical form."""
+    import pyoxigraph as ox
+
     if term is None:
         return ""
     if isinstance(term, ox.BlankNode):
@@ -61,9 +66,13 @@ def _csv_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
 
 def _tsv_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
     """A term as a SPARQL TSV cell (Turtle syntax); a formula-like string gets a leading '."""
+    import pyoxigraph as ox
+
+    from kg.output import csv_cell
+
     if not isinstance(term, ox.Literal):
         return "" if term is None else str(term)
-    pattern = _BARE.get(term.datatype.value)
+    pattern = _bare().get(term.datatype.value)
     if pattern is not None and pattern.fullmatch(term.value):
         return term.value
     safe = csv_cell(term.value)
@@ -81,6 +90,10 @@ def write_solutions(result: ox.QuerySolutions, output: ResultFormat, stream: Bin
     CSV and TSV are made for spreadsheets too, so string cells that a spreadsheet would run
     as a formula get a leading ``'`` (OWASP); JSON is left exact.
     """
+    import pyoxigraph as ox
+
+    from kg.output import SafeCsvWriter, TextSink, write_all
+
     if output is ResultFormat.json:
         write_all(stream, result.serialize(format=ox.QueryResultsFormat.JSON) or b"")
         return
@@ -99,6 +112,8 @@ def write_solutions(result: ox.QuerySolutions, output: ResultFormat, stream: Bin
 
 def resolve_query(query: str, params: dict[str, str]) -> str:
     """A named query (bound with ``params``), a ``.rq`` file, or SPARQL text as given."""
+    from kg import queries
+
     path = Path(query)
     if query.endswith((".rq", ".sparql")) and path.is_file():
         if params:
@@ -124,6 +139,11 @@ def _parse_params(values: list[str]) -> dict[str, str]:
 
 
 def list_queries() -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from kg import queries
+
     console = Console()
     table = Table("name", "answers", "parameters (default)", show_lines=False)
     for q in queries.all_queries():
@@ -161,6 +181,13 @@ def query_cmd(
     CSV and TSV cells that a spreadsheet would run as a formula get a leading '. The query
     runs in a child process, so --timeout and Ctrl-C stop it even deep in the query engine.
     """
+    import pyoxigraph as ox
+    from rich.console import Console
+
+    from kg.children import run_in_child
+    from kg.output import TextSink, open_output, write_all
+    from kg.sparql_guard import check_service
+
     if list_:
         list_queries()
         return
@@ -170,10 +197,11 @@ def query_cmd(
         raise KgError(f"--timeout must be 0 (no limit) or a number of seconds, not {timeout}")
     sparql = resolve_query(query, _parse_params(param or []))
     check_service(sparql, allow_service or [])
+    location = store_location(store)  # a mistyped --store is an error here, not a new store
     terminal = Console()  # the child writes into a pipe: tell it what the terminal is like
 
     def run(stream: BinaryIO) -> None:
-        result = Store(store_path(store)).query(sparql)
+        result = open_store(location).query(sparql)
         if isinstance(result, ox.QueryBoolean):
             write_all(stream, b"true\n" if bool(result) else b"false\n")
         elif isinstance(result, ox.QueryTriples):
@@ -200,6 +228,12 @@ def query_cmd(
 
 def print_table(result: ox.QuerySolutions, console: Console) -> None:
     """Solutions as a terminal table; values are plain text (no Rich markup, no escapes)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from kg.output import visible
+    from kg.store import to_python
+
     names = [v.value for v in result.variables]
     table = Table(*names)
     count = 0

@@ -7,13 +7,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from kg.cli import app
-from kg.errors import KgError
-from kg.output import TextSink, flush, visible
+from kg.cli._util import StoreOption, open_store
 
 review_app = typer.Typer(
     help="Confirm or dismiss findings (kept in the pig:curation graph) and list the decisions.",
@@ -21,29 +17,19 @@ review_app = typer.Typer(
 )
 app.add_typer(review_app, name="review")
 
-StoreOption = Annotated[
-    Path | None,
-    typer.Option("--store", help="Graph store directory (default: $KG_STORE or ./kg-store)."),
-]
 NoteOption = Annotated[str, typer.Option("--note", "-n", help="Why: kept with the decision.")]
 ByOption = Annotated[
     str | None, typer.Option("--by", help="Who decides (default: the login name).")
 ]
 
 
-def _open(path: Path | None, write: bool):
-    from kg.store import Store, default_store_path
-
-    location = path if path is not None else default_store_path()
-    if not location.is_dir():
-        raise KgError("no graph store here (run `kg ingest` first)", str(location))
-    return Store(location, read_only=not write)
-
-
 def _decide(status: str, finding: str, note: str, by: str | None, store: Path | None) -> None:
-    from kg.duplicates.review import decide
+    from rich.console import Console
 
-    with _open(store, write=True) as graph:
+    from kg.duplicates.review import decide
+    from kg.output import visible
+
+    with open_store(store, write=True) as graph:
         made = decide(graph, finding, status, note, by=by)
     Console(stderr=True).print(
         visible(f"{made.status}: {made.finding} ({len(made.keys)} indicators) by {made.by}"),
@@ -92,9 +78,14 @@ def list_command(
 
     Example: [bold]kg review list --all --store kg-store[/]
     """
-    from kg.duplicates.review import review_states
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
 
-    with _open(store, write=False) as graph:
+    from kg.duplicates.review import review_states
+    from kg.output import TextSink, flush, visible
+
+    with open_store(store) as graph:
         states = review_states(graph)
     shown = [s for s in states if show_all or s.decision.status != "dismissed"]
     console = Console(file=TextSink(sys.stdout.buffer))

@@ -8,9 +8,14 @@ from typing import Annotated
 import typer
 
 from kg.cli import app
-from kg.cli.ingest import StoreOption, store_path
+from kg.cli._util import StoreOption, store_location
 from kg.errors import KgError
-from kg.server import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TIMEOUT_S, serve
+
+# kg.server's defaults, written out so that --help need not load the HTTP client
+# (tests/test_cli_startup.py checks that they agree)
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 7878
+DEFAULT_TIMEOUT_S = 30
 
 
 @app.command(
@@ -33,28 +38,40 @@ def serve_cmd(
             help="Let SERVICE clauses reach this host (repeatable; refused with 403 by default).",
         ),
     ] = None,
+    cors: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--cors",
+            metavar="ORIGIN",
+            help="Let web pages from this origin query (e.g. http://localhost:8888; * for any; repeatable).",
+        ),
+    ] = None,
 ) -> None:
     """Serve a snapshot of the store as a read-only SPARQL 1.1 endpoint (oxigraph server).
 
     Queries go to http://HOST:PORT/query (GET ?query=… or POST), see the union of all graphs
-    by default, and stop after --timeout seconds; updates are refused, and so are SERVICE
+    by default, and stop after --timeout seconds (HTTP 503); updates are refused, and so are SERVICE
     clauses (federated queries) unless --allow-service names the host. The snapshot is taken
     at start, so `kg ingest` can keep writing the store; restart to serve the new state.
     """
+    from kg.server import serve
+
+    location = store_location(store)
     signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl-C: the snapshot is removed
     try:
         server = serve(
-            store_path(store),
+            location,
             host=host,
             port=port,
             timeout_s=timeout,
             allow_service=allow_service or (),
+            cors=cors or (),
         )
     except KeyboardInterrupt:
         return
     typer.echo(f"SPARQL endpoint (read-only): {server.query_url}  (Ctrl-C stops)", err=True)
     try:
-        code = server.process.wait()
+        code = server.wait()
     except KeyboardInterrupt:
         code = 0
     finally:

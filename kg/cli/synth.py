@@ -8,13 +8,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from kg.cli import app
 from kg.errors import KgError
-from kg.synth import MANIFEST_NAME, generate_corpus
-from kg.synth.templates import ANSWERS_NAME, generate_template_corpus
 
 
 class Format(StrEnum):
@@ -88,6 +84,18 @@ def synth(
         raise KgError(f"the seed layout is written as txt or docx, not {fmt.value}")
     if layout is Layout.seed and hazard:
         raise KgError("--hazard applies to --layout national only")
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from kg.synth import MANIFEST_NAME, generate_corpus
+    from kg.synth.templates import ANSWERS_NAME, generate_template_corpus
+
     console = Console(stderr=True)
     started = time.perf_counter()
     with Progress(
@@ -96,7 +104,7 @@ def synth(
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=console,
-        disable=quiet,
+        disable=quiet or not console.is_terminal,
         transient=True,
     ) as bar:
         task = bar.add_task("synth", total=documents)

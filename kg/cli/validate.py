@@ -7,9 +7,7 @@ from typing import Annotated
 import typer
 
 from kg.cli import app
-from kg.cli.ingest import StoreOption, store_path
-from kg.store import Store
-from kg.validate import curie, validate_store
+from kg.cli._util import StoreOption, open_store
 
 
 @app.command(
@@ -37,7 +35,9 @@ def validate_cmd(
     Warnings (fewer than four grades, ladder defects, mixed units) are audit signals and
     never change the exit code.
     """
-    graph_store = Store(store_path(store), read_only=True)
+    from kg.validate import curie, validate_store
+
+    graph_store = open_store(store)
     report = validate_store(graph_store, document)
     shown = report.issues if warnings else report.violations
     for issue in shown:

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kg.cli import app
-from kg.views.render import DEFAULT_MAX_NODES, View
+from kg.cli._util import StoreOption, open_store
+
+if TYPE_CHECKING:
+    from kg.views.render import View
+
+DEFAULT_MAX_NODES = 6000
+"""kg.views.render.DEFAULT_MAX_NODES, written out so that --help need not load pyvis
+(tests/test_cli_startup.py checks that the two agree)."""
 
 view_app = typer.Typer(
     help="Write an interactive graph view as one offline HTML file (open it in any browser).",
@@ -16,10 +23,6 @@ view_app = typer.Typer(
 )
 app.add_typer(view_app, name="view")
 
-StoreOption = Annotated[
-    Path | None,
-    typer.Option("--store", help="Graph store directory (default: $KG_STORE or ./kg-store)."),
-]
 MaxNodesOption = Annotated[
     int,
     typer.Option("--max-nodes", min=10, help="Fold (trees) or page (clusters) above this size."),
@@ -33,12 +36,6 @@ AuditOption = Annotated[
 
 def _out_option(default: str):
     return typer.Option("--out", "-o", help=f"Output HTML file (default: {default}).")
-
-
-def _open_store(path: Path | None):
-    from kg.store import Store, default_store_path
-
-    return Store(path or default_store_path(), read_only=True)
 
 
 def _write(view: View, out: Path) -> None:
@@ -62,7 +59,7 @@ def tree_command(
     from kg.views.store_views import department_tree
 
     view = department_tree(
-        _open_store(store), department, max_nodes=max_nodes, audit_href=audit_link
+        open_store(store), department, max_nodes=max_nodes, audit_href=audit_link
     )
     _write(view, out)
 
@@ -81,7 +78,7 @@ def duplicates_command(
     from kg.views.store_views import duplicate_clusters
 
     view = duplicate_clusters(
-        _open_store(store), max_nodes=max_nodes, page=page, audit_href=audit_link
+        open_store(store), max_nodes=max_nodes, page=page, audit_href=audit_link
     )
     _write(view, out)
 
@@ -101,7 +98,7 @@ def ladders_command(
     from kg.views.store_views import ladder_hubs
 
     view = ladder_hubs(
-        _open_store(store),
+        open_store(store),
         min_uses=min_uses,
         max_nodes=max_nodes,
         page=page,

@@ -1,0 +1,48 @@
+"""What several commands share: the ``--store`` option and the one way to open a store.
+
+Commands import from here, never from each other. Nothing heavy is imported at module level:
+``kg --help`` loads every command module, so each import here costs every invocation.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from kg.errors import KgError
+
+if TYPE_CHECKING:
+    from kg.store import Store
+
+StoreOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--store",
+        help="Graph store directory (default: $KG_STORE or ./kg-store).",
+        show_default=False,
+    ),
+]
+
+
+def store_location(path: Path | None, *, create: bool = False) -> Path:
+    """The store folder a command means; a missing folder is a one-line error unless the
+    command creates stores (``kg ingest``), so a mistyped ``--store`` never makes a new one."""
+    from kg.store import default_store_path
+
+    location = path if path is not None else default_store_path()
+    if not create and not location.is_dir():
+        raise KgError("no graph store here (run `kg ingest DIR --store DIR` first)", str(location))
+    return location
+
+
+def open_store(path: Path | None, *, write: bool = False, create: bool = False) -> Store:
+    """The graph store at ``path`` (default ``$KG_STORE`` or ``./kg-store``).
+
+    Read-only unless the command writes (``write=True``): a reading command then takes no
+    write lock and runs no recovery, so it can run beside ``kg ingest``.
+    """
+    from kg.store import Store
+
+    return Store(store_location(path, create=create), read_only=not write)
