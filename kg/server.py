@@ -16,6 +16,14 @@ endpoint cannot be used to reach other hosts. The oxigraph child gets ``SIGKILL`
 parent dies (Linux ``PR_SET_PDEATHSIG``), and a snapshot folder left by a killed ``kg serve``
 is removed by the next one.
 
+The gateway also holds the time limit: oxigraph's own ``--timeout-s`` is only checked at some
+points of an evaluation (a cross-product ``COUNT`` ran on for minutes) and, when it fires
+while results stream, ends an HTTP 200 body mid-JSON. So the gateway reads the whole answer
+before sending anything: past the limit it answers 503 with one line, never a truncated 200,
+starts a fresh oxigraph child on the same snapshot for the next requests and kills the old one
+once the requests still running there have finished. ``cors`` origins get CORS headers and
+their preflight ``OPTIONS`` answered, so a page or notebook on another local port can query.
+
 **Push.** :func:`push` copies named graphs into any SPARQL 1.1 store: by the Graph Store
 Protocol (one ``PUT ?graph=…`` per graph, N-Triples body) when a graph-store URL is given,
 else by SPARQL Update (``DROP SILENT GRAPH`` then ``INSERT DATA`` in chunks of N triples) —
@@ -27,6 +35,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import queue
 import shutil
 import socket
 import subprocess
@@ -91,6 +100,15 @@ class Server:
     @property
     def query_url(self) -> str:
         return f"{self.url}/query"
+
+    def wait(self) -> int:
+        """Block until the oxigraph child stops by itself (not replaced by the gateway after
+        a query ran past the limit); its exit code."""
+        while True:
+            process = self.gateway.backend.process if self.gateway else self.process
+            code = process.wait()
+            if self.gateway is None or process is self.gateway.backend.process:
+                return code
 
     def stop(self) -> None:
         """Stop the server (and its gateway) and delete the snapshot it served."""
@@ -193,10 +211,19 @@ SNAPSHOT_PREFIX = "kg-serve-"
 OWNER_FILE = "owner"
 MAX_REQUEST_BYTES = 16 * 1024 * 1024
 """A query or update body larger than this is refused (HTTP 413) before it is read."""
+MAX_ANSWER_BYTES = 512 * 1024 * 1024
+"""The gateway holds an answer in memory until it is complete; a larger one is an error
+(HTTP 500 with one line: add a LIMIT, or use ``kg export``)."""
+ENGINE_GRACE_S = 5
+"""oxigraph's own time limit is the gateway's plus this: the gateway answers first, oxigraph's
+cancellation only frees the CPU of queries it can stop."""
+CORS_MAX_AGE_S = 600
 _HOP_HEADERS = frozenset(
     ("host", "connection", "keep-alive", "content-length", "transfer-encoding")
 )
 """Request headers the gateway does not pass on (its own connection sets them)."""
+_ANSWER_HOP_HEADERS = _HOP_HEADERS | {"access-control-allow-origin", "vary"}
+"""Answer headers the gateway sets itself (length of the whole answer, its own CORS)."""
 
 
 def _start_time(pid: int) -> str | None:
@@ -234,12 +261,35 @@ class Gateway:
     Each request's query or update text (URL ``query=``/``update=``, form body, or a
     ``application/sparql-query``/``sparql-update`` body) goes through
     :func:`kg.sparql_guard.check_service` first; a refused one gets HTTP 403 and one line.
+    An answer not complete within ``timeout_s`` gets HTTP 503 and the oxigraph child is
+    replaced (see the module docstring); ``cors`` lists the origins a browser may query from
+    (``*`` for any).
     """
 
     def __init__(
-        self, host: str, port: int, upstream: tuple[str, int], allow_service: Iterable[str] = ()
+        self,
+        host: str,
+        port: int,
+        backend: Server,
+        allow_service: Iterable[str] = (),
+        *,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+        cors: Iterable[str] = (),
     ):
-        handler = _handler(upstream, tuple(allow_service))
+        self.backend = backend
+        self.timeout_s = timeout_s
+        self.cors = tuple(cors_origin(origin) for origin in cors)
+        self._lock = threading.Lock()
+        self._active: dict[subprocess.Popen, int] = {}  # requests waiting on each child
+        self._retired: list[subprocess.Popen] = []  # replaced children, killed when idle
+        self._replacing = False
+        # Children are started by one long-lived thread: PR_SET_PDEATHSIG fires when the
+        # *thread* that forked a child ends, so a child started by a request thread would be
+        # killed with that thread.
+        self._requests: queue.SimpleQueue[bool] = queue.SimpleQueue()
+        self._starter = threading.Thread(target=self._start_children, daemon=True)
+        self._starter.start()
+        handler = _handler(self, tuple(allow_service))
         try:
             self.httpd = ThreadingHTTPServer((host, port), handler)
         except OSError as exc:
@@ -249,9 +299,106 @@ class Gateway:
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
 
+    def acquire(self) -> tuple[subprocess.Popen, tuple[str, int]]:
+        """The current oxigraph child and its address, counted as busy with one request."""
+        with self._lock:
+            process = self.backend.process
+            self._active[process] = self._active.get(process, 0) + 1
+            return process, (self.backend.host, self.backend.port)
+
+    def release(self, process: subprocess.Popen, *, expired: bool = False) -> None:
+        """One request on ``process`` is answered; ``expired``: it ran past the limit, and
+        may still be running in oxigraph, so that child is replaced and killed when idle."""
+        with self._lock:
+            self._active[process] -= 1
+            replace = expired and process is self.backend.process and not self._replacing
+            self._replacing |= replace
+        if replace:
+            self._requests.put(True)
+        self._kill_idle()
+
+    def _start_children(self) -> None:
+        while self._requests.get():
+            self._replace()
+
+    def _replace(self) -> None:
+        try:
+            fresh = start_oxigraph(self.backend.location, timeout_s=self.timeout_s + ENGINE_GRACE_S)
+        except KgError:
+            with self._lock:  # the old child keeps serving; the next expiry tries again
+                self._replacing = False
+            return
+        with self._lock:
+            self._retired.append(self.backend.process)
+            self.backend.process, self.backend.port = fresh.process, fresh.port
+            self._replacing = False
+        self._kill_idle()
+
+    def _kill_idle(self) -> None:
+        with self._lock:
+            idle = [p for p in self._retired if self._active.get(p, 0) == 0]
+            self._retired = [p for p in self._retired if p not in idle]
+        for process in idle:
+            _kill(process)
+
     def stop(self) -> None:
+        """Stop listening, then every oxigraph child this gateway used."""
         self.httpd.shutdown()
         self.httpd.server_close()
+        self._requests.put(False)
+        self._starter.join(timeout=60)
+        with self._lock:
+            retired, self._retired = self._retired, []
+        for process in retired:
+            _kill(process)
+        self.backend.stop()
+
+
+def _kill(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.kill()
+    process.wait()
+
+
+def cors_origin(origin: str) -> str:
+    """``*`` or a web origin ``scheme://host[:port]`` as browsers send it; else a KgError."""
+    if origin == "*":
+        return origin
+    parts = urlsplit(origin.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/"):
+        raise KgError(f"--cors needs an origin such as http://localhost:8888 or *, got {origin!r}")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise KgError(f"--cors needs an origin such as http://localhost:8888 or *, got {origin!r}")
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+def _fetch(
+    upstream: tuple[str, int], method: str, path: str, body: bytes, headers: dict, deadline: float
+) -> tuple[int, str, list[tuple[str, str]], bytes]:
+    """One complete upstream answer (status, reason, headers, body); TimeoutError past the
+    deadline, OverflowError over :data:`MAX_ANSWER_BYTES`, OSError if the child went away."""
+    remaining = deadline - time.monotonic()
+    connection = http.client.HTTPConnection(*upstream, timeout=max(remaining, 0.01))
+    try:
+        connection.request(method, path, body=body or None, headers=headers)
+        response = connection.getresponse()
+        parts, size = [], 0
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError
+            if connection.sock is not None:
+                connection.sock.settimeout(remaining)
+            chunk = response.read1(65536)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > MAX_ANSWER_BYTES:
+                raise OverflowError
+            parts.append(chunk)
+        return response.status, response.reason, response.getheaders(), b"".join(parts)
+    finally:
+        connection.close()
 
 
 def _sparql_texts(handler: BaseHTTPRequestHandler, body: bytes) -> list[str]:
@@ -270,7 +417,7 @@ def _sparql_texts(handler: BaseHTTPRequestHandler, body: bytes) -> list[str]:
 
 
 def _handler(
-    upstream: tuple[str, int], allow_service: tuple[str, ...]
+    gateway: Gateway, allow_service: tuple[str, ...]
 ) -> Callable[..., BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "pikg"
@@ -278,13 +425,38 @@ def _handler(
         def log_message(self, format: str, *args: object) -> None:
             """Quiet: oxigraph's own server logs nothing either."""
 
+        def _cors_headers(self) -> None:
+            origin = (self.headers.get("Origin") or "").rstrip("/").lower()
+            if not origin or not gateway.cors:
+                return
+            if "*" in gateway.cors:
+                self.send_header("Access-Control-Allow-Origin", "*")
+            elif origin in gateway.cors:
+                self.send_header("Access-Control-Allow-Origin", origin)
+                self.send_header("Vary", "Origin")
+
         def _reply(self, status: int, message: str) -> None:
             data = (message + "\n").encode("utf-8")
             self.send_response(status)
             self.send_header("Content-Type", "text/plain; charset=utf-8")
             self.send_header("Content-Length", str(len(data)))
+            self._cors_headers()
             self.end_headers()
             self.wfile.write(data)
+
+        def _preflight(self) -> None:
+            """A browser's CORS preflight, answered here (oxigraph would allow any origin)."""
+            origin = (self.headers.get("Origin") or "").rstrip("/").lower()
+            if "*" not in gateway.cors and origin not in gateway.cors:
+                return self._reply(403, f"origin {origin or '(none)'} may not query this endpoint")
+            self.send_response(204)
+            self._cors_headers()
+            self.send_header("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS")
+            requested = self.headers.get("Access-Control-Request-Headers")
+            self.send_header("Access-Control-Allow-Headers", requested or "Accept, Content-Type")
+            self.send_header("Access-Control-Max-Age", str(CORS_MAX_AGE_S))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
 
         def _body(self) -> bytes:
             """The request body (Content-Length or chunked); ValueError if malformed or huge."""
@@ -305,6 +477,8 @@ def _handler(
             return self.rfile.read(length) if length else b""
 
         def _forward(self) -> None:
+            if self.command == "OPTIONS" and gateway.cors:
+                return self._preflight()
             try:
                 body = self._body()
             except OverflowError:
@@ -321,22 +495,41 @@ def _handler(
                 for name, value in self.headers.items()
                 if name.lower() not in _HOP_HEADERS
             }
-            connection = http.client.HTTPConnection(*upstream)
+            deadline = time.monotonic() + gateway.timeout_s
+            process, upstream = gateway.acquire()
+            expired = False
             try:
-                connection.request(self.command, self.path, body=body or None, headers=headers)
-                response = connection.getresponse()
-                self.send_response(response.status, response.reason)
-                for name, value in response.getheaders():
-                    if name.lower() not in ("connection", "transfer-encoding", "keep-alive"):
+                status, reason, answer_headers, answer = _fetch(
+                    upstream, self.command, self.path, body, headers, deadline
+                )
+            except TimeoutError:
+                expired = True
+                return self._reply(
+                    503,
+                    f"query stopped: no complete answer within the time limit of "
+                    f"{gateway.timeout_s:g} s (kg serve --timeout)",
+                )
+            except OverflowError:
+                return self._reply(
+                    500, f"answer over {MAX_ANSWER_BYTES // 2**20} MB: add a LIMIT or use kg export"
+                )
+            except OSError:
+                return self._reply(502, "the SPARQL engine did not answer; try again")
+            finally:
+                gateway.release(process, expired=expired)
+            try:
+                self.send_response(status, reason)
+                for name, value in answer_headers:
+                    if name.lower() not in _ANSWER_HOP_HEADERS:
                         self.send_header(name, value)
+                self.send_header("Content-Length", str(len(answer)))
+                self._cors_headers()
                 self.send_header("Connection", "close")
                 self.end_headers()
-                while chunk := response.read(65536):
-                    self.wfile.write(chunk)
+                if self.command != "HEAD":
+                    self.wfile.write(answer)
             except OSError:
-                self.close_connection = True  # client or server went away: drop the request
-            finally:
-                connection.close()
+                self.close_connection = True  # the client went away: drop the answer
 
         do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = do_OPTIONS = _forward
 
@@ -348,29 +541,38 @@ def serve(
     *,
     host: str = DEFAULT_HOST,
     port: int | None = None,
-    timeout_s: int = DEFAULT_TIMEOUT_S,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
     allow_service: Iterable[str] = (),
+    cors: Iterable[str] = (),
 ) -> Server:
     """Serve a snapshot of the store read-only over SPARQL 1.1 (``{url}/query``).
 
-    ``SERVICE`` clauses are refused unless their host is in ``allow_service``. Call
+    ``SERVICE`` clauses are refused unless their host is in ``allow_service``; an answer not
+    complete within ``timeout_s`` is HTTP 503; browsers on the ``cors`` origins may query. Call
     :meth:`Server.stop` (or use it as a context manager) to stop it and remove the snapshot.
     """
+    if not 0 < timeout_s <= 86400:
+        raise KgError(f"the time limit must be between 0 and 86400 s, got {timeout_s}")
+    cors = [cors_origin(origin) for origin in cors]
     remove_orphan_snapshots()
     workdir = Path(tempfile.mkdtemp(prefix=SNAPSHOT_PREFIX))
     try:
         (workdir / OWNER_FILE).write_text(_owner_record())
         location = snapshot(store_path, workdir / "store")
-        server = start_oxigraph(location, timeout_s=timeout_s, cleanup=workdir)
+        backend = start_oxigraph(location, timeout_s=timeout_s + ENGINE_GRACE_S)
         try:
-            server.gateway = Gateway(
-                host, port or 0, (server.host, server.port), allow_service=allow_service
+            gateway = Gateway(
+                host,
+                port or 0,
+                backend,
+                allow_service=allow_service,
+                timeout_s=timeout_s,
+                cors=cors,
             )
         except BaseException:
-            server.stop()
+            backend.stop()
             raise
-        server.host, server.port = server.gateway.host, server.gateway.port
-        return server
+        return Server(backend.process, gateway.host, gateway.port, location, workdir, gateway)
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise

@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 from kg.cli import app
 from kg.mapping import map_document
 from kg.model import Activity, Document, Indicator, SourceRef
+from kg.namespace import PI
 from kg.store import Store
 
 runner = CliRunner()
@@ -62,3 +63,34 @@ def test_unknown_graph_is_an_error(store_dir):
     path, _ = store_dir
     result = runner.invoke(app, ["export", "-g", "nope.txt", "--store", str(path)])
     assert result.exit_code != 0 and "no document" in str(result.exception)
+
+
+@pytest.mark.parametrize("args", [["-f", "turtle"], ["-f", "trig"], ["-f", "trig", "-g", "a.txt"]])
+def test_turtle_and_trig_exports_use_the_pikg_prefixes(store_dir, args):
+    path, _ = store_dir
+    result = runner.invoke(app, ["export", *args, "--store", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "@prefix pi: <https://w3id.org/pikg/def/> ." in result.stdout
+    assert "<https://w3id.org/pikg/def/indicatorName>" not in result.stdout
+    assert "pi:indicatorName" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("fmt", "rdf"),
+    [
+        ("nquads", ox.RdfFormat.N_QUADS),
+        ("turtle", ox.RdfFormat.TURTLE),
+        ("jsonld", ox.RdfFormat.JSON_LD),
+    ],
+)
+def test_the_commit_catalog_is_exported_only_when_asked(store_dir, fmt, rdf):
+    path, _ = store_dir
+
+    def records(*args: str) -> int:
+        result = runner.invoke(app, ["export", "-f", fmt, *args, "--store", str(path)])
+        assert result.exit_code == 0, result.output
+        parsed = ox.parse(result.stdout_bytes, format=rdf)
+        return sum(1 for q in parsed if q.predicate == PI.committedVersion)
+
+    assert records() == 0
+    assert records("-g", "pig:catalog") == 3  # the document, the ontology, the vocabularies
