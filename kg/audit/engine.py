@@ -48,6 +48,7 @@ class AuditResult:
     rules: list[Rule]
     documents: list[DocumentSummary]
     config: AuditConfig = field(default_factory=AuditConfig)
+    dismissed: int = 0  # findings a reviewer dismissed, left out (kg audit --show-dismissed)
 
     def by_rule(self) -> Counter:
         return Counter(finding.rule for finding in self.findings)

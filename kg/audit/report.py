@@ -53,6 +53,7 @@ def result_to_dict(result: AuditResult) -> dict[str, Any]:
     return {
         "findings": [finding_to_dict(f) for f in result.findings],
         "summary": {
+            "dismissed_hidden": result.dismissed,
             "unread_documents": sorted(
                 {f.source_file for f in result.findings if f.rule == "template.unread_document"}
             ),

@@ -8,6 +8,7 @@ from pathlib import Path
 from kg.audit.clusters import detect_copies
 from kg.audit.config import AuditConfig
 from kg.audit.engine import AuditResult, audit_context
+from kg.audit.review import apply_reviews
 from kg.audit.sparql_rules import sparql_rule
 from kg.audit.store import load_context, write_findings
 
@@ -18,12 +19,14 @@ def run_audit(
     *,
     rule_files: Iterable[str | Path] = (),
     write: bool = True,
+    show_dismissed: bool = False,
 ) -> AuditResult:
     """Audit everything in ``store`` (:class:`kg.store.Store`).
 
     Runs the built-in rules (minus those the config disables), the SPARQL rules named in the
     config and in ``rule_files``, and, unless ``write=False``, replaces the findings graphs
-    ``pig:audit/{type}`` in the store.
+    ``pig:audit/{type}`` in the store. Review decisions (``kg review``) mark their findings;
+    dismissed ones are left out unless ``show_dismissed``.
 
     >>> from kg.store import Store
     >>> run_audit(Store(), write=False).findings
@@ -39,4 +42,4 @@ def run_audit(
     result = audit_context(context, config, extra)
     if write:
         write_findings(store, result, copies)
-    return result
+    return apply_reviews(result, store, copies, show_dismissed=show_dismissed)

@@ -65,6 +65,10 @@ def audit_command(
             help="Let SERVICE clauses in rule files reach this host (repeatable; off by default).",
         ),
     ] = None,
+    show_dismissed: Annotated[
+        bool,
+        typer.Option("--show-dismissed", help="Include findings a reviewer dismissed (kg review)."),
+    ] = False,
 ) -> None:
     """Audit every ingested document: defective ladders and indicators, structure and money,
     copies. Writes the findings to the store (pig:audit/…) and a report; prints where it is."""
@@ -77,12 +81,19 @@ def audit_command(
             raise KgError(
                 "the store holds no documents; run `kg ingest DIR` first", str(opened.path)
             )
-        result = run_audit(opened, settings, rule_files=rules or [], write=not no_write)
+        result = run_audit(
+            opened,
+            settings,
+            rule_files=rules or [],
+            write=not no_write,
+            show_dismissed=show_dismissed,
+        )
     report = render(result, fmt.value, out)
     counts = result.by_severity()
     typer.echo(
         f"{len(result.findings)} finding(s): {counts['error']} error, {counts['warning']} warning, "
         f"{counts['info']} info in {len(result.documents)} document(s)"
+        + (f"; {result.dismissed} dismissed by reviewers, not shown" if result.dismissed else "")
     )
     typer.echo(f"report: {report}")
     if fmt is ReportFormat.html:  # its graph links must reach a file: write the view there

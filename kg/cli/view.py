@@ -73,12 +73,20 @@ def duplicates_command(
     max_nodes: MaxNodesOption = DEFAULT_MAX_NODES,
     page: PageOption = 1,
     audit_link: AuditOption = None,
+    show_dismissed: Annotated[
+        bool,
+        typer.Option("--show-dismissed", help="Include findings a reviewer dismissed (kg review)."),
+    ] = False,
 ) -> None:
     """Copied and templated indicators: clusters across departments with their evidence."""
     from kg.views.store_views import duplicate_clusters
 
     view = duplicate_clusters(
-        open_store(store), max_nodes=max_nodes, page=page, audit_href=audit_link
+        open_store(store),
+        max_nodes=max_nodes,
+        page=page,
+        audit_href=audit_link,
+        show_dismissed=show_dismissed,
     )
     _write(view, out)
 

@@ -289,6 +289,7 @@ def duplicate_clusters(
     max_nodes: int = DEFAULT_MAX_NODES,
     page: int = 1,
     audit_href: str | None = None,
+    show_dismissed: bool = False,
 ) -> View:
     """View (b): copy findings across departments, one cluster drawn at a time.
 
@@ -298,11 +299,19 @@ def duplicate_clusters(
     lists the copies surest first (the detector's confidence), widest spread next, and the
     reused ladders after them; the chosen one is drawn as finding →
     departments → members, and each member's details name the members it was matched with
-    and by which method. Above ``max_nodes`` the view is paged (whole findings).
+    and by which method. Above ``max_nodes`` the view is paged (whole findings). Findings a
+    reviewer dismissed (``kg review dismiss``) are left out unless ``show_dismissed``;
+    reviewed ones say so in their caption and details.
     """
+    from kg.duplicates.review import review_states
+
+    reviews = {state.finding: state.decision for state in review_states(store) if state.finding}
     indicators = indicator_records(store)
     findings: dict[str, dict[str, Any]] = {}
     for row in store.select(read_query("findings")):
+        decision = reviews.get(row["finding"])
+        if decision is not None and decision.status == "dismissed" and not show_dismissed:
+            continue
         entry = findings.setdefault(row["finding"], {"row": row, "members": []})
         if row["member"] not in entry["members"]:
             entry["members"].append(row["member"])
@@ -353,13 +362,15 @@ def duplicate_clusters(
             kind=kind,
             label=template or kind,
             caption=f"{kind} · {len(members)} 个指标 · {len(by_department)} 个部门"
-            + (f" · {confidence[finding]}" if finding in confidence else ""),
+            + (f" · {confidence[finding]}" if finding in confidence else "")
+            + (f" · {reviews[finding].status}" if finding in reviews else ""),
             severity=row.get("severity", ""),
             details=[
                 (k, v)
                 for k, v in (
                     ("finding", kind),
                     ("confidence", confidence.get(finding, "")),
+                    ("review", _review_text(reviews.get(finding))),
                     ("template", template),
                     ("shared", row.get("shared", "")),
                     ("score", str(row.get("score", ""))),
@@ -417,6 +428,14 @@ def duplicate_clusters(
         f"{len({m for e in findings.values() for m in e['members']})} indicators. "
         "Pick one in the list; the tabs above it keep one kind of finding.",
     )
+
+
+def _review_text(decision: Any) -> str:
+    """A reviewer's decision in one line: ``confirmed by 张审计 2026-12-03: note``."""
+    if decision is None:
+        return ""
+    note = f": {decision.note}" if decision.note else ""
+    return f"{decision.status} by {decision.by} {decision.at[:10]}{note}"
 
 
 _CONFIDENCE_ORDER = {"high": 0, "medium": 1, "low": 2}

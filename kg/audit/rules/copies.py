@@ -55,6 +55,7 @@ def copy_cluster(context: AuditContext, params: dict[str, Any]) -> Iterator[Find
             evidence=[context.evidence(ind) for ind in members],
             budget=context.graded_money(members),
             data={
+                "cluster": cluster.id,
                 "kind": cluster.kind,
                 "score": cluster.score,
                 "confidence": cluster.confidence,
@@ -109,6 +110,7 @@ def reused_ladder(context: AuditContext, params: dict[str, Any]) -> Iterator[Fin
             budget=context.graded_money(members),
             severity="warning" if issues else "",
             data={
+                "cluster": cluster.id,
                 "ladder": cluster.label,
                 "unrelated_indicators": units,
                 "departments": departments,
