@@ -212,3 +212,12 @@ def test_column_wise_rules_equal_the_per_string_rules():
     rows = [tuple(rng.choice([*texts[:50], "≧1% 。", ""]) for _ in range(4)) for _ in range(500)]
     assert canonical_ladders(rows) == [canonical_ladder(row) for row in rows]
     assert surface_and_name_keys([]) == ([], []) and canonical_ladders([]) == []
+
+
+def test_hidden_characters_never_split_a_copy_from_its_family():
+    """A zero-width space or a right-to-left override changes nothing a reader sees."""
+    from kg.duplicates.rules import n1, surface_and_name_keys
+
+    plain, hidden = "办结率", "办\u200b结率\u202e"
+    assert n1(hidden) == n1(plain)
+    assert surface_and_name_keys([hidden]) == surface_and_name_keys([plain])

@@ -27,6 +27,7 @@ from importlib import resources
 from pathlib import Path
 
 from kg.errors import KgError
+from kg.textnorm import strip_invisible
 
 Ladder = tuple[str, str, str, str]
 
@@ -53,7 +54,9 @@ JURISDICTION_TOKEN = "县"
 
 
 def n1(text: str) -> str:
-    """N1: Unicode NFKC plus ≧→≥, ≦→≤, ﹥→>, ﹤→<."""
+    """N1: Unicode NFKC plus ≧→≥, ≦→≤, ﹥→>, ﹤→<, without invisible or bidi-control
+    characters (a zero-width space must not split a copy from its family)."""
+    text = strip_invisible(text)
     return unicodedata.normalize("NFKC", text.translate(_N1_GLYPHS)).translate(_N1_GLYPHS)
 
 
@@ -137,7 +140,7 @@ def _glyphs(text: str) -> str:
 
 
 def _joined_n1(texts: Iterable[str | None]) -> str:
-    joined = "\n".join((text or "").replace("\n", " ") for text in texts)
+    joined = strip_invisible("\n".join((text or "").replace("\n", " ") for text in texts))
     return _glyphs(unicodedata.normalize("NFKC", _glyphs(joined)))
 
 
