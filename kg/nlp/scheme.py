@@ -249,6 +249,16 @@ def ladder_issues(bands: list[Band], direction_hint: str = "unknown") -> tuple[l
         _store_effective(reading.band, pieces)
         taken.append(reading.interval)
 
+    issues |= _grid_issues(readings, unit, direction)
+    issues |= _overlaps(readings, direction)
+    issues |= _operator_issues(readings, unit, direction)
+    return sorted(issues), direction
+
+
+def _grid_issues(readings: list[_Reading], unit: str | None, direction: str) -> set[str]:
+    """Walk the value grid first-match: bands nothing reaches, values nothing grades, and
+    grades that improve as the value worsens; marks ``reachable`` on every band."""
+    issues: set[str] = set()
     grid = _grid(readings, unit)
     assigned: list[int | None] = []
     for x in grid:
@@ -270,8 +280,13 @@ def ladder_issues(bands: list[Band], direction_hint: str = "unknown") -> tuple[l
         worsening = ranks != sorted(ranks) and ranks != sorted(ranks, reverse=True)
     if worsening:
         issues.add("non_monotonic")
+    return issues
 
-    issues |= _overlaps(readings, direction)
+
+def _operator_issues(readings: list[_Reading], unit: str | None, direction: str) -> set[str]:
+    """What the written operators and values say on their own: an open worst band, a point
+    scale, reversed operators, rates above 100%."""
+    issues: set[str] = set()
     nested = {"higher_better": ("ge", "gt"), "lower_better": ("le", "lt")}.get(direction, ())
     if readings[-1].band.rank == 4 and readings[-1].comparator in nested:
         # "≥4 | ≥3 | ≥2 | ≥1", "＜0.1‰ | … | ＜1‰": the worst band does not reach the bad end
@@ -298,7 +313,7 @@ def ladder_issues(bands: list[Band], direction_hint: str = "unknown") -> tuple[l
         for r in readings
     ):
         issues.add("rate_over_100")
-    return sorted(issues), direction
+    return issues
 
 
 def _store_effective(band: Band, pieces: list[Interval]) -> None:
