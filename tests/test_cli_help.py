@@ -27,6 +27,7 @@ COMMANDS = [
     ["review", "confirm"],
     ["review", "dismiss"],
     ["review", "list"],
+    ["load"],
 ]
 
 

@@ -47,6 +47,7 @@ from kg.cli import view  # noqa: E402,F401
 from kg.cli import synth  # noqa: E402,F401
 from kg.cli import docs  # noqa: E402,F401
 from kg.cli import review  # noqa: E402,F401
+from kg.cli import load  # noqa: E402,F401
 # (each command module adds its import here)
 
 

@@ -1,0 +1,91 @@
+"""Load a Spark ingest's output folder into the embedded store (no Spark needed).
+
+Committed exactly as ``kg ingest`` commits: new document graphs through
+:meth:`Store.bulk_add_documents` in bounded batches (intent record, bulk load, commit record),
+graphs already in the store through :meth:`Store.replace_document`; a document whose graph is
+committed with the manifest's pipeline version is skipped, so loading twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from kg.spark.output import current_run, iter_documents, nquads_files, read_manifest
+from kg.store import Store
+
+
+@dataclass
+class LoadSummary:
+    """What one load did; ``failed`` lists the manifest's failed files and missing graphs."""
+
+    run: str = ""
+    documents: int = 0
+    loaded: int = 0
+    replaced: int = 0
+    skipped: int = 0
+    triples: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+
+def load_output(
+    out: str | os.PathLike[str],
+    store: Store,
+    *,
+    force: bool = False,
+    batch_bytes: int = 32 * 1024 * 1024,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> LoadSummary:
+    """Load the current documents of the Spark output folder ``out`` into ``store``.
+
+    ``force`` replaces documents even when the store holds the same version. Files the Spark
+    job could not read are reported in :attr:`LoadSummary.failed` (with the job's message), as
+    is any manifest document whose N-Quads are missing from the folder.
+    """
+    rows = read_manifest(out)
+    summary = LoadSummary(run=current_run(out) or "", documents=len(rows))
+    committed = store.committed()
+    wanted: dict[str, tuple[str, str]] = {}
+    paths: dict[str, str] = {}
+    for row in rows:
+        if row["status"] != "ok":
+            summary.failed.append((row["path"], row["error"]))
+        elif not force and committed.get(row["graph"]) == row["version"]:
+            summary.skipped += 1
+        else:
+            wanted[row["graph"]] = (row["run"], row["version"])
+            paths[row["graph"]] = row["path"]
+    batch: list[tuple[ox.NamedNode, str, bytes]] = []
+    size = done = 0
+    for run in sorted({run for run, _ in wanted.values()}):
+        for graph, nquads in iter_documents(nquads_files(out, run)):
+            if wanted.get(graph, ("", ""))[0] != run:
+                continue  # an older mapping, replaced by a later run
+            version = wanted.pop(graph)[1]
+            node = ox.NamedNode(graph)
+            summary.triples += nquads.count(b"\n")
+            if graph in committed or store.oxigraph.contains_named_graph(node):
+                store.replace_document(node, version, nquads)
+                summary.replaced += 1
+            else:
+                batch.append((node, version, nquads))
+                size += len(nquads)
+                summary.loaded += 1
+                if size >= batch_bytes:
+                    store.bulk_add_documents(batch)
+                    batch, size = [], 0
+            done += 1
+            if on_progress:
+                on_progress(done, len(paths))
+    store.bulk_add_documents(batch)
+    summary.failed.extend(
+        (paths[graph], f"{paths[graph]}: N-Quads missing from the output of run {run}")
+        for graph, (run, _) in sorted(wanted.items())
+    )
+    return summary
+
+
+__all__ = ["LoadSummary", "load_output"]

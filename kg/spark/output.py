@@ -1,0 +1,100 @@
+"""The output folder of a Spark ingest, and how to read it without Spark.
+
+::
+
+    OUT/manifest/<run>/part-*.json.gz   every document known after <run> (JSON Lines, gzip);
+                                        the newest <run> with a _SUCCESS marker is current
+    OUT/runs/<run>/nquads/part-*.nq.gz  N-Quads of the documents mapped in <run>, one graph
+                                        per document, its lines together
+    OUT/runs/<run>/records/             indicator records (Parquet; the ``kg duplicates
+                                        --input`` fields, plus graph, source, line)
+    OUT/runs/<run>/diagnostics/         extraction diagnostics and failed files (Parquet)
+
+A manifest row is ``{graph, sha256, path, version, run, status, error, triples, counts}``;
+``run`` says which run's files hold the document, so a document re-mapped later (a new
+pipeline version, ``--force``) is read from its newest run only. Runs are named by UTC time,
+so they sort in the order they ran. A run interrupted before its manifest was complete left
+no ``_SUCCESS`` and is ignored.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from kg.errors import KgError
+
+MANIFEST = "manifest"
+RUNS = "runs"
+NQUADS = "nquads"
+RECORDS = "records"
+DIAGNOSTICS = "diagnostics"
+SUCCESS = "_SUCCESS"
+
+
+def current_run(out: str | os.PathLike[str]) -> str | None:
+    """The newest complete run of an output folder (``None`` for a new folder)."""
+    folder = Path(out) / MANIFEST
+    if not folder.is_dir():
+        return None
+    done = sorted(p.name for p in folder.iterdir() if (p / SUCCESS).exists())
+    return done[-1] if done else None
+
+
+def read_manifest(out: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    """The current manifest rows, sorted by path; a folder without one is a :class:`KgError`."""
+    run = current_run(out)
+    if run is None:
+        raise KgError("no Spark ingest output here (no complete manifest)", str(out))
+    rows: list[dict[str, Any]] = []
+    for part in sorted((Path(out) / MANIFEST / run).glob("part-*")):
+        opener = gzip.open if part.suffix == ".gz" else open
+        with opener(part, "rt", encoding="utf-8") as handle:
+            rows.extend(json.loads(line) for line in handle if line.strip())
+    return sorted(rows, key=lambda r: (r["path"], r["graph"]))
+
+
+def nquads_files(out: str | os.PathLike[str], run: str) -> list[Path]:
+    """The N-Quads part files one run wrote."""
+    return sorted((Path(out) / RUNS / run / NQUADS).glob("part-*.nq.gz"))
+
+
+def graph_of(line: bytes) -> bytes:
+    """The graph IRI of one N-Quads line, without angle brackets (``b""`` for none)."""
+    parts = line.rstrip(b"\n").rsplit(b" ", 2)
+    if len(parts) == 3 and parts[2] == b"." and parts[1].startswith(b"<"):
+        return parts[1][1:-1]
+    return b""
+
+
+def iter_documents(files: list[Path]) -> Iterator[tuple[str, bytes]]:
+    """``(graph IRI, N-Quads bytes)`` per document, streamed: a document's lines are together
+    in one part file, so memory holds one document at a time."""
+    for path in files:
+        try:
+            with gzip.open(path, "rb") as handle:
+                graph, lines = b"", []
+                for line in handle:
+                    g = graph_of(line)
+                    if g != graph and lines:
+                        yield graph.decode("utf-8"), b"".join(lines)
+                        lines = []
+                    graph = g
+                    lines.append(line)
+                if lines:
+                    yield graph.decode("utf-8"), b"".join(lines)
+        except (OSError, EOFError) as exc:
+            raise KgError(f"cannot read N-Quads part file: {exc}", str(path)) from None
+
+
+__all__ = [
+    "current_run",
+    "graph_of",
+    "iter_documents",
+    "nquads_files",
+    "read_manifest",
+]
