@@ -15,7 +15,7 @@ $(BIN)/kg: pyproject.toml
 install: $(BIN)/kg
 
 $(VENV)/.test-deps: $(BIN)/kg
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,spark]'
 	@touch $@
 
 install-test: $(VENV)/.test-deps system-deps
@@ -27,7 +27,7 @@ system-deps:
 demo: install
 	$(BIN)/kg demo --out $(OUT)
 
-## Install everything the tests need (Python packages, Debian chromium) and run the whole suite.
+## Install everything the tests need (Python packages with pyspark, Debian chromium and Java) and run the whole suite.
 test: install-test
 	$(BIN)/ruff check kg tests scripts
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Debian packages the tests need: chromium (driven by Playwright with the system binary) and a
-# CJK font (fonts-wqy-zenhei) so screenshots and charts show Chinese text instead of empty boxes.
+# Debian packages the tests need: chromium (driven by Playwright with the system binary), a
+# CJK font (fonts-wqy-zenhei) so screenshots and charts show Chinese text instead of empty boxes,
+# and a Java runtime for Spark (only when no `java` is on PATH).
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 fc-list :lang=zh 2>/dev/null | grep -q . || missing+=(fonts-wqy-zenhei)
+command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)  # Spark (tests/test_spark_*)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 SUDO=""
@@ -16,5 +18,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
+# slim images lack the man folder the JRE's update-alternatives writes into
+$SUDO mkdir -p /usr/share/man/man1
 $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 command -v chromium >/dev/null
