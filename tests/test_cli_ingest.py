@@ -203,3 +203,11 @@ def test_an_unforeseen_failure_is_one_line_and_its_traceback_is_logged(
         "003_2709046b083e087d.txt: RuntimeError: boom"
     ]
     assert "Traceback" in caplog.text and 'raise RuntimeError("boom")' in caplog.text
+
+
+def test_without_the_nlp_stage_a_file_fails_instead_of_ingesting_half(seeds_dir, monkeypatch):
+    """No document may reach the store without its NLP fields under the same pipeline version."""
+    monkeypatch.setitem(sys.modules, "kg.nlp", None)  # `from kg.nlp import …` raises ImportError
+    summary = ingest([seeds_dir / "003_2709046b083e087d.txt"], Store(), jobs=1)
+    assert summary.ingested == 0
+    assert [message.split(": ")[1] for _, message in summary.failed] == ["ModuleNotFoundError"]
