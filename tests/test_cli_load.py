@@ -1,0 +1,90 @@
+"""`kg load DIR`: a Spark ingest's output folder into the store, committed like `kg ingest`.
+
+The folder is written here the way :mod:`kg.spark.output` documents it (no Spark needed: the
+loader never starts it); tests/test_spark_ingest.py loads real Spark output."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kg.cli import app
+from kg.errors import KgError
+from kg.ingest import discover, pipeline_version, process_file
+from kg.namespace import doc_graph
+from kg.store import Store
+
+runner = CliRunner()
+RUN = "20261203T000000Z-abcdef"
+
+
+@pytest.fixture
+def output(tmp_path) -> Path:
+    """Two synthetic documents mapped locally and laid out as one Spark run."""
+    made = runner.invoke(app, ["synth", "-n", "2", "-o", str(tmp_path / "docs")])
+    assert made.exit_code == 0, made.output
+    out = tmp_path / "out"
+    (out / "manifest" / RUN).mkdir(parents=True)
+    (out / "runs" / RUN / "nquads").mkdir(parents=True)
+    rows, parts = [], []
+    for file, recorded in discover([tmp_path / "docs"]):
+        sha, nquads, counts = process_file(str(file), recorded, pipeline_version())
+        graph = doc_graph(sha).value
+        rows.append(
+            {"graph": graph, "sha256": sha, "path": recorded, "version": pipeline_version()}
+            | {"run": RUN, "status": "ok", "error": "", "triples": counts["triples"]}
+            | {"counts": counts}
+        )
+        parts.append(nquads)
+    rows.append(
+        {"graph": doc_graph("0" * 64).value, "sha256": "0" * 64, "path": "docs/bad.xlsx"}
+        | {"version": "", "run": RUN, "status": "failed", "triples": 0, "counts": {}}
+        | {"error": "docs/bad.xlsx: not a readable .xlsx file"}
+    )
+    with gzip.open(out / "manifest" / RUN / "part-00000.json.gz", "wt", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    (out / "manifest" / RUN / "_SUCCESS").touch()
+    for index, nquads in enumerate(parts):
+        with gzip.open(out / "runs" / RUN / "nquads" / f"part-{index:05d}.nq.gz", "wb") as fh:
+            fh.write(nquads)
+    return out
+
+
+def test_load_commits_like_ingest_and_a_second_load_changes_nothing(output, tmp_path):
+    store = tmp_path / "store"
+    first = runner.invoke(app, ["load", str(output), "--store", str(store)])
+    assert first.exit_code == 1  # the failed file is named, the good ones are loaded
+    assert f"3 document(s) of run {RUN}: 2 loaded, 0 replaced, 0 unchanged, 1 failed" in (
+        first.output
+    )
+    assert "kg: error: docs/bad.xlsx: not a readable .xlsx file" in first.output
+    with Store(store, read_only=True) as graph_store:
+        assert len(graph_store.committed()) == 2
+        assert [d.file_path for d in graph_store.documents()] == sorted(
+            rec for _, rec in discover([tmp_path / "docs"])
+        )
+    second = runner.invoke(app, ["load", str(output), "--store", str(store)])
+    assert "0 loaded, 0 replaced, 2 unchanged" in second.output
+    forced = runner.invoke(app, ["load", str(output), "--store", str(store), "--force"])
+    assert "0 loaded, 2 replaced" in forced.output
+
+
+def test_a_document_missing_from_the_nquads_is_reported(output, tmp_path):
+    (output / "runs" / RUN / "nquads" / "part-00001.nq.gz").unlink()
+    result = runner.invoke(app, ["load", str(output), "--store", str(tmp_path / "store")])
+    assert result.exit_code == 1
+    assert "1 loaded" in result.output and f"N-Quads missing from the output of run {RUN}" in (
+        result.output
+    )
+
+
+def test_a_folder_without_a_manifest_is_one_line(tmp_path):
+    result = runner.invoke(app, ["load", str(tmp_path), "--store", str(tmp_path / "store")])
+    assert isinstance(result.exception, KgError)  # kg's entry point prints it as one line
+    assert (
+        str(result.exception) == f"{tmp_path}: no Spark ingest output here (no complete manifest)"
+    )
