@@ -54,7 +54,7 @@ def near(actual: dict[str, int], expected: dict[str, int], tolerance: int = 2) -
     [
         ("ladder.non_monotonic", {"000": 34, "002": 0, "003": 0}),  # 34 rows of ≥80%|≤60%|>60%|≤50%
         # 002 gives 6 and 004 gives 2: see test_nlp_document (5 "N次以上 | N次 | … | 0次" rows
-        # where §3.4 says 4, the bare 2 of 002:L569; 错误率 004:L967 beside the ratio row)
+        # where §3.4 says 4, and 002:L569 read literally; 错误率 004:L967 beside the ratio row)
         ("ladder.unreachable", {"000": 40, "002": 4, "003": 0, "004": 1}),
         ("ladder.ordinal_inversion", {"000": 0, "002": 7, "003": 0, "004": 0}),
         # one false positive each, the guide is right: 无差错率 (000:L354) and 公文运转无差错

@@ -82,13 +82,16 @@ def _rows_with(doc, codes):
         ("000", LADDER_DEFECTS, 43),
         # §3.12 says 4 "such as 3次以上 | 3次 | 3次以下 | 0次"; the seed has 5 rows of that form
         # (002:L2172, L2202, L2242, L2282, L2322: 0次 falls in the band above it), and
-        # 002:L569 "2 | 95%及以上 | 90%及以上 | 81%以下" has a bare 2 that no value reaches.
+        # 002:L569 "2 | 95%及以上 | 90%及以上 | 81%以下", whose bare 2 is read as ≥2% and
+        # swallows 良 and 中; the guide is right on that row: the 2 is a slip for the 1
+        # (= 100%) of its neighbours 002:L560, L590 (§3.4 calls it a typing slip).
         ("002", LADDER_DEFECTS, 6),
         # the ratio row 004:L737 (§3.12's 1) + 错误率 "0 | ≥5% | ≥10% | ≥15%" (004:L967),
         # whose 中 and 差 sit inside 良; §3.4 files it under polarity only.
         ("004", LADDER_DEFECTS, 2),
         ("002", {"ordinal_inversion"}, 7),  # §3.4: 进一步加强 | 较好 | 很好 | 一般, 7 rows
-        # the 16 "1 | 95%…80%以下" rows of §3.5 are 15 here (002:L569 is the 81%以下 slip above)
+        # the 16 "1 | 95%…80%以下" rows of §3.5 are 15 here (002:L569, the slip above, shows
+        # its 81–90 gap only when its 2 is read as the 1 it stands for: the guide is right)
         # + 29 point scales ("3 | 2 | 1 | 0" …: values between the points get no grade, the
         # method of §3.5, which the guide applies to 000:L474 but leaves out of 002's column)
         # + 4 numeric (002:L1170, L1230, L1612, L2202). By §3.5's own method 48 is right.
@@ -99,7 +102,7 @@ def _rows_with(doc, codes):
         ("004", {"gap"}, 16),
         ("000", {"mixed_units"}, 2),  # §3.12 (the "≥100%" cells are a separate rule)
         # the 20 rows whose 优 cell is a bare 1 or 2 before "9x%及以上" (awk over 002: L230,
-        # L240, L250, L560 … L771, L1371; §3.4 says 21 but counts the all-% L480 variant)
+        # L240, L250, L560 … L771, L1371; §3.4 says 21, likely with the all-% variant at L480)
         # + 002:L509 "70以下" (§3.6) + L189, L1300, L1582 (words or counts beside numbers).
         ("002", {"mixed_units"}, 24),
         # §3.5's 12 "100%-90% | 90%-70% …" rows + 004:L1047 "95%-100% | 90%-95%" (§3.5, 004 ×1)
