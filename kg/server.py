@@ -26,14 +26,18 @@ their preflight ``OPTIONS`` answered, so a page or notebook on another local por
 
 **Push.** :func:`push` copies named graphs into any SPARQL 1.1 store: by the Graph Store
 Protocol (one ``PUT ?graph=…`` per graph, N-Triples body) when a graph-store URL is given,
-else by SPARQL Update (``DROP SILENT GRAPH`` then ``INSERT DATA`` in chunks of N triples) —
-Fuseki, GraphDB, Virtuoso and Oxigraph speak both. Terms are serialised by pyoxigraph, never
-pasted from document text.
+else by SPARQL Update: ``INSERT DATA`` chunks into a temporary graph and one ``MOVE`` in place
+(or one ``DROP`` + ``INSERT DATA`` request), so a push that fails mid-way leaves the target
+graph as it was. Chunks shrink when the server refuses them for their size (Virtuoso), and
+authentication follows the server's challenge (Digest for Virtuoso, Basic for Fuseki and
+GraphDB). Terms are serialised by pyoxigraph, never pasted from document text.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
+import itertools
 import os
 import queue
 import shutil
@@ -43,6 +47,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -55,13 +60,15 @@ import pyoxigraph as ox
 
 from kg.children import die_with_parent
 from kg.errors import KgError
+from kg.namespace import GRAPH as PIG_GRAPH_BASE
 from kg.sparql_guard import check_service
-from kg.store import CATALOG_GRAPH, Store
+from kg.store import CATALOG_GRAPH, PENDING_GRAPH, Store
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
 DEFAULT_TIMEOUT_S = 30
-DEFAULT_CHUNK = 5000
+DEFAULT_CHUNK = 1000
+"""Triples per INSERT DATA: Virtuoso 7 refuses 2,000 and 5,000 (memory, SQL text size)."""
 
 
 def oxigraph_binary() -> str:
@@ -580,6 +587,17 @@ def serve(
 
 # --- push ------------------------------------------------------------------------------------
 
+PUSH_METHODS = ("swap", "single")
+AUTH_SCHEMES = ("auto", "basic", "digest")
+MIN_CHUNK = 16
+"""Chunks are halved after a refusal down to this many triples; a refusal below is final."""
+PUSH_TMP_PREFIX = PIG_GRAPH_BASE + "push-tmp/"
+"""Temporary graphs of ``method="swap"``: one fresh graph per pushed graph, moved in place."""
+_REFUSALS = ("memory", "too large", "too long", "exceeded")
+"""Words of a server refusing a request for its size (Virtuoso 7 answers HTTP 400 "SP030:
+SPARQL compiler … memory exhausted" or "generated SQL text exceeded 10000 lines"); with
+HTTP 413, or 400/5xx and one of these words, the chunk is halved."""
+
 
 @dataclass
 class PushSummary:
@@ -588,23 +606,76 @@ class PushSummary:
     graphs: list[str] = field(default_factory=list)
     triples: int = 0
     requests: int = 0
+    chunk_triples: int = 0
+    """The chunk size in the end (smaller than asked after the server refused some)."""
 
 
-def _chunks(triples: Iterable[ox.Triple], size: int) -> Iterator[list[ox.Triple]]:
-    chunk: list[ox.Triple] = []
-    for triple in triples:
-        chunk.append(triple)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+class ChallengeAuth(httpx.Auth):
+    """HTTP authentication that answers the server's challenge: Digest when it asks for
+    Digest (Virtuoso's ``/sparql-auth``), else Basic (Fuseki, GraphDB). The first request goes
+    without credentials; once the scheme is known every request uses it."""
+
+    requires_request_body = True
+
+    def __init__(self, user: str, password: str):
+        self._basic = httpx.BasicAuth(user, password)
+        self._digest = httpx.DigestAuth(user, password)
+        self._chosen: httpx.Auth | None = None
+
+    def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
+        if self._chosen is None:
+            response = yield request
+            if response.status_code != 401:
+                return
+            challenge = response.headers.get("WWW-Authenticate", "").strip().lower()
+            self._chosen = self._digest if challenge.startswith("digest") else self._basic
+        yield from self._chosen.auth_flow(request)
+
+
+def _auth(credentials: tuple[str, str] | None, scheme: str) -> httpx.Auth | None:
+    if credentials is None:
+        return None
+    if scheme not in AUTH_SCHEMES:
+        raise KgError(f"unknown authentication {scheme!r} (choose from {', '.join(AUTH_SCHEMES)})")
+    if scheme == "basic":
+        return httpx.BasicAuth(*credentials)
+    if scheme == "digest":
+        return httpx.DigestAuth(*credentials)
+    return ChallengeAuth(*credentials)
+
+
+def _check_url(url: str, option: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise KgError(f"{option} needs an http:// or https:// URL, got {url[:200]!r}")
+    return url
 
 
 def _check(response: httpx.Response, what: str) -> None:
     if response.status_code >= 300:
         body = " ".join(response.text.split())[:200]
         raise KgError(f"{what} failed: HTTP {response.status_code} {body}")
+
+
+def _refused_for_size(response: httpx.Response) -> bool:
+    if response.status_code == 413:
+        return True
+    text = response.text.lower()
+    return (response.status_code == 400 or response.status_code >= 500) and any(
+        word in text for word in _REFUSALS
+    )
+
+
+def _update(client: httpx.Client, endpoint: str, update: str) -> httpx.Response:
+    return client.post(
+        endpoint,
+        content=update.encode("utf-8"),
+        headers={"Content-Type": "application/sparql-update; charset=utf-8"},
+    )
+
+
+def _ntriples(triples: Iterable[ox.Triple]) -> str:
+    return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
 
 
 def push(
@@ -614,61 +685,150 @@ def push(
     graph_store: str | None = None,
     graphs: Iterable[str] | None = None,
     auth: tuple[str, str] | None = None,
+    auth_scheme: str = "auto",
     chunk_triples: int = DEFAULT_CHUNK,
+    method: str = "swap",
     timeout_s: float = 300.0,
 ) -> PushSummary:
-    """Copy named graphs (default: all but the commit catalog) to a SPARQL 1.1 store.
+    """Copy named graphs (default: all but the store's catalog) to a SPARQL 1.1 store.
 
-    ``graph_store`` (a Graph Store Protocol URL such as Fuseki's ``…/data`` or Oxigraph's
-    ``…/store``) is used when given, one ``PUT`` per graph; otherwise ``endpoint`` must be a
-    SPARQL Update URL and each graph is replaced by ``DROP SILENT GRAPH`` plus ``INSERT DATA``
-    requests of ``chunk_triples`` triples.
+    Each graph on the target is replaced, and a push that fails leaves it as it was:
+
+    * ``graph_store`` (a Graph Store Protocol URL such as Fuseki's ``…/data``, Oxigraph's
+      ``…/store``): one ``PUT ?graph=…`` per graph, which the server applies as a whole;
+    * else ``endpoint`` (a SPARQL Update URL), ``method="swap"``: the triples go in
+      ``INSERT DATA`` chunks into a fresh temporary graph, then one ``MOVE`` request puts it in
+      place of the graph (a failure drops the temporary graph instead). A chunk the server
+      refuses for its size (HTTP 413, or 400/5xx saying "memory", "too large", "exceeded" …)
+      is halved and sent again, down to :data:`MIN_CHUNK` triples;
+    * ``method="single"``: one request ``DROP SILENT GRAPH`` + ``INSERT DATA`` per graph.
+
+    ``auth`` is ``(user, password)``; ``auth_scheme`` ``auto`` answers the server's challenge
+    (Digest for Virtuoso, Basic for Fuseki and GraphDB).
     """
     if not endpoint and not graph_store:
         raise KgError("give --endpoint (SPARQL Update URL) or --graph-store (Graph Store URL)")
+    if method not in PUSH_METHODS:
+        raise KgError(f"unknown push method {method!r} (choose from {', '.join(PUSH_METHODS)})")
+    if not MIN_CHUNK <= chunk_triples <= 10_000_000:
+        raise KgError(f"--chunk must be between {MIN_CHUNK} and 10000000 triples")
+    target = _check_url(graph_store, "--graph-store") if graph_store else None
+    update_url = _check_url(endpoint, "--endpoint") if endpoint else None
+    internal = {CATALOG_GRAPH.value, PENDING_GRAPH.value}
     names = list(graphs) if graphs is not None else store.graphs()
-    names = [g for g in names if g != CATALOG_GRAPH.value]
-    summary = PushSummary()
-    with httpx.Client(auth=auth, timeout=timeout_s) as client:
-        for name in names:
-            node = ox.NamedNode(name)
-            triples = (q.triple for q in store.quads(node))
-            if graph_store:
-                body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-                response = client.put(
-                    graph_store,
-                    params={"graph": name},
-                    content=body,
-                    headers={"Content-Type": "application/n-triples"},
-                )
-                _check(response, f"PUT {name}")
-                summary.requests += 1
-                summary.triples += body.count(b"\n")
-            else:
-                assert endpoint is not None
-                _update(client, endpoint, f"DROP SILENT GRAPH {node}")
-                summary.requests += 1
-                for chunk in _chunks(triples, chunk_triples):
-                    data = (ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES) or b"").decode()
-                    _update(client, endpoint, f"INSERT DATA {{ GRAPH {node} {{\n{data}}} }}")
-                    summary.requests += 1
-                    summary.triples += len(chunk)
-            summary.graphs.append(name)
+    if graphs is None:
+        names = [g for g in names if g not in internal]
+    summary = PushSummary(chunk_triples=chunk_triples)
+    url = target or update_url
+    try:
+        with httpx.Client(auth=_auth(auth, auth_scheme), timeout=timeout_s) as client:
+            for name in names:
+                node = ox.NamedNode(name)
+                triples = (q.triple for q in store.quads(node))
+                if target:
+                    _put_graph(client, target, node, triples, summary)
+                elif method == "single":
+                    _replace_single(client, update_url or "", node, triples, summary)
+                else:
+                    _replace_swap(client, update_url or "", node, triples, summary)
+                summary.graphs.append(name)
+    except httpx.HTTPError as exc:
+        raise KgError(
+            f"push to {url} failed: {' '.join(str(exc).split())[:200] or type(exc).__name__}"
+        ) from None
     return summary
 
 
-def _update(client: httpx.Client, endpoint: str, update: str) -> None:
-    response = client.post(
-        endpoint,
-        content=update.encode("utf-8"),
-        headers={"Content-Type": "application/sparql-update; charset=utf-8"},
+def _put_graph(
+    client: httpx.Client,
+    url: str,
+    node: ox.NamedNode,
+    triples: Iterable[ox.Triple],
+    summary: PushSummary,
+) -> None:
+    body = _ntriples(triples).encode("utf-8")
+    response = client.put(
+        url,
+        params={"graph": node.value},
+        content=body,
+        headers={"Content-Type": "application/n-triples"},
     )
-    _check(response, "SPARQL update")
+    summary.requests += 1
+    if _refused_for_size(response):
+        raise KgError(
+            f"PUT {node.value} refused for its size (HTTP {response.status_code}): push with "
+            "--endpoint (chunks into a temporary graph) instead"
+        )
+    _check(response, f"PUT {node.value}")
+    summary.triples += body.count(b"\n")
+
+
+def _replace_single(
+    client: httpx.Client,
+    endpoint: str,
+    node: ox.NamedNode,
+    triples: Iterable[ox.Triple],
+    summary: PushSummary,
+) -> None:
+    data = list(triples)
+    update = f"DROP SILENT GRAPH {node}"
+    if data:
+        update += f" ;\nINSERT DATA {{ GRAPH {node} {{\n{_ntriples(data)}}} }}"
+    response = _update(client, endpoint, update)
+    summary.requests += 1
+    if _refused_for_size(response):
+        raise KgError(
+            f"the server refused {node.value} in one request of {len(data)} triples "
+            f"(HTTP {response.status_code}): push with --method swap (chunks, then MOVE)"
+        )
+    _check(response, f"replacing {node.value}")
+    summary.triples += len(data)
+
+
+def _replace_swap(
+    client: httpx.Client,
+    endpoint: str,
+    node: ox.NamedNode,
+    triples: Iterable[ox.Triple],
+    summary: PushSummary,
+) -> None:
+    temporary = ox.NamedNode(PUSH_TMP_PREFIX + uuid.uuid4().hex)
+    sent = 0
+    try:
+        pending: list[ox.Triple] = []
+        source = iter(triples)
+        while True:
+            pending.extend(itertools.islice(source, max(summary.chunk_triples - len(pending), 0)))
+            if not pending:
+                break
+            part = pending[: summary.chunk_triples]
+            response = _update(
+                client, endpoint, f"INSERT DATA {{ GRAPH {temporary} {{\n{_ntriples(part)}}} }}"
+            )
+            summary.requests += 1
+            if _refused_for_size(response) and summary.chunk_triples > MIN_CHUNK:
+                summary.chunk_triples = max(MIN_CHUNK, summary.chunk_triples // 2)
+                continue
+            _check(response, f"INSERT DATA of {len(part)} triples for {node.value}")
+            del pending[: len(part)]
+            sent += len(part)
+        if sent:
+            response = _update(client, endpoint, f"MOVE SILENT GRAPH {temporary} TO GRAPH {node}")
+        else:
+            response = _update(client, endpoint, f"DROP SILENT GRAPH {node}")
+        summary.requests += 1
+        _check(response, f"moving the new {node.value} in place")
+    except BaseException:
+        with contextlib.suppress(httpx.HTTPError):  # the target graph was never touched
+            _update(client, endpoint, f"DROP SILENT GRAPH {temporary}")
+        raise
+    summary.triples += sent
 
 
 __all__ = [
     "DEFAULT_HOST",
     "DEFAULT_PORT",
+    "ChallengeAuth",
     "Gateway",
     "PushSummary",
     "Server",
