@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -49,7 +50,8 @@ def _command_paths() -> list[list[str]]:
 
 
 @pytest.mark.parametrize("path", _command_paths(), ids=lambda p: " ".join(p) or "kg")
-def test_help_shows_no_type_beside_a_flag(path):
-    result = CliRunner().invoke(app, [*path, "--help"], terminal_width=100)
+def test_help_shows_no_type_beside_a_flag_and_each_default_once(path):
+    result = CliRunner().invoke(app, [*path, "--help"], env={"COLUMNS": "300"})
     assert result.exit_code == 0, result.output
     assert "<bool>" not in result.output
+    assert not re.search(r"\(default: ([^)]*)\)\.? +\[default: \1\]", result.output)

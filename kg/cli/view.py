@@ -34,8 +34,7 @@ AuditOption = Annotated[
 ]
 
 
-def _out_option(default: str):
-    return typer.Option("--out", "-o", help=f"Output HTML file (default: {default}).")
+OutOption = Annotated[Path, typer.Option("--out", "-o", help="Output HTML file.")]
 
 
 def _write(view: View, out: Path) -> None:
@@ -50,7 +49,7 @@ def tree_command(
         str | None,
         typer.Option("--department", "-d", help="Department name, budget code or IRI."),
     ] = None,
-    out: Annotated[Path, _out_option("tree.html")] = Path("tree.html"),
+    out: OutOption = Path("tree.html"),
     store: StoreOption = None,
     max_nodes: MaxNodesOption = DEFAULT_MAX_NODES,
     audit_link: AuditOption = None,
@@ -68,7 +67,7 @@ def tree_command(
     "duplicates", epilog="Example: kg view duplicates --out duplicates.html --audit-link audit.html"
 )
 def duplicates_command(
-    out: Annotated[Path, _out_option("duplicates.html")] = Path("duplicates.html"),
+    out: OutOption = Path("duplicates.html"),
     store: StoreOption = None,
     max_nodes: MaxNodesOption = DEFAULT_MAX_NODES,
     page: PageOption = 1,
@@ -93,7 +92,7 @@ def duplicates_command(
 
 @view_app.command("ladders", epilog="Example: kg view ladders --min-uses 3 --out ladders.html")
 def ladders_command(
-    out: Annotated[Path, _out_option("ladders.html")] = Path("ladders.html"),
+    out: OutOption = Path("ladders.html"),
     store: StoreOption = None,
     min_uses: Annotated[
         int, typer.Option("--min-uses", min=1, help="Show templates used this often.")
@@ -117,7 +116,7 @@ def ladders_command(
 
 @view_app.command("ontology", epilog="Example: kg view ontology --out ontology.html")
 def ontology_command(
-    out: Annotated[Path, _out_option("ontology.html")] = Path("ontology.html"),
+    out: OutOption = Path("ontology.html"),
 ) -> None:
     """The pikg ontology: classes, sub-classes and properties."""
     from kg.views.ontology import ontology_view
