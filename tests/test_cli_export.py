@@ -94,3 +94,13 @@ def test_the_commit_catalog_is_exported_only_when_asked(store_dir, fmt, rdf):
 
     assert records() == 0
     assert records("-g", "pig:catalog") == 3  # the document, the ontology, the vocabularies
+
+
+def test_kg_query_construct_prints_turtle_with_the_pikg_prefixes(store_dir):
+    path, _ = store_dir
+    query = "CONSTRUCT { ?i pi:indicatorName ?n } WHERE { ?i pi:indicatorName ?n }"
+    result = runner.invoke(app, ["query", query, "--store", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "@prefix pi: <https://w3id.org/pikg/def/> ." in result.stdout
+    assert "pi:indicatorName" in result.stdout
+    assert "<https://w3id.org/pikg/def/indicatorName>" not in result.stdout

@@ -185,6 +185,7 @@ def query_cmd(
     from rich.console import Console
 
     from kg.children import run_in_child
+    from kg.namespace import PREFIXES
     from kg.output import TextSink, open_output, write_all
     from kg.sparql_guard import check_service
 
@@ -205,7 +206,8 @@ def query_cmd(
         if isinstance(result, ox.QueryBoolean):
             write_all(stream, b"true\n" if bool(result) else b"false\n")
         elif isinstance(result, ox.QueryTriples):
-            write_all(stream, result.serialize(format=ox.RdfFormat.TURTLE) or b"")
+            turtle = ox.serialize(result, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+            write_all(stream, turtle or b"")
         elif output is not ResultFormat.table:
             write_solutions(result, output, stream)
         else:
