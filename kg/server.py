@@ -61,7 +61,7 @@ import pyoxigraph as ox
 from kg.children import die_with_parent
 from kg.errors import KgError
 from kg.namespace import GRAPH as PIG_GRAPH_BASE
-from kg.sparql_guard import check_service
+from kg.sparql_guard import check_depth, check_service
 from kg.store import CATALOG_GRAPH, PENDING_GRAPH, Store
 
 DEFAULT_HOST = "127.0.0.1"
@@ -114,7 +114,13 @@ class Server:
         while True:
             process = self.gateway.backend.process if self.gateway else self.process
             code = process.wait()
-            if self.gateway is None or process is self.gateway.backend.process:
+            for _ in range(100):  # the gateway replaces a child that died: give it 10 s
+                if self.gateway is None or process is not self.gateway.backend.process:
+                    break
+                time.sleep(0.1)
+            else:
+                return code
+            if self.gateway is None:
                 return code
 
     def stop(self) -> None:
@@ -299,8 +305,11 @@ class Gateway:
         handler = _handler(self, tuple(allow_service))
         try:
             self.httpd = ThreadingHTTPServer((host, port), handler)
-        except OSError as exc:
-            raise KgError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        except (OSError, OverflowError) as exc:  # OverflowError: a port past 65535
+            self._requests.put(False)
+            raise KgError(
+                f"cannot listen on {host}:{port}: {getattr(exc, 'strerror', None) or exc}"
+            ) from None
         self.httpd.daemon_threads = True
         self.host, self.port = host, self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -318,14 +327,29 @@ class Gateway:
         may still be running in oxigraph, so that child is replaced and killed when idle."""
         with self._lock:
             self._active[process] -= 1
-            replace = expired and process is self.backend.process and not self._replacing
+        if expired:
+            self._replace_soon(process)
+        self._kill_idle()
+
+    def _replace_soon(self, process: subprocess.Popen) -> None:
+        with self._lock:
+            replace = process is self.backend.process and not self._replacing
             self._replacing |= replace
         if replace:
             self._requests.put(True)
-        self._kill_idle()
 
     def _start_children(self) -> None:
-        while self._requests.get():
+        """Start replacement children on request, and one for a child that died (a crash
+        must not take the endpoint down for every client)."""
+        while True:
+            try:
+                if not self._requests.get(timeout=1.0):
+                    return
+            except queue.Empty:
+                if self.backend.process.poll() is None:
+                    continue
+                self._replace_soon(self.backend.process)
+                continue
             self._replace()
 
     def _replace(self) -> None:
@@ -423,6 +447,22 @@ def _sparql_texts(handler: BaseHTTPRequestHandler, body: bytes) -> list[str]:
     return texts
 
 
+def _refusal(texts: list[str], allow_service: tuple[str, ...]) -> tuple[int, str] | None:
+    """Why the gateway refuses a request's query or update texts (status, one line), or None:
+    nested too deep for the engine's parser (400), a ``SERVICE`` clause not allowed (403)."""
+    try:
+        for text in texts:
+            check_depth(text)
+    except KgError as exc:
+        return 400, str(exc)
+    try:
+        for text in texts:
+            check_service(text, allow_service)
+    except KgError as exc:
+        return 403, str(exc)
+    return None
+
+
 def _handler(
     gateway: Gateway, allow_service: tuple[str, ...]
 ) -> Callable[..., BaseHTTPRequestHandler]:
@@ -492,11 +532,9 @@ def _handler(
                 return self._reply(413, f"request body over {MAX_REQUEST_BYTES} bytes")
             except ValueError:
                 return self._reply(400, "bad Content-Length or chunked body")
-            try:
-                for text in _sparql_texts(self, body):
-                    check_service(text, allow_service)
-            except KgError as exc:
-                return self._reply(403, str(exc))
+            refusal = _refusal(_sparql_texts(self, body), allow_service)
+            if refusal is not None:
+                return self._reply(*refusal)
             headers = {
                 name: value
                 for name, value in self.headers.items()
@@ -521,6 +559,8 @@ def _handler(
                     500, f"answer over {MAX_ANSWER_BYTES // 2**20} MB: add a LIMIT or use kg export"
                 )
             except OSError:
+                if process.poll() is not None:  # the engine died: the gateway starts another
+                    gateway._replace_soon(process)
                 return self._reply(502, "the SPARQL engine did not answer; try again")
             finally:
                 gateway.release(process, expired=expired)

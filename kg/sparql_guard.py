@@ -124,4 +124,24 @@ def check_service(sparql: str, allowed_hosts: Iterable[str] = ()) -> None:
             raise KgError(f"SERVICE {shown} refused: {reason}")
 
 
-__all__ = ["check_service", "service_targets"]
+MAX_NESTING = 200
+"""Deepest nesting of ``{}``, ``()`` and ``[]`` a query may have: oxigraph's parser recurses
+once per level, and a query nested 5,000 deep crashed it (SIGSEGV under ``kg query``, an
+abort that took the ``kg serve`` engine down for every client). Real queries stay under 20."""
+
+
+def check_depth(sparql: str, limit: int = MAX_NESTING) -> None:
+    """Raise :class:`KgError` if brackets in ``sparql`` (outside strings, IRIs and comments)
+    nest deeper than ``limit``."""
+    depth = deepest = 0
+    for kind, text in _tokens(sparql):
+        if kind == "other" and text in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif kind == "other" and text in "})]":
+            depth -= 1
+    if deepest > limit:
+        raise KgError(f"query nested {deepest} levels deep: at most {limit} are accepted")
+
+
+__all__ = ["MAX_NESTING", "check_depth", "check_service", "service_targets"]

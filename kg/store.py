@@ -281,7 +281,10 @@ class Store:
                 what = "no document" if not matches else f"{len(set(matches))} documents"
                 raise KgError(f"{what} match {name!r} (use a sha prefix, file name or graph IRI)")
             iri = matches[0]
-        node = ox.NamedNode(iri)
+        try:
+            node = ox.NamedNode(iri)
+        except ValueError as exc:  # '>', spaces, braces: never pasted into a query or a file
+            raise KgError(f"not a graph IRI: {name[:200]!r} ({exc})") from None
         if not self._ox.contains_named_graph(node):
             raise KgError(f"no graph {iri} in the store")
         return node

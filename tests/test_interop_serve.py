@@ -130,3 +130,27 @@ def test_cors_for_any_origin(store_dir):
 def test_a_bad_cors_origin_is_one_line(store_dir, origin):
     with pytest.raises(KgError, match="--cors needs an origin"):
         serve(store_dir, cors=[origin])
+
+
+def test_a_query_nested_too_deep_is_refused_and_the_engine_survives(store_dir):
+    """5,000 nested groups crashed oxigraph's parser and took the endpoint down for all."""
+    deep = "SELECT * WHERE { " + "{ " * 5000 + "?s ?p ?o" + " }" * 5000 + " }"
+    with serve(store_dir, timeout_s=5) as server:
+        expected = _count(server.query_url)
+        response = httpx.post(server.query_url, data={"query": deep}, timeout=30)
+        assert response.status_code == 400 and "nested 5001 levels deep" in response.text
+        assert _count(server.query_url) == expected
+
+
+def test_a_crashed_engine_is_replaced(store_dir):
+    with serve(store_dir, timeout_s=5) as server:
+        expected = _count(server.query_url)
+        first = server.gateway.backend.process
+        first.kill()
+        first.wait()
+        for _ in range(100):  # the gateway notices within about a second
+            if server.gateway.backend.process is not first:
+                break
+            time.sleep(0.1)
+        assert server.gateway.backend.process.poll() is None
+        assert _count(server.query_url) == expected

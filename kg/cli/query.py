@@ -115,11 +115,14 @@ def resolve_query(query: str, params: dict[str, str]) -> str:
     from kg import queries
 
     path = Path(query)
-    if query.endswith((".rq", ".sparql")) and path.is_file():
+    # SPARQL text is no file name: a long or multi-line query never reaches the file system
+    # (a 100 KB query made is_file() fail with "file name too long")
+    looks_like_path = len(query) < 1024 and "\n" not in query
+    if looks_like_path and query.endswith((".rq", ".sparql")) and path.is_file():
         if params:
             return queries.parse_query_file(path).render(params)
         return path.read_text(encoding="utf-8")
-    if (queries.QUERY_DIR / f"{query}.rq").is_file():
+    if re.fullmatch(r"[\w-]{1,200}", query) and (queries.QUERY_DIR / f"{query}.rq").is_file():
         return queries.get(query).render(params)
     if params:
         raise KgError("--param works with named queries and .rq files only")
@@ -187,7 +190,7 @@ def query_cmd(
     from kg.children import run_in_child
     from kg.namespace import PREFIXES
     from kg.output import TextSink, open_output, write_all
-    from kg.sparql_guard import check_service
+    from kg.sparql_guard import check_depth, check_service
 
     if list_:
         list_queries()
@@ -198,6 +201,7 @@ def query_cmd(
         raise KgError(f"--timeout must be 0 (no limit) or a number of seconds, not {timeout}")
     sparql = resolve_query(query, _parse_params(param or []))
     check_service(sparql, allow_service or [])
+    check_depth(sparql)
     location = store_location(store)  # a mistyped --store is an error here, not a new store
     terminal = Console()  # the child writes into a pipe: tell it what the terminal is like
 
