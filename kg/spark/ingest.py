@@ -430,4 +430,8 @@ def report(summary: SparkIngestSummary, *, fail_on_unread: bool = False) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run as a file (spark-submit …/kg/spark/ingest.py) or with -m: call the imported module,
+    # so what executors receive refers to kg.spark.ingest by name, not to this __main__.
+    from kg.spark.ingest import main as imported_main
+
+    sys.exit(imported_main())

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from kg.spark.output import current_run, iter_documents, nquads_files, read_manifest
+from kg.spark.output import current_run, iter_current, read_manifest
 from kg.store import Store
 
 
@@ -48,42 +48,39 @@ def load_output(
     rows = read_manifest(out)
     summary = LoadSummary(run=current_run(out) or "", documents=len(rows))
     committed = store.committed()
-    wanted: dict[str, tuple[str, str]] = {}
-    paths: dict[str, str] = {}
+    todo: list[dict] = []
     for row in rows:
         if row["status"] != "ok":
             summary.failed.append((row["path"], row["error"]))
         elif not force and committed.get(row["graph"]) == row["version"]:
             summary.skipped += 1
         else:
-            wanted[row["graph"]] = (row["run"], row["version"])
-            paths[row["graph"]] = row["path"]
+            todo.append(row)
     batch: list[tuple[ox.NamedNode, str, bytes]] = []
-    size = done = 0
-    for run in sorted({run for run, _ in wanted.values()}):
-        for graph, nquads in iter_documents(nquads_files(out, run)):
-            if wanted.get(graph, ("", ""))[0] != run:
-                continue  # an older mapping, replaced by a later run
-            version = wanted.pop(graph)[1]
-            node = ox.NamedNode(graph)
-            summary.triples += nquads.count(b"\n")
-            if graph in committed or store.oxigraph.contains_named_graph(node):
-                store.replace_document(node, version, nquads)
-                summary.replaced += 1
-            else:
-                batch.append((node, version, nquads))
-                size += len(nquads)
-                summary.loaded += 1
-                if size >= batch_bytes:
-                    store.bulk_add_documents(batch)
-                    batch, size = [], 0
-            done += 1
-            if on_progress:
-                on_progress(done, len(paths))
+    size = 0
+    found: set[str] = set()
+    for row, nquads in iter_current(out, todo):
+        graph, version = row["graph"], row["version"]
+        found.add(graph)
+        node = ox.NamedNode(graph)
+        summary.triples += nquads.count(b"\n")
+        if graph in committed or store.oxigraph.contains_named_graph(node):
+            store.replace_document(node, version, nquads)
+            summary.replaced += 1
+        else:
+            batch.append((node, version, nquads))
+            size += len(nquads)
+            summary.loaded += 1
+            if size >= batch_bytes:
+                store.bulk_add_documents(batch)
+                batch, size = [], 0
+        if on_progress:
+            on_progress(len(found), len(todo))
     store.bulk_add_documents(batch)
     summary.failed.extend(
-        (paths[graph], f"{paths[graph]}: N-Quads missing from the output of run {run}")
-        for graph, (run, _) in sorted(wanted.items())
+        (row["path"], f"{row['path']}: N-Quads missing from the output of run {row['run']}")
+        for row in todo
+        if row["graph"] not in found
     )
     return summary
 

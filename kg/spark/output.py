@@ -22,6 +22,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -91,10 +92,51 @@ def iter_documents(files: list[Path]) -> Iterator[tuple[str, bytes]]:
             raise KgError(f"cannot read N-Quads part file: {exc}", str(path)) from None
 
 
+def iter_current(
+    out: str | os.PathLike[str], rows: list[dict[str, Any]]
+) -> Iterator[tuple[dict[str, Any], bytes]]:
+    """``(manifest row, N-Quads)`` of each ``ok`` row of ``rows``, read from the row's own run
+    only (an older run may hold an older mapping of the same graph); a row whose N-Quads are
+    not in the folder is not yielded, so the caller can name it."""
+    wanted = {row["graph"]: row for row in rows if row["status"] == "ok"}
+    for run in sorted({row["run"] for row in wanted.values()}):
+        for graph, nquads in iter_documents(nquads_files(out, run)):
+            row = wanted.get(graph)
+            if row is not None and row["run"] == run:
+                del wanted[graph]
+                yield row, nquads
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m kg.spark.output OUT``: the current documents' N-Quads on stdout, for bulk
+    loaders that read a stream (QLever's ``CAT_INPUT_FILES``); exit 1 naming any missing."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m kg.spark.output OUT", file=sys.stderr)
+        return 2
+    try:
+        rows = [row for row in read_manifest(args[0]) if row["status"] == "ok"]
+        found = set()
+        for row, nquads in iter_current(args[0], rows):
+            sys.stdout.buffer.write(nquads)
+            found.add(row["graph"])
+    except KgError as exc:
+        print(f"kg: error: {exc}", file=sys.stderr)
+        return 2
+    missing = [row["path"] for row in rows if row["graph"] not in found]
+    for path in missing:
+        print(f"kg: error: {path}: N-Quads missing from {args[0]}", file=sys.stderr)
+    return 1 if missing else 0
+
+
 __all__ = [
     "current_run",
     "graph_of",
+    "iter_current",
     "iter_documents",
     "nquads_files",
     "read_manifest",
 ]
+
+if __name__ == "__main__":
+    sys.exit(main())
