@@ -242,10 +242,15 @@ class Store:
         return [g for g in self.graphs() if g.startswith(DOC_GRAPH_PREFIX)]
 
     def committed(self) -> dict[str, str]:
-        """``{document graph IRI: pipeline version}`` of every complete document graph."""
+        """``{document graph IRI: pipeline version}`` of every complete document graph.
+
+        A store written before ``pi:committedVersion`` and opened read-only (so not migrated,
+        see :meth:`_migrate_catalog`) still has ``pi:pipelineVersion`` records: both count.
+        """
         return {
             q.subject.value: q.object.value
-            for q in self._ox.quads_for_pattern(None, PI.committedVersion, None, CATALOG_GRAPH)
+            for predicate in (PI.pipelineVersion, PI.committedVersion)
+            for q in self._ox.quads_for_pattern(None, predicate, None, CATALOG_GRAPH)
             if q.subject.value.startswith(DOC_GRAPH_PREFIX)
         }
 
@@ -253,7 +258,7 @@ class Store:
         """Every committed document, sorted by file path."""
         rows = self.select(
             """SELECT ?g ?sha ?path ?title ?version WHERE {
-                 GRAPH pig:catalog { ?g pi:committedVersion ?version }
+                 GRAPH pig:catalog { ?g pi:committedVersion|pi:pipelineVersion ?version }
                  GRAPH ?g { ?doc a pi:SourceDocument ; pi:sha256 ?sha ; pi:filePath ?path .
                             OPTIONAL { ?doc dcterms:title ?title } } }"""
         )

@@ -135,6 +135,9 @@ def test_catalog_records_of_an_older_store_are_migrated(tmp_path):
     old.add(ox.Quad(ox.NamedNode("urn:x"), ox.NamedNode("urn:p"), ox.Literal("v"), graph))
     old.add(ox.Quad(graph, ns.PI.pipelineVersion, ox.Literal("v1"), CATALOG_GRAPH))
     del old
+    reader = Store(path, read_only=True)  # not migrated, yet the document is there
+    assert reader.committed() == {graph.value: "v1"}
+    del reader
     store = Store(path)
     assert store.recovered == [] and store.committed() == {graph.value: "v1"}
     assert store.triple_count(graph) == 1
