@@ -156,3 +156,14 @@ def test_kg_load_then_query_gives_the_rows_of_a_local_ingest(first, corpus, tmp_
     ]
     assert rows[0].exit_code == 0 and rows[0].output.count("corpus/") == 44
     assert rows[0].output == rows[1].output
+
+
+def test_kg_ingest_engine_spark_writes_the_output_folder(spark, corpus, tmp_path):
+    out = tmp_path / "out"
+    args = ["ingest", "--engine", "spark", str(corpus / "national"), "--out", str(out)]
+    result = runner.invoke(app, [*args, "--master", "local[2]"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("4 file(s): 4 ingested, 0 replaced, 0 unchanged, 0 failed;")
+    assert len(list(out.glob("runs/*/nquads/part-*.nq.gz"))) >= 1
+    again = runner.invoke(app, [*args, "--master", "local[2]"])
+    assert again.output.startswith("4 file(s): 0 ingested, 0 replaced, 4 unchanged, 0 failed;")

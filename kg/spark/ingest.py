@@ -275,11 +275,11 @@ def spark_ingest(
     ``partitions`` defaults to one per :data:`DOCS_PER_PARTITION` documents (at least the
     default parallelism); ``version`` defaults to :func:`kg.ingest.pipeline_version`.
     """
+    spark = spark or get_spark(master)  # first: no pyspark or Java is one line, not a traceback
     from pyspark import StorageLevel
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    spark = spark or get_spark(master)
     version = version or pipeline_version()
     out = str(out).rstrip("/")
     if not _URI.match(out):
