@@ -167,3 +167,19 @@ def test_kg_ingest_engine_spark_writes_the_output_folder(spark, corpus, tmp_path
     assert len(list(out.glob("runs/*/nquads/part-*.nq.gz"))) >= 1
     again = runner.invoke(app, [*args, "--master", "local[2]"])
     assert again.output.startswith("4 file(s): 0 ingested, 0 replaced, 4 unchanged, 0 failed;")
+
+
+def test_a_listed_file_spark_did_not_read_is_named(spark, corpus, tmp_path, monkeypatch):
+    import kg.spark.ingest as spark_ingest_module
+
+    read_files = spark_ingest_module._read_files
+
+    def drop_the_pdf(session, locations):  # as if Spark named a path differently
+        return read_files(session, locations).where("path NOT LIKE '%.pdf'")
+
+    monkeypatch.setattr(spark_ingest_module, "_read_files", drop_the_pdf)
+    summary = spark_ingest_module.spark_ingest([corpus / "national"], tmp_path / "out", spark=spark)
+    assert (summary.files, summary.ingested, summary.skipped) == (4, 3, 0)
+    assert summary.failed == [
+        ("national/0003.pdf", "national/0003.pdf: listed but not read by Spark")
+    ]

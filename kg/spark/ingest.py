@@ -296,6 +296,9 @@ def spark_ingest(
     content = _read_files(spark, [location for location, _ in files]).select(
         F.col("path").alias("location"), "content"
     )
+    # nothing listed may vanish silently (only the path column is read for this check)
+    lost = listing.join(content.select("location"), "location", "left_anti").collect()
+    summary.failed = [(r.recorded, f"{r.recorded}: listed but not read by Spark") for r in lost]
     docs = listing.join(content, "location").withColumn("sha256", F.sha2("content", 256))
     # one path per content, the first in recorded order (local ingest keeps the first too)
     first = Window.partitionBy("sha256").orderBy("recorded", "location")
@@ -305,7 +308,7 @@ def spark_ingest(
         docs = docs.join(done.select("sha256"), "sha256", "left_anti")
     todo = docs.select("recorded", "content").persist(StorageLevel.MEMORY_AND_DISK)
     count = todo.count()
-    summary.skipped = summary.files - count
+    summary.skipped = summary.files - count - len(lost)
     if count == 0:
         todo.unpersist()
         return summary
@@ -374,10 +377,10 @@ def _summarise(summary: SparkIngestSummary, rows: DataFrame, previous: DataFrame
     summary.unread = [
         row["path"] for row in ok.where(F.col("counts")["unread"] > 0).select("path").collect()
     ]
-    summary.failed = [
+    summary.failed.extend(
         (row["path"], row["error"])
         for row in rows.where(F.col("status") == "failed").orderBy("path").collect()
-    ]
+    )
 
 
 def describe(summary: SparkIngestSummary) -> str:
