@@ -4,6 +4,7 @@ failed job; `kg load` of the output answers `kg query` like a local store."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -178,8 +179,19 @@ def test_a_listed_file_spark_did_not_read_is_named(spark, corpus, tmp_path, monk
         return read_files(session, locations).where("path NOT LIKE '%.pdf'")
 
     monkeypatch.setattr(spark_ingest_module, "_read_files", drop_the_pdf)
-    summary = spark_ingest_module.spark_ingest([corpus / "national"], tmp_path / "out", spark=spark)
-    assert (summary.files, summary.ingested, summary.skipped) == (4, 3, 0)
+    folder = tmp_path / "national"
+    shutil.copytree(corpus / "national", folder)
+    (folder / "0001.docx").rename(os.fsdecode(bytes(folder) + b"/\xff\xfe.docx"))
+    summary = spark_ingest_module.spark_ingest([folder], tmp_path / "out", spark=spark)
+    assert (summary.files, summary.ingested, summary.skipped) == (4, 2, 0)
     assert summary.failed == [
-        ("national/0003.pdf", "national/0003.pdf: listed but not read by Spark")
+        (
+            "national/\ufffd\ufffd.docx",
+            "national/\ufffd\ufffd.docx: file name is not valid UTF-8, which Spark cannot "
+            "address; rename it",
+        ),
+        ("national/0003.pdf", "national/0003.pdf: listed but not read by Spark"),
+    ]
+    assert summary.notes == [
+        "national/\ufffd\ufffd.docx: file name is not valid UTF-8 (recorded so)"
     ]

@@ -123,6 +123,14 @@ def _list_uri(spark: SparkSession, uri: str) -> list[tuple[str, str]]:
     return listing
 
 
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _read_manifest(spark: SparkSession, out: str) -> DataFrame | None:
     """The current manifest as a DataFrame (any filesystem), or ``None`` for a new folder."""
     jvm = spark.sparkContext._jvm
@@ -288,6 +296,13 @@ def spark_ingest(
     run_dir = f"{out}/{RUNS}/{summary.run}"
     files = list_inputs(spark, paths, summary.notes)
     summary.files = len(files)
+    # a name that is not UTF-8 cannot cross into the JVM (local ingest reads it under U+FFFD)
+    summary.failed = [
+        (rec, f"{rec}: file name is not valid UTF-8, which Spark cannot address; rename it")
+        for loc, rec in files
+        if not _is_utf8(loc)
+    ]
+    files = [(loc, rec) for loc, rec in files if _is_utf8(loc)]
     previous = _read_manifest(spark, out)
     if not files:
         return summary
@@ -298,7 +313,7 @@ def spark_ingest(
     )
     # nothing listed may vanish silently (only the path column is read for this check)
     lost = listing.join(content.select("location"), "location", "left_anti").collect()
-    summary.failed = [(r.recorded, f"{r.recorded}: listed but not read by Spark") for r in lost]
+    summary.failed += [(r.recorded, f"{r.recorded}: listed but not read by Spark") for r in lost]
     docs = listing.join(content, "location").withColumn("sha256", F.sha2("content", 256))
     # one path per content, the first in recorded order (local ingest keeps the first too)
     first = Window.partitionBy("sha256").orderBy("recorded", "location")
@@ -308,7 +323,7 @@ def spark_ingest(
         docs = docs.join(done.select("sha256"), "sha256", "left_anti")
     todo = docs.select("recorded", "content").persist(StorageLevel.MEMORY_AND_DISK)
     count = todo.count()
-    summary.skipped = summary.files - count - len(lost)
+    summary.skipped = summary.files - count - len(summary.failed)
     if count == 0:
         todo.unpersist()
         return summary
