@@ -29,6 +29,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -37,6 +38,10 @@ from kg.errors import KgError
 from kg.namespace import doc_graph, ontology_files, vocab_files
 from kg.readers import SUFFIXES
 from kg.store import Store
+
+if TYPE_CHECKING:
+    from kg.mapping import MappedDocument
+    from kg.model import Document
 
 _WORKER_NICENESS = 10
 """How much lower than the parent the parse workers run (see ``_warm_up``)."""
@@ -153,8 +158,11 @@ def extract_document(path: str | os.PathLike[str], name: str | None = None):
     return extract_result(result)
 
 
-def process_file(path: str, recorded_path: str, version: str) -> tuple[str, bytes, dict]:
-    """Worker: one file → ``(sha256, nquads, counts)``. Runs in a child process."""
+def analyse_file(
+    path: str | os.PathLike[str], recorded_path: str, version: str
+) -> tuple[Document, MappedDocument, dict[str, int]]:
+    """One file → ``(document, mapped document, counts)``: every stage of ingest in one place,
+    so the local workers and the Spark executors (:mod:`kg.spark.ingest`) map alike."""
     from kg.mapping import map_document
     from kg.nlp import analyze_document
 
@@ -164,6 +172,12 @@ def process_file(path: str, recorded_path: str, version: str) -> tuple[str, byte
     counts = dict(mapped.counts)
     counts["diagnostics"] = len(doc.diagnostics)
     counts["unread"] = sum(1 for d in doc.diagnostics if d.code == "unread")
+    return doc, mapped, counts
+
+
+def process_file(path: str, recorded_path: str, version: str) -> tuple[str, bytes, dict]:
+    """Worker: one file → ``(sha256, nquads, counts)``. Runs in a child process."""
+    doc, mapped, counts = analyse_file(path, recorded_path, version)
     return doc.source.sha256, mapped.nquads, counts
 
 
@@ -342,6 +356,7 @@ def _results(
 
 __all__ = [
     "IngestSummary",
+    "analyse_file",
     "discover",
     "extract_document",
     "ingest",

@@ -1,8 +1,9 @@
 """Ingest on Apache Spark: the local pipeline (read → extract → NLP → map) inside executors.
 
 The driver only lists the files; executors read them through Spark's filesystem layer
-(``binaryFile``: local paths, ``hdfs://``, ``s3a://`` …), hash them, run the same stages as
-:func:`kg.ingest.process_file` with one warm NLP pipeline per partition, and write N-Quads,
+(``binaryFile``: local paths, ``hdfs://``, ``s3a://`` …), hash them, run
+:func:`kg.ingest.analyse_file` (the stages of local ingest) with one warm NLP pipeline per
+partition, and write N-Quads,
 indicator records, diagnostics and a manifest to an output folder (layout:
 :mod:`kg.spark.output`). A document whose content and pipeline version are in the manifest is
 skipped; one whose version changed (or every one, with ``force``) is re-mapped and replaces
@@ -30,7 +31,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import KgError
-from kg.ingest import discover, extract_document, pipeline_version
+from kg.ingest import analyse_file, discover, pipeline_version
 from kg.namespace import doc_graph
 from kg.readers import SUFFIXES
 from kg.spark import get_spark
@@ -186,15 +187,11 @@ def process_content(recorded: str, content: bytes, version: str, tmp: Path) -> d
     The readers take a file, so the bytes are written under the document's own name (its
     suffix picks the reader) into ``tmp``; errors are reported against the recorded path."""
     from kg.duplicates.records import records_from_document
-    from kg.mapping import map_document
-    from kg.nlp import analyze_document
 
     file = tmp / (PurePosixPath(recorded).name or "document")
     file.write_bytes(content)
     try:
-        doc = extract_document(file, recorded)
-        analyze_document(doc)
-        mapped = map_document(doc, file_path=recorded, pipeline_version=version)
+        doc, mapped, counts = analyse_file(file, recorded, version)
     except KgError as exc:
         error = str(exc) if exc.path else f"{recorded}: {exc}"
         return _failed(recorded, content, error.replace(str(file), recorded))
@@ -204,9 +201,6 @@ def process_content(recorded: str, content: bytes, version: str, tmp: Path) -> d
     finally:
         file.unlink(missing_ok=True)
     graph = doc_graph(doc.source.sha256).value
-    counts = dict(mapped.counts)
-    counts["diagnostics"] = len(doc.diagnostics)
-    counts["unread"] = sum(1 for d in doc.diagnostics if d.code == "unread")
     doc.source.path = recorded  # records name the recorded path, not the executor's copy
     text = mapped.nquads.decode("utf-8")
     return {
