@@ -77,3 +77,25 @@ def test_html_escapes_document_text():
     page = to_html(_result())
     assert HOSTILE not in page and "&lt;script&gt;" in page
     assert "http://" not in page.replace("http://www.w3.org/2000/svg", "")
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        ('view_link = "caf\xe9 {anchor}"\n'.encode("latin-1"), "not UTF-8 text"),
+        (("a=" + "[" * 600 + "]" * 600 + "\n").encode(), "nested too deeply"),
+        (b"rules = 5\n", "rules: 5 is not of type 'object'"),
+        (b'[rules."ladder.gap"]\nseverity = 3\n', "severity must be one of"),
+        (b'[rules."copies.template_ladder"]\nmin_indicators = true\n', "must be int, not True"),
+        (b'[rules."ladder.gap".x]\n', "has no parameter 'x'"),
+        (b"[audit]\ndisable = [1]\n", "unknown rule 1"),
+    ],
+)
+def test_config_of_any_shape_is_one_line(tmp_path, data, words):
+    """Binary, Latin-1, deeply nested and wrongly typed TOML: one line naming the file."""
+    path = tmp_path / "odd.toml"
+    path.write_bytes(data)
+    with pytest.raises(KgError) as caught:
+        load_config(path)
+    message = str(caught.value)
+    assert words in message and "odd.toml" in message and "\n" not in message

@@ -42,12 +42,6 @@ class AuditConfig:
     """Hosts SPARQL rules may reach with ``SERVICE`` (``kg audit --allow-service``; not TOML)."""
 
 
-def _check_rule_id(rule_id: str, path: Path) -> None:
-    if rule_id not in RULES:
-        known = ", ".join(sorted(RULES))
-        raise KgError(f"unknown rule {rule_id!r} (known rules: {known})", str(path))
-
-
 def _view_link(value: Any, path: Path) -> str:
     """A link template with exactly the ``{anchor}`` placeholder and no other braces."""
     if not isinstance(value, str):
@@ -61,63 +55,130 @@ def _view_link(value: Any, path: Path) -> str:
     return value
 
 
+def _json_type(value: Any) -> dict[str, Any]:
+    """The JSON Schema of a parameter, from the type of its default value."""
+    if isinstance(value, bool):
+        return {"type": "boolean"}
+    if isinstance(value, int):
+        return {"type": "integer"}
+    if isinstance(value, float):
+        return {"type": "number"}
+    if isinstance(value, str):
+        return {"type": "string"}
+    if isinstance(value, list):
+        return {"type": "array", "items": {"type": "string"}}
+    return {
+        "type": "object",
+        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    }
+
+
+def config_schema() -> dict[str, Any]:
+    """The JSON Schema of an audit TOML file, built from the registered rules and their
+    parameters (so a new rule or parameter needs no change here)."""
+    rule_ids = sorted(RULES)
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "audit": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "disable": {"type": "array", "items": {"enum": rule_ids}},
+                    "sparql_rules": {"type": "array", "items": {"type": "string"}},
+                    "view_link": {"type": "string"},
+                },
+            },
+            "rules": {
+                "type": "object",
+                "propertyNames": {"enum": rule_ids},
+                "additionalProperties": {"type": "object"},
+                "properties": {
+                    rule_id: {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "properties": {
+                            "enabled": {"type": "boolean"},
+                            "severity": {"enum": list(SEVERITIES)},
+                            **{name: _json_type(v) for name, v in RULES[rule_id].params.items()},
+                        },
+                    }
+                    for rule_id in rule_ids
+                },
+            },
+        },
+    }
+
+
+def _schema_error(error: Any) -> str:
+    """One line for a JSON Schema violation, in the words of the config file: which rule,
+    which key, what is allowed."""
+    path = list(error.absolute_path)
+    where = ".".join(map(str, path)) or "top level"
+    rule_id = path[1] if len(path) >= 2 and path[0] == "rules" else None
+    if error.validator == "additionalProperties":
+        unexpected = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        if not path:
+            return f"unknown section(s) {unexpected}; use [audit] and [rules.ID]"
+        if rule_id is not None:
+            names = ", ".join(RULES[rule_id].params) or "none"
+            return f"rule {rule_id} has no parameter {unexpected[0]!r} (parameters: {names})"
+        return f"unknown [{where}] key(s) {unexpected}"
+    if error.validator == "enum" and error.validator_value == list(SEVERITIES):
+        return (
+            f"rule {rule_id}: severity must be one of {', '.join(SEVERITIES)}, "
+            f"not {error.instance!r}"
+        )
+    if error.validator == "enum" or error.validator == "propertyNames":
+        name = error.instance if error.validator == "enum" else error.message.split("'")[1]
+        return f"unknown rule {name!r} (known rules: {', '.join(sorted(RULES))})"
+    if error.validator == "type" and rule_id is not None and len(path) >= 3:
+        wanted = {"integer": "int", "number": "float", "string": "str", "boolean": "bool"}
+        kind = wanted.get(error.validator_value, error.validator_value)
+        return f"rule {rule_id}: parameter {path[2]!r} must be {kind}, not {error.instance!r}"
+    return f"{where}: {error.message}"
+
+
 def load_config(path: str | Path) -> AuditConfig:
-    """Read and validate an audit TOML file; every mistake is a one-line :class:`KgError`."""
+    """Read and validate an audit TOML file; every mistake is a one-line :class:`KgError`
+    naming the file and the key (a JSON Schema check, :func:`config_schema`)."""
+    import jsonschema
+
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_bytes().decode("utf-8"))
     except FileNotFoundError:
         raise KgError("config file not found", str(path)) from None
+    except OSError as exc:
+        raise KgError(f"cannot read the config: {exc.strerror or exc}", str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise KgError(
+            f"not UTF-8 text (byte {exc.start}); save the config as UTF-8", str(path)
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise KgError(f"not valid TOML: {exc}", str(path)) from None
-    unknown = set(data) - {"audit", "rules"}
-    if unknown:
-        raise KgError(
-            f"unknown section(s) {sorted(unknown)}; use [audit] and [rules.ID]", str(path)
-        )
+    except RecursionError:
+        raise KgError("not valid TOML: nested too deeply", str(path)) from None
+    errors = sorted(
+        jsonschema.Draft202012Validator(config_schema()).iter_errors(data),
+        key=lambda e: list(map(str, e.absolute_path)),
+    )
+    if errors:
+        raise KgError(_schema_error(errors[0]), str(path))
     config = AuditConfig()
     audit = data.get("audit", {})
-    extra = set(audit) - {"disable", "sparql_rules", "view_link"}
-    if extra:
-        raise KgError(f"unknown [audit] key(s) {sorted(extra)}", str(path))
-    for rule_id in audit.get("disable", []):
-        _check_rule_id(rule_id, path)
-        config.disabled.add(rule_id)
-    for rq in audit.get("sparql_rules", []):
-        config.sparql_rules.append((path.parent / rq).resolve())
+    config.disabled.update(audit.get("disable", []))
+    config.sparql_rules.extend((path.parent / rq).resolve() for rq in audit.get("sparql_rules", []))
     if "view_link" in audit:
         config.view_link = _view_link(audit["view_link"], path)
     for rule_id, settings in data.get("rules", {}).items():
-        _check_rule_id(rule_id, path)
-        if not isinstance(settings, dict):
-            raise KgError(f"[rules.{rule_id!r}] must be a table", str(path))
         settings = dict(settings)
         if settings.pop("enabled", True) is False:
             config.disabled.add(rule_id)
         if "severity" in settings:
-            severity = settings.pop("severity")
-            if severity not in SEVERITIES:
-                raise KgError(
-                    f"rule {rule_id}: severity must be one of {', '.join(SEVERITIES)}, "
-                    f"not {severity!r}",
-                    str(path),
-                )
-            config.severities[rule_id] = severity
-        allowed = RULES[rule_id].params
+            config.severities[rule_id] = settings.pop("severity")
         for name, value in settings.items():
-            if name not in allowed:
-                raise KgError(
-                    f"rule {rule_id} has no parameter {name!r} "
-                    f"(parameters: {', '.join(allowed) or 'none'})",
-                    str(path),
-                )
-            if not isinstance(value, type(allowed[name])) and not (
-                isinstance(allowed[name], float) and isinstance(value, int)
-            ):
-                raise KgError(
-                    f"rule {rule_id}: parameter {name!r} must be {type(allowed[name]).__name__}",
-                    str(path),
-                )
             if isinstance(value, float) and not math.isfinite(value):
                 raise KgError(
                     f"rule {rule_id}: parameter {name!r} must be a finite number, not {value}",
