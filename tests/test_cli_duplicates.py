@@ -5,7 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 
+import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
@@ -189,3 +192,38 @@ def test_store_mode_without_a_store_is_one_clear_error(tmp_path):
     result = runner.invoke(app, ["duplicates", "--store", str(tmp_path / "missing")])
     assert result.exit_code != 0
     assert "missing: no graph store here" in str(result.exception)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        (
+            "huge.csv",
+            "id,text,优,良,中,差\n1," + "x" * 200_000 + ",a,b,c,d\n",
+            "not valid CSV: field larger than field limit",
+        ),
+        ("deep.jsonl", '{"id": ' + "[" * 5000 + "]" * 5000 + "}\n", "nested too deeply"),
+        ("big.jsonl", '{"id": "1", "pos": 1' + "0" * 5000 + "}\n", "not valid JSON here"),
+    ],
+)
+def test_hostile_record_files_are_one_line(tmp_path, name, content, words):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kg",
+            "duplicates",
+            "--input",
+            str(path),
+            "--output",
+            str(tmp_path / "o"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and words in result.stderr and name in result.stderr
+    assert "Traceback" not in result.stderr

@@ -116,6 +116,10 @@ def _json_objects(handle: TextIO, path: str) -> Iterator[tuple[int, dict[str, An
             row = json.loads(line)
         except json.JSONDecodeError as exc:
             raise KgError(f"not valid JSON: {exc.msg}", path, number) from None
+        except RecursionError:
+            raise KgError("not valid JSON here: nested too deeply", path, number) from None
+        except ValueError as exc:  # e.g. an integer of thousands of digits
+            raise KgError(f"not valid JSON here: {exc}", path, number) from None
         if not isinstance(row, dict):
             raise KgError("each line must be a JSON object", path, number)
         yield number, row
@@ -132,10 +136,13 @@ def _read_csv(handle: TextIO, path: str) -> Iterator[IndicatorRecord]:
     missing = [name for name in ("id", "text", *GRADES) if name not in header]
     if missing:
         raise KgError(f"CSV header lacks the column(s) {', '.join(missing)}", path, 1)
-    for row in reader:
-        if None in row:
-            raise KgError("more cells than header columns", path, reader.line_num)
-        yield _record_from_mapping(row, path, reader.line_num)
+    try:
+        for row in reader:
+            if None in row:
+                raise KgError("more cells than header columns", path, reader.line_num)
+            yield _record_from_mapping(row, path, reader.line_num)
+    except csv.Error as exc:  # a cell over the field limit, a NUL byte …
+        raise KgError(f"not valid CSV: {exc}", path, reader.line_num) from None
 
 
 def read_records(path: str | Path) -> list[IndicatorRecord]:
