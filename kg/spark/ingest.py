@@ -18,6 +18,7 @@ From ``spark-submit``::
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import re
 import sys
@@ -74,10 +75,6 @@ class SparkIngestSummary:
     counts: Counter[str] = field(default_factory=Counter)
     unread: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed
 
 
 # --- driver: listing ----------------------------------------------------------------------------
@@ -232,8 +229,6 @@ def process_content(recorded: str, content: bytes, version: str, tmp: Path) -> d
 
 
 def _failed(recorded: str, content: bytes, message: str) -> dict[str, Any]:
-    import hashlib
-
     sha = hashlib.sha256(content).hexdigest()
     graph = doc_graph(sha).value
     return {
