@@ -110,7 +110,7 @@ def discover(
     directory, so the same folder always records the same paths.
 
     Symbolic links to folders inside a folder are not followed (they can lead outside it or
-    into a loop); each one, and each file name that is not valid UTF-8 (recorded with U+FFFD),
+    into a loop); each one, each link whose target is gone, and each file name that is not valid UTF-8 (recorded with U+FFFD),
     is added to ``notes`` as a one-line warning.
     """
     found: dict[Path, str] = {}
@@ -123,6 +123,8 @@ def discover(
                 recorded = _text_name(f"{path.resolve().name}/{rel}")
                 if file.is_symlink() and file.is_dir():
                     notes.append(f"{recorded}: symbolic link to a folder, not followed")
+                elif file.is_symlink() and not file.exists():
+                    notes.append(f"{recorded}: symbolic link to nothing (its target is gone)")
                 elif file.is_file() and file.suffix.lower() in SUFFIXES:
                     if recorded != f"{path.resolve().name}/{rel}":
                         notes.append(f"{recorded}: file name is not valid UTF-8 (recorded so)")
@@ -234,7 +236,11 @@ def ingest(
     todo: list[tuple[Path, str]] = []
     seen_graphs: set[str] = set()
     for file, recorded in files:
-        sha = hashlib.sha256(file.read_bytes()).hexdigest()
+        try:
+            sha = hashlib.sha256(file.read_bytes()).hexdigest()
+        except OSError as exc:  # unreadable, vanished, a /proc file behind a link …
+            summary.failed.append((recorded, f"{recorded}: cannot read ({exc.strerror or exc})"))
+            continue
         graph = doc_graph(sha).value
         if graph in seen_graphs or (not force and committed.get(graph) == version):
             summary.skipped += 1

@@ -211,3 +211,25 @@ def test_without_the_nlp_stage_a_file_fails_instead_of_ingesting_half(seeds_dir,
     summary = ingest([seeds_dir / "003_2709046b083e087d.txt"], Store(), jobs=1)
     assert summary.ingested == 0
     assert [message.split(": ")[1] for _, message in summary.failed] == ["ModuleNotFoundError"]
+
+
+def test_an_unreadable_file_in_a_folder_is_one_line_and_the_rest_is_ingested(samples_dir, tmp_path):
+    """A link to /proc/self/mem (reading it fails with EIO) and a link to a file that is gone:
+    each one line naming it; the sample beside them is ingested."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    sample = sorted(samples_dir.glob("*.txt"))[0]
+    (folder / sample.name).write_bytes(sample.read_bytes())
+    (folder / "mem.txt").symlink_to("/proc/self/mem")
+    gone = tmp_path / "gone.txt"
+    gone.write_text("x", encoding="utf-8")
+    (folder / "gone.txt").symlink_to(gone)
+    gone.unlink()
+    result = runner.invoke(app, ["ingest", str(folder), "--store", str(tmp_path / "s"), "-q"])
+    assert result.exit_code == 1
+    assert "1 ingested" in result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("kg: error:")]
+    assert [line.split("docs/")[1] for line in errors] == [
+        "mem.txt: cannot read (Input/output error)"
+    ]
+    assert "gone.txt: symbolic link to nothing" in result.output
