@@ -218,3 +218,41 @@ def test_unread_document_is_reported_first_and_never_clean(tmp_path):
     runner.invoke(app, ["audit", "--store", str(store), "--out", str(out), "-f", "json"])
     data = json.loads((out / "audit.json").read_text(encoding="utf-8"))
     assert data["summary"]["unread_documents"] == ["docs/unread.txt"]  # path as recorded
+
+
+def test_slow_or_binary_rule_files_are_one_line(store_dir, tmp_path):
+    """A cross-product rule stops at [audit] rule_timeout; a binary .rq is refused; both
+    name the rule file, exit 2, and never hang or print a traceback."""
+    slow = tmp_path / "slow.rq"
+    slow.write_text(
+        'SELECT ?node ?message WHERE { ?node ?p ?o . ?a ?b ?c . ?d ?e ?f . BIND("x" AS ?message) }',
+        encoding="utf-8",
+    )
+    config = tmp_path / "audit.toml"
+    config.write_text("[audit]\nrule_timeout = 1\n", encoding="utf-8")
+    binary = tmp_path / "binary.rq"
+    binary.write_bytes(b"\x00\xff\xfe binary")
+    for rules, words in (
+        (slow, "slow.rq: rule stopped after the time limit of 1 s"),
+        (binary, "binary.rq: not UTF-8"),
+    ):
+        result = subprocess.run(
+            [
+                *KG,
+                "audit",
+                "--store",
+                str(store_dir),
+                "--config",
+                str(config),
+                "--rules",
+                str(rules),
+                "--out",
+                str(tmp_path / "r"),
+                "--no-write",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 2, result.stderr
+        assert words in result.stderr and result.stderr.count("\n") == 1

@@ -40,6 +40,8 @@ class AuditConfig:
     view_link: str = DEFAULT_VIEW_LINK
     allow_service: tuple[str, ...] = ()
     """Hosts SPARQL rules may reach with ``SERVICE`` (``kg audit --allow-service``; not TOML)."""
+    rule_timeout: float = 60.0
+    """Seconds one custom SPARQL rule may run (``[audit] rule_timeout``; 0 = no limit)."""
 
 
 def _view_link(value: Any, path: Path) -> str:
@@ -88,6 +90,7 @@ def config_schema() -> dict[str, Any]:
                     "disable": {"type": "array", "items": {"enum": rule_ids}},
                     "sparql_rules": {"type": "array", "items": {"type": "string"}},
                     "view_link": {"type": "string"},
+                    "rule_timeout": {"type": "number", "minimum": 0},
                 },
             },
             "rules": {
@@ -172,6 +175,10 @@ def load_config(path: str | Path) -> AuditConfig:
     config.sparql_rules.extend((path.parent / rq).resolve() for rq in audit.get("sparql_rules", []))
     if "view_link" in audit:
         config.view_link = _view_link(audit["view_link"], path)
+    if "rule_timeout" in audit:
+        if not math.isfinite(audit["rule_timeout"]):
+            raise KgError("[audit] rule_timeout must be a finite number of seconds", str(path))
+        config.rule_timeout = float(audit["rule_timeout"])
     for rule_id, settings in data.get("rules", {}).items():
         settings = dict(settings)
         if settings.pop("enabled", True) is False:

@@ -36,7 +36,7 @@ def run_audit(
     context = load_context(store)
     copies = detect_copies(context) if "copies.cluster" not in config.disabled else None
     extra = [
-        sparql_rule(path, store, config.allow_service)
+        sparql_rule(path, store, config.allow_service, config.rule_timeout or None)
         for path in [*config.sparql_rules, *rule_files]
     ]
     result = audit_context(context, config, extra)

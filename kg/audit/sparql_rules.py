@@ -15,6 +15,8 @@ Without a ``finding-type`` line the findings are of type ``custom`` (``pig:audit
 
 from __future__ import annotations
 
+import io
+import pickle
 import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation
@@ -26,9 +28,11 @@ from kg.audit.registry import Finding, Rule, new_finding
 from kg.errors import KgError
 from kg.model import SEVERITIES
 from kg.namespace import FTYPE
-from kg.sparql_guard import check_service
+from kg.sparql_guard import check_depth, check_service
 
 CUSTOM_FINDING_TYPE = "custom"
+DEFAULT_RULE_TIMEOUT = 60.0
+"""Seconds one custom rule may run (``[audit] rule_timeout`` in the config; 0 = no limit)."""
 """The finding type of a rule that declares none: its findings are stored like the others."""
 
 _HEADER = re.compile(r"^#\s*(title|severity|finding-type)\s*:\s*(.+?)\s*$")
@@ -53,20 +57,44 @@ def _header(path: Path, text: str) -> dict[str, str]:
     return meta
 
 
-def sparql_rule(path: str | Path, store, allow_service: Iterable[str] = ()) -> Rule:
+def _select_with_limit(store, text: str, timeout_s: float | None) -> list[dict[str, Any]]:
+    """``store.select(text)`` in a child process that is killed past ``timeout_s``: a slow
+    rule must not hang the audit (pyoxigraph cannot be interrupted in-process)."""
+    from kg.children import run_in_child
+
+    def work(stream) -> None:
+        pickle.dump(store.select(text), stream)
+
+    out = io.BytesIO()
+    run_in_child(work, out, timeout_s)
+    return pickle.loads(out.getvalue())  # our own child's output, never outside data
+
+
+def sparql_rule(
+    path: str | Path,
+    store,
+    allow_service: Iterable[str] = (),
+    timeout_s: float | None = DEFAULT_RULE_TIMEOUT,
+) -> Rule:
     """Load one ``.rq`` file as a rule that runs against ``store`` (:class:`kg.store.Store`).
 
     A ``SERVICE`` clause is refused unless its host is in ``allow_service``: a shared rule
-    file must not make the audit send requests to other hosts.
+    file must not make the audit send requests to other hosts. A rule that runs longer than
+    ``timeout_s`` seconds is stopped with one line naming its file.
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8")
     except (FileNotFoundError, IsADirectoryError):
         raise KgError("SPARQL rule file not found", str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise KgError(f"not UTF-8 text (byte {exc.start}): not a SPARQL file", str(path)) from None
+    except OSError as exc:
+        raise KgError(f"cannot read the rule: {exc.strerror or exc}", str(path)) from None
     meta = _header(path, text)
     try:
         check_service(text, allow_service)
+        check_depth(text)
     except KgError as exc:
         raise KgError(exc.message, str(path)) from None
     if not re.search(r"\bSELECT\b", text, re.IGNORECASE):
@@ -75,7 +103,11 @@ def sparql_rule(path: str | Path, store, allow_service: Iterable[str] = ()) -> R
 
     def check(context: AuditContext, params: dict[str, Any]) -> Iterator[Finding]:
         try:
-            rows = store.select(text)
+            rows = _select_with_limit(store, text, timeout_s)
+        except TimeoutError:
+            raise KgError(
+                f"rule stopped after the time limit of {timeout_s:g} s", str(path)
+            ) from None
         except KgError as exc:
             raise KgError(exc.message, str(path)) from None
         for row in rows:
