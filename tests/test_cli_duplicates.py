@@ -227,3 +227,28 @@ def test_hostile_record_files_are_one_line(tmp_path, name, content, words):
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and words in result.stderr and name in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_output_to_a_full_disk_names_the_file(tmp_path):
+    records = tmp_path / "r.jsonl"
+    records.write_text(
+        '{"id": "1", "text": "办结率", "grades": ["≥90%", "≥80%", "≥70%", "<70%"]}\n',
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kg",
+            "duplicates",
+            "--input",
+            str(records),
+            "--output",
+            "/dev/full",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert result.stderr == "kg: error: /dev/full: cannot write: No space left on device\n"

@@ -208,10 +208,14 @@ def write_records(records: Iterable[IndicatorRecord], path: str | Path) -> None:
 
 
 def write_assignments(assignments: Mapping[str, Any], path: str | Path, *, key: str = "id") -> None:
-    """Write ``{"<key>": …, "cluster": …}`` lines in the order of ``assignments``."""
-    with Path(path).open("w", encoding="utf-8") as handle:
-        for item, cluster in assignments.items():
-            handle.write(json.dumps({key: item, "cluster": cluster}, ensure_ascii=False) + "\n")
+    """Write ``{"<key>": …, "cluster": …}`` lines in the order of ``assignments``; a full disk or
+    a missing folder is one :class:`KgError` naming the file."""
+    try:
+        with Path(path).open("w", encoding="utf-8") as handle:
+            for item, cluster in assignments.items():
+                handle.write(json.dumps({key: item, "cluster": cluster}, ensure_ascii=False) + "\n")
+    except OSError as exc:
+        raise KgError(f"cannot write: {exc.strerror or exc}", str(path)) from None
 
 
 def read_assignments(path: str | Path, *, key: str = "id") -> dict[str, Any]:
