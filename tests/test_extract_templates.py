@@ -301,3 +301,23 @@ def test_a_total_row_of_the_tasks_is_not_a_task():
     (table,) = read(rows, nlp=False).projects
     assert [t.name for t in table.tasks] == ["公共卫生服务", "疾病防控"]
     assert table.header["合计"] == "5000"
+
+
+def test_money_block_written_as_label_value_pairs():
+    """Some 自评表 print the money as pairs (年初预算数 | 200 | 全年预算数 | 210 …)."""
+    rows = [
+        "项目支出绩效自评表",
+        ["项目名称", "学生资助"],
+        ["年初预算数", "200", "全年预算数", "210"],
+        ["全年执行数", "199.5", "执行率", "95%"],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "资助人次", "≥1000人次", "1020人次", "90", "90"],
+    ]
+    (table,) = read(rows, nlp=False).projects
+    assert table.kind == "self_evaluation"
+    assert table.execution == {
+        "年初预算数": "200",
+        "全年预算数": "210",
+        "全年执行数": "199.5",
+        "执行率": "95%",
+    }

@@ -567,7 +567,7 @@ class TemplateReader:
         w = words()
         current = self.open
         labelled = [
-            (col, slot, w.lookup(w.label, slot.text))
+            (col, slot, _label_kind(slot.text))
             for col, slot in enumerate(row)
             if slot is not None and slot.origin and slot.text
         ]
@@ -575,7 +575,7 @@ class TemplateReader:
         inline = [
             (col, slot, m)
             for col, slot, kind in labelled
-            if not kind and (m := _LABEL_VALUE.match(slot.text)) and w.lookup(w.label, m["label"])
+            if not kind and (m := _LABEL_VALUE.match(slot.text)) and _label_kind(m["label"])
         ]
         if not kinds and not inline:
             if current is not None and current.pending_labels and current.columns is None:
@@ -649,8 +649,7 @@ class TemplateReader:
         return used
 
     def _label(self, label: str, value: str, line: int, place: str = "") -> None:
-        w = words()
-        kind = w.lookup(w.label, label)
+        kind = _label_kind(label)
         current = self.open
         if current is None or kind is None:
             return
@@ -660,7 +659,9 @@ class TemplateReader:
             project.header.setdefault(clean_cell(label).rstrip(":："), value)
         if not value:
             return
-        if kind == "name" and not project.name:
+        if kind.startswith("money:"):  # 年初预算数 | 200 written as pairs, not as a block
+            project.execution.setdefault(kind[len("money:") :], value)
+        elif kind == "name" and not project.name:
             project.name = value
         elif kind == "department":
             project.competent_department = project.competent_department or value
@@ -956,6 +957,16 @@ def _shift(row: list[Slot | None], columns: Columns) -> list[Slot | None]:
         if start + offset < columns.width:
             out[start + offset] = slot
     return out
+
+
+def _label_kind(text: str) -> str | None:
+    """What a header-block label names: a header field (``name``, ``competent`` …) or, for the
+    self-evaluation money words written as label/value pairs, ``money:<column>``."""
+    w = words()
+    kind = w.lookup(w.label, text)
+    if kind is None and (money := w.lookup(w.money, text)) is not None:
+        return f"money:{money}"
+    return kind
 
 
 def _right_aligned(row: list[Slot | None], width: int) -> list[Slot | None]:
