@@ -321,3 +321,14 @@ def test_money_block_written_as_label_value_pairs():
         "全年执行数": "199.5",
         "执行率": "95%",
     }
+
+
+def test_other_header_fields_are_kept_as_printed():
+    rows = replace_row(
+        PROJECT_TABLE,
+        ["项目名称", "农村道路养护", "", ""],
+        ["项目名称", "农村道路养护", "项目负责人", "张三"],
+    )
+    doc = read(rows, nlp=False)
+    assert doc.projects[0].header["项目负责人"] == "张三"
+    assert not [d for d in doc.diagnostics if d.code == "unplaced_cell"]
