@@ -332,3 +332,13 @@ def test_other_header_fields_are_kept_as_printed():
     doc = read(rows, nlp=False)
     assert doc.projects[0].header["项目负责人"] == "张三"
     assert not [d for d in doc.diagnostics if d.code == "unplaced_cell"]
+
+
+def test_a_money_table_is_never_an_unread_performance_table():
+    rows = [
+        "某县财政局2024年部门预算信息公开",
+        ["序号", "项目名称", "金额", "备注"],
+        ["1", "办公设备购置", "12.5", ""],
+    ]
+    doc = read(rows, nlp=False)
+    assert not [d for d in doc.diagnostics if d.code == "unread"]

@@ -990,10 +990,16 @@ def _money_text(value: str) -> str:
     return match[0] if match and match.end() == len(text) else text
 
 
+_GRID_FIELDS = frozenset({"level1", "level2", "name", "target", "actual", "long_term"})
+"""Columns only a performance grid has: 序号, 项目名称, 备注 or 单位 head money tables too."""
+
+
 def grid_words(cells: list[Cell]) -> int:
-    """How many cells of a row name an indicator-grid column (一级指标, 指标值 …)."""
+    """How many cells of a row name a column only an indicator grid has (一级指标, 指标值 …),
+    0 unless one of them is a category or value column (a money table never counts)."""
     w = words()
-    return sum(1 for cell in cells if w.lookup(w.column, cell.raw) is not None)
+    fields = {w.lookup(w.column, cell.raw) for cell in cells} & _GRID_FIELDS
+    return len(fields) if fields - {"name"} else 0
 
 
 def is_layout_word(text: str) -> bool:
