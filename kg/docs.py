@@ -42,7 +42,7 @@ from markupsafe import Markup
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from kg.errors import KgError
-from kg.namespace import DEF, PREFIXES, ontology_files, vocab_files
+from kg.namespace import DEF, PREFIXES, curie, ontology_files, vocab_files
 
 __all__ = [
     "DocsResult",
@@ -131,13 +131,6 @@ def _merge_labels(graph: rdflib.Graph) -> rdflib.Graph:
 # ------------------------------------------------------------------------------- class diagram
 
 
-def _curie(graph: rdflib.Graph, node: rdflib.term.Node) -> str:
-    try:
-        return graph.namespace_manager.normalizeUri(node)
-    except ValueError:
-        return str(node)
-
-
 def _labels(graph: rdflib.Graph, node: rdflib.term.Node) -> dict[str, str]:
     found: dict[str, str] = {}
     for literal in sorted(graph.objects(node, RDFS.label)):
@@ -172,7 +165,7 @@ def ontology_diagram(graph: rdflib.Graph | None = None) -> nx.MultiDiGraph:
     for cls in classes:
         labels = _labels(graph, cls)
         external = sorted(
-            _curie(graph, sup)
+            curie(str(sup))
             for sup in graph.objects(cls, RDFS.subClassOf)
             if isinstance(sup, rdflib.URIRef) and sup not in local
         )
@@ -542,7 +535,7 @@ def build_ontology_docs(out_dir: str | Path) -> DocsResult:
     ontology = rdflib.URIRef(DEF.rstrip("/"))
     titles = {lit.language: str(lit) for lit in core.objects(ontology, DCTERMS.title)}
     alignments = [
-        {"term": _curie(core, s), "relation": _curie(core, p), "target": str(o)}
+        {"term": curie(str(s)), "relation": curie(str(p)), "target": str(o)}
         for p in (SKOS.exactMatch, SKOS.closeMatch)
         for s, o in sorted(core.subject_objects(p))
     ]

@@ -267,6 +267,35 @@ def sparql_prolog() -> str:
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 
+SHAPES_BASE = DEF + "shapes/"
+"""Namespace of the shapes in ``ontology/shapes/`` (prefix ``pis:`` there, not in
+:data:`PREFIXES`: queries never name a shape)."""
+
+
+def curie(iri: str) -> str:
+    """An IRI as a CURIE for display, the longest namespace winning (``pi:grade``, not
+    ``pi:`` + ``grade/…`` for a grade concept); ``<iri>`` when no prefix fits.
+
+    The one shortener of the validation report, the class diagrams and the ontology pages.
+
+    >>> curie("https://w3id.org/pikg/def/grade/excellent"), curie(SHAPES_BASE + "BandSetShape")
+    ('grade:excellent', 'pis:BandSetShape')
+    >>> curie("http://example.org/x")
+    '<http://example.org/x>'
+    """
+    if iri.startswith(SHAPES_BASE):
+        return "pis:" + iri[len(SHAPES_BASE) :]
+    best = ""
+    for prefix, base in PREFIXES.items():
+        if iri.startswith(base) and len(base) > len(PREFIXES.get(best, "")):
+            best = prefix
+    if best:
+        rest = iri[len(PREFIXES[best]) :]
+        if rest and all(c.isalnum() or c in "-_./" for c in rest):
+            return f"{best}:{rest}"
+    return f"<{iri}>" if "://" in iri or iri.startswith("urn:") else iri
+
+
 def short_hash(text: str) -> str:
     """First 16 hex digits of SHA-256: 64 bits, negligible collisions below ~10⁶ keys."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

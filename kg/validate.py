@@ -30,7 +30,7 @@ from rdflib.namespace import SH
 
 from kg.errors import KgError
 from kg.namespace import PI as _PI
-from kg.namespace import PREFIXES, VOCAB_GRAPH, shapes_files
+from kg.namespace import PREFIXES, VOCAB_GRAPH, curie, shapes_files
 from kg.namespace import PROV as _PROV
 from kg.store import Store
 
@@ -187,25 +187,6 @@ def validate_store(store: Store, graph: ox.NamedNode | str | None = None) -> Val
     return report
 
 
-SHAPES_BASE = PREFIXES["pi"] + "shapes/"
-"""Namespace of the shapes in ``ontology/shapes/`` (prefix ``pis:`` there)."""
-
-
-def curie(iri: str) -> str:
-    """An IRI as a CURIE for display (``pi:grade``, ``pis:ActivityShape``), longest prefix."""
-    if iri.startswith(SHAPES_BASE):
-        return "pis:" + iri[len(SHAPES_BASE) :]
-    best = ""
-    for prefix, base in PREFIXES.items():
-        if iri.startswith(base) and len(base) > len(PREFIXES.get(best, "")):
-            best = prefix
-    if best:
-        rest = iri[len(PREFIXES[best]) :]
-        if rest and all(c.isalnum() or c in "-_./" for c in rest):
-            return f"{best}:{rest}"
-    return f"<{iri}>" if "://" in iri or iri.startswith("urn:") else iri
-
-
 def _text(term) -> str:
     if term is None:
         return ""
@@ -297,10 +278,8 @@ def _source_of(data: rdflib.Graph, focus, files: dict[str, str]) -> str:
 
 
 __all__ = [
-    "SHAPES_BASE",
     "Issue",
     "ValidationReport",
-    "curie",
     "shapes_graph",
     "to_rdflib",
     "validate_graph",

@@ -10,9 +10,9 @@ import pytest
 import rdflib
 
 from kg.ingest import ingest
-from kg.namespace import PI, XSD, ontology_dir, vocab_files
+from kg.namespace import PI, XSD, curie, ontology_dir, vocab_files
 from kg.store import Store
-from kg.validate import curie, validate_graph, validate_store
+from kg.validate import validate_graph, validate_store
 
 EXAMPLES = ontology_dir() / "examples"
 

@@ -13,7 +13,7 @@ from importlib import resources
 import networkx as nx
 import pyoxigraph as ox
 
-from kg.namespace import PREFIXES, ontology_files, vocab_files
+from kg.namespace import PREFIXES, curie, ontology_files, vocab_files
 from kg.views.render import Style, View, short_label
 
 _OWL = "http://www.w3.org/2002/07/owl#"
@@ -50,15 +50,6 @@ GROUP BY ?scheme ORDER BY ?scheme
 def read_query(name: str) -> str:
     """The text of ``kg/views/queries/<name>.rq``."""
     return (resources.files("kg.views") / "queries" / f"{name}.rq").read_text(encoding="utf-8")
-
-
-def curie(iri: str) -> str:
-    """``https://w3id.org/pikg/def/Indicator`` → ``pi:Indicator`` (longest namespace wins)."""
-    best = ""
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(namespace) > len(PREFIXES.get(best, "")):
-            best = prefix
-    return f"{best}:{iri[len(PREFIXES[best]) :]}" if best else iri
 
 
 def ontology_graph() -> nx.DiGraph:
