@@ -28,6 +28,7 @@ from kg.audit.registry import Finding, Rule, new_finding
 from kg.errors import KgError
 from kg.model import SEVERITIES
 from kg.namespace import FTYPE
+from kg.queries import read_rq, rq_header
 from kg.sparql_guard import check_depth, check_service
 
 CUSTOM_FINDING_TYPE = "custom"
@@ -35,25 +36,24 @@ DEFAULT_RULE_TIMEOUT = 60.0
 """Seconds one custom rule may run (``[audit] rule_timeout`` in the config; 0 = no limit)."""
 """The finding type of a rule that declares none: its findings are stored like the others."""
 
-_HEADER = re.compile(r"^#\s*(title|severity|finding-type)\s*:\s*(.+?)\s*$")
+_RULE_KEYS = ("title", "severity", "finding-type")
 
 
 def _header(path: Path, text: str) -> dict[str, str]:
+    """The rule's metadata from its header (:func:`kg.queries.rq_header`), checked."""
     meta = {}
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.startswith("#"):
-            break
-        match = _HEADER.match(line)
-        if match:
-            meta[match.group(1)] = match.group(2)
-            if match.group(1) == "severity" and match.group(2) not in SEVERITIES:
-                raise KgError(f"severity must be one of {', '.join(SEVERITIES)}", str(path), number)
-            if match.group(1) == "finding-type" and FTYPE.by_notation(match.group(2)) is None:
-                raise KgError(
-                    f"unknown finding type {match.group(2)!r} (see ontology/vocab/findings.ttl)",
-                    str(path),
-                    number,
-                )
+    for number, key, value in rq_header(text):
+        if key not in _RULE_KEYS or not value:
+            continue
+        meta[key] = value
+        if key == "severity" and value not in SEVERITIES:
+            raise KgError(f"severity must be one of {', '.join(SEVERITIES)}", str(path), number)
+        if key == "finding-type" and FTYPE.by_notation(value) is None:
+            raise KgError(
+                f"unknown finding type {value!r} (see ontology/vocab/findings.ttl)",
+                str(path),
+                number,
+            )
     return meta
 
 
@@ -83,14 +83,7 @@ def sparql_rule(
     ``timeout_s`` seconds is stopped with one line naming its file.
     """
     path = Path(path)
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except (FileNotFoundError, IsADirectoryError):
-        raise KgError("SPARQL rule file not found", str(path)) from None
-    except UnicodeDecodeError as exc:
-        raise KgError(f"not UTF-8 text (byte {exc.start}): not a SPARQL file", str(path)) from None
-    except OSError as exc:
-        raise KgError(f"cannot read the rule: {exc.strerror or exc}", str(path)) from None
+    text = read_rq(path, "SPARQL rule file")
     meta = _header(path, text)
     try:
         check_service(text, allow_service)

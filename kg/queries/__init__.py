@@ -27,6 +27,7 @@ True
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -38,7 +39,7 @@ from kg.namespace import XSD
 
 QUERY_DIR = Path(__file__).resolve().parent
 MARKER = "#@values"
-_HEADER = re.compile(r"^#\s*(title|answers|param):\s*(.*)$")
+_HEADER = re.compile(r"^#\s*([\w-]+)\s*:\s*(.*?)\s*$")
 PARAM_TYPES = ("string", "integer", "decimal", "iri")
 MAX_DECIMAL_EXPONENT = 1000
 """A decimal parameter is written out in full (``xsd:decimal`` has no exponent): 1e200000000
@@ -96,22 +97,46 @@ class NamedQuery:
         return self.text.replace(MARKER, f"VALUES ({variables}) {{ ({row}) }}", 1)
 
 
+def read_rq(path: Path, what: str = "SPARQL file") -> str:
+    """The text of a ``.rq`` file (named query, view query or audit rule); a missing,
+    unreadable or non-UTF-8 file is one :class:`KgError` line naming it, never a traceback."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except (FileNotFoundError, IsADirectoryError):
+        raise KgError(f"{what} not found", str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise KgError(f"not UTF-8 text (byte {exc.start}): not a SPARQL file", str(path)) from None
+    except OSError as exc:
+        raise KgError(f"cannot read the {what}: {exc.strerror or exc}", str(path)) from None
+
+
+def rq_header(text: str) -> Iterator[tuple[int, str, str]]:
+    r"""``(line number, key, value)`` of each ``# key: value`` line in the comment block that
+    opens a ``.rq`` file (blank lines allowed; the first query line ends it). Named queries
+    and audit rules share this format and differ only in their keys.
+
+    >>> list(rq_header("# title: T\n\n# severity : warning\nSELECT * {}\n# title: no"))
+    [(1, 'title', 'T'), (3, 'severity', 'warning')]
+    """
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            return
+        match = _HEADER.match(stripped)
+        if match:
+            yield number, match.group(1), match.group(2)
+
+
 def parse_query_file(path: Path) -> NamedQuery:
-    text = path.read_text(encoding="utf-8")
+    text = read_rq(path, "named query")
     title = answers = ""
     params: list[Param] = []
-    for line in text.splitlines():
-        match = _HEADER.match(line.strip())
-        if not match:
-            if line.strip() and not line.lstrip().startswith("#"):
-                break
-            continue
-        key, value = match.groups()
+    for _number, key, value in rq_header(text):
         if key == "title":
-            title = value.strip()
+            title = value
         elif key == "answers":
-            answers = value.strip()
-        else:
+            answers = value
+        elif key == "param":
             parts = value.split()
             kind = parts[2] if len(parts) > 2 else "string"
             if len(parts) < 2 or kind not in PARAM_TYPES:
@@ -136,4 +161,4 @@ def get(name: str) -> NamedQuery:
     return parse_query_file(path)
 
 
-__all__ = ["NamedQuery", "Param", "all_queries", "get", "parse_query_file"]
+__all__ = ["NamedQuery", "Param", "all_queries", "get", "parse_query_file", "read_rq", "rq_header"]

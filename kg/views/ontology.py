@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 import networkx as nx
 import pyoxigraph as ox
 
 from kg.namespace import PREFIXES, curie, ontology_files, vocab_files
+from kg.queries import read_rq
 from kg.views.render import Style, View, short_label
 
 _OWL = "http://www.w3.org/2002/07/owl#"
@@ -49,7 +50,7 @@ GROUP BY ?scheme ORDER BY ?scheme
 @cache
 def read_query(name: str) -> str:
     """The text of ``kg/views/queries/<name>.rq``."""
-    return (resources.files("kg.views") / "queries" / f"{name}.rq").read_text(encoding="utf-8")
+    return read_rq(Path(__file__).resolve().parent / "queries" / f"{name}.rq")
 
 
 def ontology_graph() -> nx.DiGraph:
