@@ -21,7 +21,6 @@ True
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -65,21 +64,15 @@ from kg.namespace import (
     doc_node,
     mint,
 )
-from kg.textnorm import fold
+from kg.textnorm import compact_fold
 
-_WS = re.compile(r"\s+")
 _TABLE_CLASSES = {"department": "DepartmentTarget", "self_evaluation": "SelfEvaluation"}
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
 
 
-def name_key(text: str | None) -> str:
-    """Fallback normalisation key when no NLP analysis is present: glyph folding, no spaces."""
-    return _WS.sub("", fold(text or ""))
-
-
 def ladder_key(grades: dict[str, str]) -> str:
     """The surface ladder: the four grade cells after glyph folding only, in grade order."""
-    cells = [_WS.sub("", fold(grades.get(g, "") or "")).rstrip("。.") for g in GRADES]
+    cells = [compact_fold(grades.get(g)).rstrip("。.") for g in GRADES]
     return " | ".join(cells) if any(cells) else ""
 
 
@@ -209,7 +202,7 @@ class _Mapper:
             self.w.add(subject, T.flag, _lit(flag))
 
     def name_hub(self, subject: str, name: str, analysis: NameAnalysis | None) -> None:
-        key = analysis.key if analysis is not None and analysis.key else name_key(name)
+        key = analysis.key if analysis is not None and analysis.key else compact_fold(name)
         if not key:
             return
         hub = str(mint("name", key))
@@ -314,7 +307,7 @@ class _Mapper:
         """``(occurrence key, item)``: name plus ``#k`` among equal siblings (ontology.md §2.8)."""
         seen: Counter[str] = Counter()
         for item in items:
-            base = name_key(key(item))
+            base = compact_fold(key(item))
             seen[base] += 1
             yield f"{base}#{seen[base]}", item
 
@@ -328,7 +321,7 @@ class _Mapper:
                 return
             heads = [Department(code=None, name=doc.issuer, line=1)]
         for head in heads:
-            iri = str(mint("dept", name_key(head.name), head.code or ""))
+            iri = str(mint("dept", compact_fold(head.name), head.code or ""))
             self.departments.append((head.line, iri))
             if head.code:
                 self.dept_by_code.setdefault(head.code, iri)
@@ -524,7 +517,7 @@ class _Mapper:
             ):
                 if label:
                     add(node, prop_text, _lit(label))
-                    if (cat := self.concept(CAT.by_label(name_key(label)))) is not None:
+                    if (cat := self.concept(CAT.by_label(compact_fold(label)))) is not None:
                         add(node, prop_cat, cat)
             if ind.description:
                 add(node, T.indicatorDescription, _lit(ind.description, "zh"))
@@ -664,4 +657,4 @@ def document_quads(doc: Document, **kwargs) -> list[ox.Quad]:
     return list(ox.parse(mapped.nquads, format=ox.RdfFormat.N_QUADS))
 
 
-__all__ = ["MappedDocument", "document_quads", "ladder_key", "map_document", "name_key"]
+__all__ = ["MappedDocument", "document_quads", "ladder_key", "map_document"]

@@ -54,6 +54,19 @@ def fold(text: str) -> str:
     return text.translate(_GLYPHS)
 
 
+_WHITESPACE = re.compile(r"\s+")
+
+
+def compact_fold(text: str | None) -> str:
+    """:func:`fold` with no whitespace at all: the key of a name or grade cell, where spacing
+    is typesetting (``办 结 率`` is ``办结率``), not meaning.
+
+    >>> compact_fold(" ≧９０ ％ ")
+    '≥90%'
+    """
+    return _WHITESPACE.sub("", fold(text or ""))
+
+
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 """Soft hyphen, zero-width and joiner characters, bidi embeddings, overrides and isolates."""
 

@@ -67,7 +67,9 @@ def _measure_head(text: str) -> str | None:
     return head
 
 
-def _key(text: str, places: tuple[str, ...]) -> str:
+def _template_key(text: str, places: tuple[str, ...]) -> str:
+    """The name as a template (domain.md §4.3): places, jurisdictions, dates and numbers as
+    placeholders, directive verbs and punctuation dropped, so templated names compare equal."""
     for wrong, right in LEX.global_replacements.items():
         text = text.replace(wrong, right)
     for place in places:
@@ -127,7 +129,7 @@ def _analyze_cached(text: str, places: tuple[str, ...]) -> NameAnalysis:
             unit.split(":", 1)[0], "unknown"
         )
     return NameAnalysis(
-        key=_key(body, places),
+        key=_template_key(body, places),
         declared_unit=unit,
         measure_head=head,
         metric_kind=kind,
