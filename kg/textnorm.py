@@ -15,12 +15,13 @@ import re
 import unicodedata
 from functools import lru_cache
 
+COMPARATOR_GLYPHS: dict[str, str] = {"≧": "≥", "≦": "≤", "﹥": ">", "﹤": "<"}
+"""Comparator variants that NFKC leaves alone; on their own, the glyph folding of the copy
+rules' N1 (:func:`kg.duplicates.rules.n1`, duplicates.md §3), which keeps dashes and ``>=``."""
+
 _GLYPHS = str.maketrans(
     {
-        "≧": "≥",
-        "≦": "≤",
-        "﹥": ">",
-        "﹤": "<",
+        **COMPARATOR_GLYPHS,
         "＞": ">",
         "＜": "<",
         "％": "%",

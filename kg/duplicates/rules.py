@@ -27,13 +27,13 @@ from importlib import resources
 from pathlib import Path
 
 from kg.errors import KgError
-from kg.textnorm import strip_invisible
+from kg.textnorm import COMPARATOR_GLYPHS, strip_invisible
 
 Ladder = tuple[str, str, str, str]
 
 # --- N1–N4 --------------------------------------------------------------------------------
 
-_N1_GLYPHS = str.maketrans({"≧": "≥", "≦": "≤", "﹥": ">", "﹤": "<"})
+_N1_GLYPHS = str.maketrans(COMPARATOR_GLYPHS)
 _WHITESPACE = re.compile(r"\s+")
 # N2 punctuation, written after N1 (NFKC turns ，；：（） into their ASCII forms).
 _N2_PUNCT = "、，,；;：:。.．“”\"'‘’《》<>（）()[]【】—-－/"
@@ -129,7 +129,7 @@ _LINE_UNIT = re.compile(
 _LINE_GRADE_STOPS = re.compile(r"[。.]+$", re.MULTILINE)
 
 
-_N1_PAIRS = tuple((chr(k), v) for k, v in _N1_GLYPHS.items())
+_N1_PAIRS = tuple(COMPARATOR_GLYPHS.items())
 _LINE_N2 = re.compile("[" + re.escape(_N2_PUNCT) + "%]")
 
 
