@@ -25,27 +25,6 @@ _CATEGORY_LABELS = frozenset({"产出指标", "效果指标", "效益指标", "�
 _INDICATOR_LIKE_GOAL = re.compile(r"^[^，。；,;：:]{2,15}[率度]$")
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 
-CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
-CHINESE_DIGITS.update({"六": 6, "七": 7, "八": 8, "九": 9})
-
-
-def chinese_number(text: str) -> int | None:
-    """Value of a Chinese numeral up to 999.
-
-    >>> [chinese_number(t) for t in ("一", "十", "十二", "三十九", "一百零五")]
-    [1, 10, 12, 39, 105]
-    """
-    total, digit = 0, None
-    for char in text:
-        if char in CHINESE_DIGITS:
-            digit = CHINESE_DIGITS[char]
-        elif char in "十百":
-            total += (1 if digit is None else digit) * (10 if char == "十" else 100)
-            digit = None
-        else:
-            return None
-    return total + (digit or 0)
-
 
 def parse_budget(text: str) -> Decimal | None:
     """A budget cell in 万元 as Decimal, or None when the cell is empty or not a number.
@@ -73,7 +52,7 @@ def classify_first_cell(raw: str, text: str) -> tuple[str, str | None, str]:
     ('activity', None, '档案管理')
     """
     match = _ACTIVITY_NUMBER.match(text)
-    if match and chinese_number(match["number"]) is not None:
+    if match:
         return "activity", match["number"], match["name"].strip()
     match = _SUB_NUMBER.match(text)
     if match:

@@ -20,6 +20,8 @@ import string
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import cn2an
+
 from kg.synth.vocabulary import (
     MEASURES,
     SUBJECTS,
@@ -30,7 +32,6 @@ from kg.synth.vocabulary import (
     builtin_vocabulary,
 )
 
-CHINESE_NUMBERS = "一二三四五六七八九十"
 PROJECT_LAYOUT_SHARE = 0.12
 """Share of documents in the project-table layout of seed 003; the rest use the duty table."""
 
@@ -161,15 +162,6 @@ class _Writer:
 
 def _money(rng: random.Random, low: float, high: float) -> str:
     return f"{rng.uniform(low, high):.2f}"
-
-
-def _chinese_number(n: int) -> str:
-    """1..99 as 一 … 九十九, the activity numbering of the seeds."""
-    tens, ones = divmod(n, 10)
-    if tens == 0:
-        return CHINESE_NUMBERS[ones - 1]
-    head = "" if tens == 1 else CHINESE_NUMBERS[tens - 1]
-    return head + "十" + (CHINESE_NUMBERS[ones - 1] if ones else "")
 
 
 def draw_indicator(rng: random.Random, vocab: Vocabulary) -> IndicatorEntry:
@@ -308,7 +300,7 @@ def _front_matter(
     for number, sentence in enumerate(
         rng.sample(vocab.duty_sentences, min(5, len(vocab.duty_sentences))), 1
     ):
-        out.prose("", f"（{_chinese_number(number)}）{sentence}。")
+        out.prose("", f"（{cn2an.an2cn(number)}）{sentence}。")
     out.prose("", "机构设置：", "", "部门机构设置情况", "")
     out.row("单位名称", "单位性质", "单位规格", "经费保障形式")
     for unit in units:
@@ -461,9 +453,9 @@ def _render_duty(
     for index, activity in enumerate(activities, 1):
         line = out.next_line
         if numbered:
-            head = f"{_chinese_number(index)}、{activity.text.name}"
+            head = f"{cn2an.an2cn(index)}、{activity.text.name}"
         elif "stray_number" in hazards and "stray_number" not in used and index > 1:
-            head = f"{_chinese_number(index + 9)}、{activity.text.name}"
+            head = f"{cn2an.an2cn(index + 9)}、{activity.text.name}"
             mark("stray_number", line)
         else:
             head = activity.text.name
