@@ -42,7 +42,7 @@ from markupsafe import Markup
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from kg.errors import KgError
-from kg.namespace import DEF, PREFIXES, curie, ontology_files, vocab_files
+from kg.namespace import DEF, PREFIXES, curie, ontology_files, turtle_graph, vocab_files
 
 __all__ = [
     "DocsResult",
@@ -62,12 +62,7 @@ _LANGUAGE_ORDER = {"en": 0, "zh": 1}
 
 def ontology_graph() -> rdflib.Graph:
     """The OWL core and its alignments as one rdflib graph (prefixes as in ``kg.namespace``)."""
-    graph = rdflib.Graph()
-    for prefix, iri in PREFIXES.items():
-        graph.bind(prefix, iri, override=True)
-    for path in ontology_files():
-        graph.parse(path, format="turtle")
-    return graph
+    return turtle_graph(ontology_files(), PREFIXES)
 
 
 def scheme_graphs() -> dict[str, rdflib.Graph]:
@@ -78,8 +73,7 @@ def scheme_graphs() -> dict[str, rdflib.Graph]:
     """
     pages: dict[str, rdflib.Graph] = {}
     for path in vocab_files():
-        source = rdflib.Graph()
-        source.parse(path, format="turtle")
+        source = turtle_graph([path])
         for scheme in sorted(source.subjects(RDF.type, SKOS.ConceptScheme)):
             page = rdflib.Graph()
             for prefix, iri in source.namespaces():

@@ -21,13 +21,17 @@ document gives identical triples.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from kg.errors import KgError
+
+if TYPE_CHECKING:
+    import rdflib
 
 BASE = "https://w3id.org/pikg/"
 """The one base IRI of the project (``w3id.org/pikg`` is not registered yet; ontology.md §2.1)."""
@@ -63,6 +67,20 @@ def vocab_files() -> list[Path]:
 def shapes_files() -> list[Path]:
     """The SHACL shapes used by :mod:`kg.validate`."""
     return sorted((ontology_dir() / "shapes").glob("*.ttl"))
+
+
+def turtle_graph(files: Iterable[Path], prefixes: Mapping[str, str] | None = None) -> rdflib.Graph:
+    """Turtle files of ``ontology/`` as one rdflib graph, ``prefixes`` bound first (the
+    files' own prefixes come with them): the one builder of the ontology pages and of the
+    SHACL shapes. rdflib is imported here, as only those two need it."""
+    import rdflib
+
+    graph = rdflib.Graph()
+    for prefix, iri in (prefixes or {}).items():
+        graph.bind(prefix, iri, override=True)
+    for path in files:
+        graph.parse(path, format="turtle")
+    return graph
 
 
 @cache

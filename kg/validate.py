@@ -30,7 +30,7 @@ from rdflib.namespace import SH
 
 from kg.errors import KgError
 from kg.namespace import PI as _PI
-from kg.namespace import PREFIXES, VOCAB_GRAPH, curie, shapes_files
+from kg.namespace import PREFIXES, VOCAB_GRAPH, curie, shapes_files, turtle_graph
 from kg.namespace import PROV as _PROV
 from kg.store import Store
 
@@ -91,13 +91,10 @@ class ValidationReport:
 @cache
 def shapes_graph() -> rdflib.Graph:
     """The SHACL shapes of ``ontology/shapes/*.ttl`` as one rdflib graph (parsed once)."""
-    graph = rdflib.Graph()
     files = shapes_files()
     if not files:
         raise KgError("no SHACL shapes found (expected ontology/shapes/*.ttl)")
-    for path in files:
-        graph.parse(path, format="turtle")
-    return graph
+    return turtle_graph(files)
 
 
 def to_rdflib(triples: Iterable[ox.Triple | ox.Quad], into: rdflib.Graph | None = None):
