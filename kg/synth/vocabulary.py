@@ -76,7 +76,7 @@ class Vocabulary:
         for name in _LIST_FIELDS:
             seen: dict = {}
             for item in [*getattr(self, name), *getattr(other, name)]:
-                seen.setdefault(_key(item), item)
+                seen.setdefault(_dedup_key(item), item)
             setattr(merged, name, list(seen.values()))
         return merged
 
@@ -99,7 +99,8 @@ _LIST_FIELDS = (
 )
 
 
-def _key(item: object) -> object:
+def _dedup_key(item: object) -> object:
+    """What makes two mined items the same one when vocabularies merge (a row by its name)."""
     if isinstance(item, TextRow):
         return ("row", item.name)
     if isinstance(item, IndicatorEntry):
