@@ -362,6 +362,14 @@ def duplicates_command(
             help="Store mode: write the findings back to the store's pig:audit graphs.",
         ),
     ] = True,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="local, or spark: --input is then the records Parquet of `kg ingest --engine "
+            "spark` (any Spark path); the same clusters, no reused ladders or blocks.",
+        ),
+    ] = "local",
 ) -> None:
     """Find copy-pasted and templated indicators (kinds a–d of duplicates.md).
 
@@ -384,15 +392,25 @@ def duplicates_command(
         raise KgError(f"unknown --min-confidence {min_confidence!r} (use low, medium or high)")
     if input_file is not None and documents:
         raise KgError("give either documents or --input, not both")
+    if engine not in ("local", "spark"):
+        raise KgError(f"unknown --engine {engine!r} (use local or spark)")
+    if engine == "spark" and (input_file is None or blocks is not None):
+        raise KgError("--engine spark needs --input PARQUET and writes no --blocks")
     graph_store = None
-    if input_file is not None:
+    if engine == "spark":
+        from kg.spark.duplicates import spark_result
+
+        result = spark_result(str(input_file), standard_ladders=standard_ladders)
+        records = result.records
+    elif input_file is not None:
         records = read_records(input_file)
     elif documents:
         records = _records_from_documents(documents)
     else:
         graph_store = open_store(store, write=write)
         records = records_from_store(graph_store)
-    result = detect(records, standard_ladders=standard_ladders)
+    if engine == "local":
+        result = detect(records, standard_ladders=standard_ladders)
     if graph_store is not None and write:
         written = write_findings(graph_store, result)
         Console(stderr=True).print(

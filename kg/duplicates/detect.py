@@ -424,6 +424,40 @@ def _normalise_and_group(recs: Sequence[IndicatorRecord], std: StandardLadders) 
     }
 
 
+_head_of = measure_head.__wrapped__  # uncached: a million keys would only fill the cache
+
+
+def near_block_keys(key: str, mask: str, ladder: Hashable) -> list[tuple]:
+    """The near-layer blocks of one name group (see :func:`_near_edges`): shared with the
+    Spark path (:mod:`kg.spark.duplicates`), which groups on these keys instead of hashes.
+
+    ``key`` is the group's name key (4+ characters), ``mask`` the key with its light words
+    blanked (:func:`_masked_keys`), ``ladder`` anything that identifies the group's ladder.
+    """
+    head = _head_of(key)
+    blocks: list[tuple] = [(ladder, head, 2, key[:2])]
+    core = cosmetic_core(key)
+    if core != key:  # meets the bare name in the bare name's prefix block
+        blocks.append((ladder, head, 2, core[:2]))
+    if _MASK in mask:  # holds a light word: may be a light-word swap of another name
+        blocks.append((ladder, head, 3, light_mask(core)))
+    one, two = _distinct_suffixes(key, mask, head)
+    if one is not None:
+        blocks.append((ladder, head, 1, key[0], one))
+    if two is not None:
+        blocks.append((ladder, head, 0, two))
+    return blocks
+
+
+def near_kind(a: str, b: str) -> str | None:
+    """The verified near relation of two name keys on one ladder: ``edit``, ``slot`` or none."""
+    if edit_relation(a, b):
+        return "edit"
+    if slot_frame(a, b):
+        return "slot"
+    return None
+
+
 def _near_edges(
     group_key: Sequence[str], group_ladder: np.ndarray, max_bucket: int, stats: dict[str, Any]
 ) -> dict[tuple[int, int], str]:
@@ -446,27 +480,10 @@ def _near_edges(
     block_group = array("q")
     long_groups = [gid for gid, key in enumerate(group_key) if len(key) >= 4]
     masked = _masked_keys([group_key[gid] for gid in long_groups])
-    head_of = measure_head.__wrapped__  # uncached: a million keys would only fill the cache
     ladders = group_ladder.tolist()
     for gid, mask in zip(long_groups, masked, strict=True):
-        key = group_key[gid]
-        head = head_of(key)
-        lid = ladders[gid]
-        block_hash.append(hash((lid, head, 2, key[:2])))
-        block_group.append(gid)
-        core = cosmetic_core(key)
-        if core != key:  # meets the bare name in the bare name's prefix block
-            block_hash.append(hash((lid, head, 2, core[:2])))
-            block_group.append(gid)
-        if _MASK in mask:  # holds a light word: may be a light-word swap of another name
-            block_hash.append(hash((lid, head, 3, light_mask(core))))
-            block_group.append(gid)
-        one, two = _distinct_suffixes(key, mask, head)
-        if one is not None:
-            block_hash.append(hash((lid, head, 1, key[0], one)))
-            block_group.append(gid)
-        if two is not None:
-            block_hash.append(hash((lid, head, 0, two)))
+        for block in near_block_keys(group_key[gid], mask, ladders[gid]):
+            block_hash.append(hash(block))
             block_group.append(gid)
     del masked, long_groups
     hashes = np.frombuffer(block_hash, dtype=np.int64)
@@ -492,10 +509,9 @@ def _near_edges(
             candidates += 1
             if ladders[a] != ladders[b]:
                 continue
-            if edit_relation(bucket_keys[i], bucket_keys[j]):
-                edges[(a, b)] = "edit"
-            elif slot_frame(bucket_keys[i], bucket_keys[j]):
-                edges[(a, b)] = "slot"
+            kind = near_kind(bucket_keys[i], bucket_keys[j])
+            if kind:
+                edges[(a, b)] = kind
     stats["slot_candidates"] = candidates
     return dict(sorted(edges.items()))
 
@@ -584,6 +600,7 @@ def _detect_core(
     block_min_jaccard: float,
     max_bucket: int,
     split_bridges: bool,
+    block_edges: Sequence[tuple[str, str, int, float]] | None = None,
 ) -> _Core:
     started = time.perf_counter()
     timings: dict[str, float] = {}
@@ -631,9 +648,12 @@ def _detect_core(
 
     # 4. block layer on sub-activity item sets
     t0 = time.perf_counter()
-    block_sets, block_edges = _block_layer(
-        recs, columns["record_group"], group_key, block_min_shared, block_min_jaccard
-    )
+    if block_edges is None:
+        block_sets, block_edges = _block_layer(
+            recs, columns["record_group"], group_key, block_min_shared, block_min_jaccard
+        )
+    else:  # verified over a larger corpus (the Spark path): only the item sets are local
+        block_sets, block_edges = _block_sets(recs, columns["record_group"]), list(block_edges)
     stats["block_edges"] = len(block_edges)
     empty_links = _empty_block_rows(
         recs, columns["record_group"], columns["record_key"], key_list, block_edges
@@ -732,6 +752,7 @@ def detect(
     max_bucket: int = 3000,
     split_bridges: bool = True,
     max_extra_evidence: int = MAX_EXTRA_EVIDENCE,
+    block_edges: Sequence[tuple[str, str, int, float]] | None = None,
 ) -> DuplicateResult:
     """Find copied and templated indicators (duplicates.md kinds a–d) among ``records``.
 
@@ -751,6 +772,9 @@ def detect(
         the rest are dropped and the cluster is flagged ``evidence_capped``. The partition
         never changes; this only bounds memory when whole departments are copies of each
         other (a block copied *n* times has *n(n−1)/2* links per item).
+    block_edges : the verified block pairs ``(sub, other, shared, jaccard)`` when they were
+        found over a larger corpus than ``records`` (the Spark path finishes one connected
+        component at a time, :mod:`kg.spark.duplicates`); default: found here.
 
     Examples
     --------
@@ -775,6 +799,7 @@ def detect(
             block_min_jaccard,
             max_bucket,
             split_bridges,
+            block_edges,
         )
         t0 = time.perf_counter()
         clusters, cluster_id = _clusters(core, max_extra_evidence)
@@ -951,7 +976,7 @@ def _clusters(core: _Core, max_extra_evidence: int) -> tuple[list[Cluster], np.n
         evidence[empty_family_of[a]].add(a, b, "block", False, skeleton=True)
     record_group = core.record_group
     for sub, other, _shared, _jaccard in core.block_edges:
-        mine, theirs = core.block_sets[sub], core.block_sets[other]
+        mine, theirs = core.block_sets.get(sub, {}), core.block_sets.get(other, {})
         for gid, b_index in mine.items():
             a_index = theirs.get(gid)
             if a_index is not None:
@@ -1073,10 +1098,7 @@ def _block_layer(
     Returns the item sets (``{sub_id: {group: first record}}``) and the verified pairs
     ``(sub, other, shared, jaccard)``.
     """
-    sets: dict[str, dict[int, int]] = defaultdict(dict)
-    for index, (record, gid) in enumerate(zip(recs, record_group.tolist(), strict=True)):
-        if record.sub_id and gid >= 0:
-            sets[record.sub_id].setdefault(gid, index)
+    sets = _block_sets(recs, record_group)
     frequency: dict[int, int] = defaultdict(int)
     for items in sets.values():
         for gid in items:
@@ -1100,7 +1122,18 @@ def _block_layer(
             jaccard = shared / union
             if shared >= min_shared and jaccard >= min_jaccard:
                 edges.append((sub, other, shared, round(jaccard, 3)))
-    return dict(sets), edges
+    return sets, edges
+
+
+def _block_sets(
+    recs: Sequence[IndicatorRecord], record_group: np.ndarray
+) -> dict[str, dict[int, int]]:
+    """Each sub-activity's items: ``{sub_id: {name group: its first record there}}``."""
+    sets: dict[str, dict[int, int]] = defaultdict(dict)
+    for index, (record, gid) in enumerate(zip(recs, record_group.tolist(), strict=True)):
+        if record.sub_id and gid >= 0:
+            sets[record.sub_id].setdefault(gid, index)
+    return dict(sets)
 
 
 def _block_clusters(core: _Core) -> list[BlockCluster]:
