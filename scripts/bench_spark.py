@@ -15,6 +15,14 @@ It prints the per-document costs, Spark's overhead ratio (Spark ingest time / lo
 time) and the sizes docs/scale.md extrapolates from (gzip N-Quads and store bytes per
 document), and writes them to ``bench-out/bench_spark.json``. Wall times; the machine is
 shared, so compare figures of the same run only.
+
+Copy detection (``--records N``, default 1,000,000; ``--records 0`` skips it,
+``--no-ingest`` runs only it): ``N`` synthetic indicator records
+(:func:`kg.duplicates.synthetic.generate`) as JSON Lines and as Parquet, then the
+single-process detector in a child process (wall time and peak RSS) beside
+:func:`kg.spark.duplicates.write_clusters` in Spark ``local[cores]`` (wall time, and the lowest
+MemAvailable of the machine while it runs), and a check that both assign every record to
+the same cluster.
 """
 
 from __future__ import annotations
@@ -22,15 +30,21 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
+import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from kg.cli import app
+from kg.duplicates.records import read_assignments, write_records
+from kg.duplicates.synthetic import generate
 from kg.ingest import ingest
 from kg.spark import get_spark
+from kg.spark.duplicates import write_clusters
 from kg.spark.ingest import spark_ingest
 from kg.spark.load import load_output
 from kg.store import Store
@@ -41,51 +55,146 @@ def folder_bytes(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
+LOCAL_DETECT = """
+import json, resource, sys, time
+from kg.duplicates import detect, read_records, write_assignments
+records = read_records(sys.argv[1])
+start = time.perf_counter()
+result = detect(records)
+seconds = time.perf_counter() - start
+write_assignments(result.assignments(), sys.argv[2])
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(json.dumps({"seconds": seconds, "peak_rss": peak, "clusters": len(result.clusters)}))
+"""
+
+
+def mem_available() -> int:
+    """The machine's MemAvailable in bytes (Linux)."""
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemAvailable:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def bench_duplicates(root: Path, n: int, cores: int) -> dict[str, float | int | str]:
+    """Local detector (child process: time, peak RSS) against Spark on the same records."""
+    results: dict[str, float | int | str] = {"dup_records": n}
+    start = time.perf_counter()
+    records, _labels = generate(7, n)
+    write_records(records, root / "records.jsonl")
+    del records
+    results["dup_generate_s"] = round(time.perf_counter() - start, 1)
+    child = subprocess.run(
+        [sys.executable, "-c", LOCAL_DETECT, str(root / "records.jsonl"), str(root / "local.jsonl")],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    local = json.loads(child.stdout.splitlines()[-1])
+    results["dup_local_s"] = round(local["seconds"], 1)
+    results["dup_local_peak_gb"] = round(local["peak_rss"] / 2**30, 2)
+    results["dup_clusters"] = local["clusters"]
+
+    spark = get_spark(f"local[{cores}]", app_name="pikg-bench-duplicates")
+    schema = (
+        "id string, department string, activity string, sub_activity string, sub_id string, "
+        "pos int, content string, text string, grades array<string>, source string, line int"
+    )
+    spark.read.schema(schema).json(str(root / "records.jsonl")).coalesce(1).write.parquet(
+        str(root / "records.parquet")
+    )  # one file: Spark reads the records in the order the local detector did
+    lowest = [mem_available()]
+    before = lowest[0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(1.0):
+            lowest[0] = min(lowest[0], mem_available())
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    start = time.perf_counter()
+    stats = write_clusters(spark.read.parquet(str(root / "records.parquet")), str(root / "dups"))
+    results["dup_spark_s"] = round(time.perf_counter() - start, 1)
+    done.set()
+    sampler.join()
+    results["dup_spark_machine_gb"] = round((before - lowest[0]) / 2**30, 2)
+    results["dup_spark_components"] = stats["components"]
+    results["dup_spark_largest_component"] = stats["largest_component"]
+    results["dup_spark_rounds"] = stats["component_rounds"]
+    results["dup_spark_minhash_blocks"] = stats["minhash_blocks"]
+    assigned = {
+        row.id: row.cluster
+        for row in spark.read.parquet(str(root / "dups" / "assignments")).collect()
+    }
+    spark.stop()
+    expected = {k: v for k, v in read_assignments(root / "local.jsonl").items() if v is not None}
+    results["dup_equal"] = "yes" if assigned == expected else "NO"
+    results["dup_ratio"] = round(float(results["dup_spark_s"]) / float(results["dup_local_s"]), 1)
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--documents", type=int, default=2000)
     parser.add_argument("--jobs", type=int, default=2, help="local workers = Spark cores")
+    parser.add_argument("--records", type=int, default=1_000_000, help="copy detection size")
+    parser.add_argument("--no-ingest", action="store_true", help="only copy detection")
     args = parser.parse_args()
-    results: dict[str, float | int | str] = {"documents": args.documents, "cores": args.jobs}
+    results: dict[str, float | int | str] = {"cores": args.jobs}
     with tempfile.TemporaryDirectory(prefix="kg-bench-spark-") as tmp:
         root = Path(tmp)
-        corpus = root / "corpus"
-        made = CliRunner().invoke(app, ["synth", "-n", str(args.documents), "-o", str(corpus)])
-        assert made.exit_code == 0, made.output
-        results["corpus_mb"] = round(folder_bytes(corpus) / 2**20, 1)
+        if args.records:
+            results.update(bench_duplicates(root, args.records, args.jobs))
+        if not args.no_ingest:
+            results.update(bench_ingest(root, args.documents, args.jobs))
+    results["load_average"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    width = max(map(len, results))
+    for key, value in results.items():
+        print(f"{key:<{width}}  {value}")
+    out = Path("bench-out")
+    out.mkdir(exist_ok=True)
+    (out / "bench_spark.json").write_text(json.dumps(results, indent=2) + "\n")
 
-        start = time.perf_counter()
-        with Store(root / "local-store") as store:
-            local = ingest([corpus], store, jobs=args.jobs)
-        results["local_s"] = round(time.perf_counter() - start, 1)
-        results["triples"] = local.triples
-        results["local_store_mb"] = round(folder_bytes(root / "local-store") / 2**20, 1)
 
-        start = time.perf_counter()
-        spark = get_spark(f"local[{args.jobs}]", app_name="pikg-bench")
-        results["spark_startup_s"] = round(time.perf_counter() - start, 1)
-        start = time.perf_counter()
-        first = spark_ingest([corpus], root / "out", spark=spark)
-        results["spark_s"] = round(time.perf_counter() - start, 1)
-        assert first.triples == local.triples, (first.triples, local.triples)
-        start = time.perf_counter()
-        again = spark_ingest([corpus], root / "out", spark=spark)
-        results["spark_rerun_s"] = round(time.perf_counter() - start, 1)
-        assert again.skipped == args.documents
-        spark.stop()
-        nquads = sum(f.stat().st_size for f in (root / "out").rglob("*.nq.gz"))
-        results["nquads_gz_mb"] = round(nquads / 2**20, 1)
-        results["parquet_mb"] = round(
-            sum(f.stat().st_size for f in (root / "out").rglob("*.parquet")) / 2**20, 2
-        )
+def bench_ingest(root: Path, documents: int, jobs: int) -> dict[str, float | int | str]:
+    """Local ingest against Spark ingest of ``documents`` synthetic disclosures."""
+    results: dict[str, float | int | str] = {"documents": documents}
+    corpus = root / "corpus"
+    made = CliRunner().invoke(app, ["synth", "-n", str(documents), "-o", str(corpus)])
+    assert made.exit_code == 0, made.output
+    results["corpus_mb"] = round(folder_bytes(corpus) / 2**20, 1)
 
-        start = time.perf_counter()
-        with Store(root / "spark-store") as store:
-            loaded = load_output(root / "out", store)
-        results["load_s"] = round(time.perf_counter() - start, 1)
-        assert loaded.loaded == args.documents
+    start = time.perf_counter()
+    with Store(root / "local-store") as store:
+        local = ingest([corpus], store, jobs=jobs)
+    results["local_s"] = round(time.perf_counter() - start, 1)
+    results["triples"] = local.triples
+    results["local_store_mb"] = round(folder_bytes(root / "local-store") / 2**20, 1)
 
-    n = args.documents
+    start = time.perf_counter()
+    spark = get_spark(f"local[{jobs}]", app_name="pikg-bench")
+    results["spark_startup_s"] = round(time.perf_counter() - start, 1)
+    start = time.perf_counter()
+    first = spark_ingest([corpus], root / "out", spark=spark)
+    results["spark_s"] = round(time.perf_counter() - start, 1)
+    assert first.triples == local.triples, (first.triples, local.triples)
+    start = time.perf_counter()
+    again = spark_ingest([corpus], root / "out", spark=spark)
+    results["spark_rerun_s"] = round(time.perf_counter() - start, 1)
+    assert again.skipped == documents
+    spark.stop()
+    nquads = sum(f.stat().st_size for f in (root / "out").rglob("*.nq.gz"))
+    results["nquads_gz_mb"] = round(nquads / 2**20, 1)
+    results["parquet_mb"] = round(
+        sum(f.stat().st_size for f in (root / "out").rglob("*.parquet")) / 2**20, 2
+    )
+
+    start = time.perf_counter()
+    with Store(root / "spark-store") as store:
+        loaded = load_output(root / "out", store)
+    results["load_s"] = round(time.perf_counter() - start, 1)
+    assert loaded.loaded == documents
+
+    n = documents
     results["local_ms_per_doc"] = round(1000 * float(results["local_s"]) / n, 1)
     results["spark_ms_per_doc"] = round(1000 * float(results["spark_s"]) / n, 1)
     results["load_ms_per_doc"] = round(1000 * float(results["load_s"]) / n, 1)
@@ -97,13 +206,7 @@ def main() -> None:
     results["nquads_gz_kb_per_doc"] = round(float(results["nquads_gz_mb"]) * 1024 / n, 1)
     results["store_kb_per_doc"] = round(float(results["local_store_mb"]) * 1024 / n, 1)
     results["triples_per_doc"] = round(int(results["triples"]) / n)
-    results["load_average"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
-    width = max(map(len, results))
-    for key, value in results.items():
-        print(f"{key:<{width}}  {value}")
-    out = Path("bench-out")
-    out.mkdir(exist_ok=True)
-    (out / "bench_spark.json").write_text(json.dumps(results, indent=2) + "\n")
+    return results
 
 
 if __name__ == "__main__":
