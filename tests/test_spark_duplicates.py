@@ -3,7 +3,7 @@
 The Spark path computes every evidence link inside a group of records that share a key
 (name group, near block, name key, sub-activity item) and finishes each connected component
 with the local detector. These tests prove the premise on the data (every link of the local
-evidence graph joins two records of one Spark component) and the result: the same member
+evidence graph joins two records that share a grouping key) and the result: the same member
 sets, kinds, confidences and ranking as :func:`kg.duplicates.detect` on a synthetic set and on
 the records of the four seeds.
 """
@@ -17,7 +17,9 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.duplicates import detect
+from kg.duplicates.detect import _masked_keys, near_block_keys
 from kg.duplicates.records import IndicatorRecord, records_from_document
+from kg.duplicates.rules import canonical_ladders, surface_and_name_keys
 from kg.duplicates.synthetic import generate
 from kg.spark import spark_missing
 
@@ -73,13 +75,27 @@ def _same_clusters(spark, records: list[IndicatorRecord], path: Path):
     return local, distributed
 
 
-def _components_hold_every_link(local, distributed) -> None:
-    """The premise: no local evidence link crosses two Spark components (a cluster is
-    inside one component), and every cluster kind occurs."""
-    component_of = distributed.assignments()
+def _every_link_shares_a_key(local) -> None:
+    """The premise of the Spark path, on the data: every evidence link of the local result
+    joins two records with a common ``groupBy`` key — one name group (exact, surface,
+    jurisdiction, block links), one name key (probable; empty-ladder rows at one position), or
+    one near block (edit, slot)."""
+    records = local.by_id()
+    ids = [member for c in local.clusters for member in c.members]
+    _surface, keys = surface_and_name_keys([records[i].text for i in ids])
+    ladders = canonical_ladders([records[i].grades for i in ids])
+    key_of = dict(zip(ids, zip(keys, ladders, _masked_keys(keys), strict=True), strict=True))
     for cluster in local.clusters:
-        for u, v, _kind, _weight in cluster.edges:
-            assert component_of[u] == component_of[v]
+        for (u, v, _kind, _weight), kinds in zip(cluster.edges, cluster.edge_kinds, strict=True):
+            (key_u, ladder_u, mask_u), (key_v, ladder_v, mask_v) = key_of[u], key_of[v]
+            if key_u == key_v and (
+                ladder_u == ladder_v
+                or "probable" in kinds
+                or ("block" in kinds and records[u].pos == records[v].pos)
+            ):
+                continue
+            blocks = set(near_block_keys(key_u, mask_u, ladder_u))
+            assert blocks & set(near_block_keys(key_v, mask_v, ladder_v)), (u, v, kinds)
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +106,7 @@ def synthetic(spark, tmp_path_factory):
 
 def test_synthetic_clusters_equal_the_local_detector(synthetic):
     local, distributed = synthetic
-    _components_hold_every_link(local, distributed)
+    _every_link_shares_a_key(local)
     kinds = {c.kind for c in local.clusters}
     assert {"verbatim", "slot", "edit", "block", "probable"} <= kinds, kinds
     assert distributed.stats["block_edges"] == local.stats["block_edges"]
@@ -108,7 +124,7 @@ def test_seed_clusters_equal_the_local_detector(spark, seed_path, tmp_path):
         for r in records_from_document(analyze_document(extract_file(seed_path(prefix))))
     ]
     local, distributed = _same_clusters(spark, records, tmp_path / "seeds")
-    _components_hold_every_link(local, distributed)
+    _every_link_shares_a_key(local)
     assert any(c.kind == "block" for c in local.clusters)
     assert any("invalid_ladder" in c.flags for c in distributed.clusters)
 
