@@ -72,5 +72,6 @@ def test_report_and_view_show_it_in_a_browser(reviewed, tmp_path):
             )
 
         assert dismissed not in roots(view) and confirmed in roots(view)
+        assert "1 finding(s) dismissed by reviewers are not shown" in page.content()
         assert dismissed in roots(everything)
         browser.close()

@@ -306,11 +306,13 @@ def duplicate_clusters(
     from kg.duplicates.review import review_states
 
     reviews = {state.finding: state.decision for state in review_states(store) if state.finding}
+    hidden: set[str] = set()
     indicators = indicator_records(store)
     findings: dict[str, dict[str, Any]] = {}
     for row in store.select(read_query("findings")):
         decision = reviews.get(row["finding"])
         if decision is not None and decision.status == "dismissed" and not show_dismissed:
+            hidden.add(row["finding"])
             continue
         entry = findings.setdefault(row["finding"], {"row": row, "members": []})
         if row["member"] not in entry["members"]:
@@ -426,7 +428,13 @@ def duplicate_clusters(
         empty_hint=EMPTY_FINDINGS,
         description=f"{len(findings)} copy findings over "
         f"{len({m for e in findings.values() for m in e['members']})} indicators. "
-        "Pick one in the list; the tabs above it keep one kind of finding.",
+        "Pick one in the list; the tabs above it keep one kind of finding."
+        + (
+            f" {len(hidden)} finding(s) dismissed by reviewers are not shown "
+            "(kg view duplicates --show-dismissed)."
+            if hidden
+            else ""
+        ),
     )
 
 
