@@ -11,12 +11,11 @@ for a cell (the record number, as a spreadsheet program opening the file would n
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 
 from kg.errors import KgError
 from kg.readers.base import Cell, Paragraph, ReadResult, Row
-from kg.readers.grid import column_letters, dump_blocks
+from kg.readers.grid import column_letters, read_result
 from kg.readers.limits import MAX_CELLS, check_cells, describe
 from kg.readers.text_reader import decode_bytes
 
@@ -67,12 +66,4 @@ def read_csv_bytes(data: bytes, path: str) -> ReadResult:
         raise KgError(
             f"not a readable CSV file ({describe(exc)})", path=path, line=first_line
         ) from exc
-    return ReadResult(
-        path=path,
-        sha256=hashlib.sha256(data).hexdigest(),
-        format="csv",
-        encoding=encoding,
-        text=dump_blocks(blocks),
-        blocks=blocks,
-        warnings=warnings,
-    )
+    return read_result(data, path, "csv", encoding, blocks, warnings)

@@ -16,13 +16,11 @@ types). Carrying labels down is left to extraction, which knows which columns ar
 
 from __future__ import annotations
 
-import hashlib
-
 from lxml import etree
 
 from kg.errors import KgError
 from kg.readers.base import Cell, Paragraph, ReadResult, Row
-from kg.readers.grid import dump_blocks
+from kg.readers.grid import read_result
 from kg.readers.limits import check_cells, describe, open_zip, read_member
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -182,11 +180,4 @@ def read_docx_bytes(data: bytes, path: str) -> ReadResult:
                     )
                 )
             blocks.append(Row(cells, ordinal, ordinal, table=table_number, place=place))
-    return ReadResult(
-        path=path,
-        sha256=hashlib.sha256(data).hexdigest(),
-        format="docx",
-        encoding="docx",
-        text=dump_blocks(blocks),
-        blocks=blocks,
-    )
+    return read_result(data, path, "docx", "docx", blocks)

@@ -12,10 +12,11 @@ left is absent, which is how Word's vMerge continuation already looks.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from kg.readers.base import Block, Paragraph, Row
+from kg.readers.base import Block, Paragraph, ReadResult, Row
 
 
 @dataclass
@@ -78,3 +79,23 @@ def column_letters(col: int) -> str:
         col, rest = divmod(col - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
+
+
+def read_result(
+    data: bytes,
+    path: str,
+    fmt: str,
+    encoding: str,
+    blocks: list[Block],
+    warnings: list[tuple[int, str]] | None = None,
+) -> ReadResult:
+    """What a reader of a tabular format found: the file's hash, its blocks and their dump."""
+    return ReadResult(
+        path=path,
+        sha256=hashlib.sha256(data).hexdigest(),
+        format=fmt,
+        encoding=encoding,
+        text=dump_blocks(blocks),
+        blocks=blocks,
+        warnings=list(warnings or []),
+    )

@@ -18,7 +18,6 @@ from __future__ import annotations
 import codecs
 import email
 import email.policy
-import hashlib
 import re
 
 import lxml.html
@@ -26,7 +25,7 @@ from lxml import etree
 
 from kg.errors import KgError
 from kg.readers.base import Cell, Paragraph, ReadResult, Row
-from kg.readers.grid import Origin, dump_blocks, grid_rows
+from kg.readers.grid import Origin, grid_rows, read_result
 from kg.readers.limits import MAX_CELLS, check_cells, describe
 from kg.readers.text_reader import decode_bytes
 
@@ -304,15 +303,7 @@ def read_html_bytes(data: bytes, path: str) -> ReadResult:
     """Read an HTML page given as bytes (``path`` only names it in messages)."""
     text, encoding, warnings = decode_html(data, path)
     blocks = parse_html(text, path)
-    return ReadResult(
-        path=path,
-        sha256=hashlib.sha256(data).hexdigest(),
-        format="html",
-        encoding=encoding,
-        text=dump_blocks(blocks),
-        blocks=blocks,
-        warnings=warnings,
-    )
+    return read_result(data, path, "html", encoding, blocks, warnings)
 
 
 def read_mhtml_bytes(data: bytes, path: str) -> ReadResult:
@@ -334,13 +325,5 @@ def read_mhtml_bytes(data: bytes, path: str) -> ReadResult:
         except (LookupError, UnicodeDecodeError):
             text, encoding, warnings = decode_html(payload, path)
         blocks = parse_html(text.replace("\r\n", "\n").replace("\r", "\n"), path)
-        return ReadResult(
-            path=path,
-            sha256=hashlib.sha256(data).hexdigest(),
-            format="mhtml",
-            encoding=encoding,
-            text=dump_blocks(blocks),
-            blocks=blocks,
-            warnings=warnings,
-        )
+        return read_result(data, path, "mhtml", encoding, blocks, warnings)
     raise KgError("MHTML file without an HTML part: nothing to read", path=path)

@@ -11,11 +11,10 @@ them all (with a warning): nothing is dropped.
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 from kg.readers.base import Cell, Paragraph, ReadResult, Row
-from kg.readers.grid import dump_blocks
+from kg.readers.grid import read_result
 from kg.readers.text_reader import decode_bytes
 
 _DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
@@ -120,12 +119,4 @@ def read_md_bytes(data: bytes, path: str) -> ReadResult:
             ]
             blocks.append(Row(cells, position + 1, position + 1, table=tables, place=place))
         index = end
-    return ReadResult(
-        path=path,
-        sha256=hashlib.sha256(data).hexdigest(),
-        format="md",
-        encoding=encoding,
-        text=dump_blocks(blocks),
-        blocks=blocks,
-        warnings=warnings,
-    )
+    return read_result(data, path, "md", encoding, blocks, warnings)

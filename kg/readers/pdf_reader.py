@@ -15,7 +15,6 @@ A PDF whose pages carry no text at all is a scanned document: one error saying t
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
 import re
@@ -24,7 +23,7 @@ from bisect import bisect_left, bisect_right
 
 from kg.errors import KgError
 from kg.readers.base import Cell, Paragraph, ReadResult, Row
-from kg.readers.grid import Origin, dump_blocks, grid_rows
+from kg.readers.grid import Origin, grid_rows, read_result
 from kg.readers.limits import MAX_MEMBER_BYTES, MAX_PDF_PAGES, check_cells, describe
 
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
@@ -319,12 +318,4 @@ def read_pdf_bytes(data: bytes, path: str) -> ReadResult:
         raise KgError(SCANNED, path=path)
     if not pdf.pages:
         raise KgError("PDF without pages: nothing to read", path=path)
-    return ReadResult(
-        path=path,
-        sha256=hashlib.sha256(data).hexdigest(),
-        format="pdf",
-        encoding="pdf",
-        text=dump_blocks(blocks),
-        blocks=blocks,
-        warnings=warnings,
-    )
+    return read_result(data, path, "pdf", "pdf", blocks, warnings)

@@ -19,7 +19,6 @@ applied).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import math
 import re
@@ -31,7 +30,7 @@ from lxml import etree
 
 from kg.errors import KgError
 from kg.readers.base import Cell, Paragraph, ReadResult, Row
-from kg.readers.grid import Origin, column_letters, dump_blocks, grid_rows
+from kg.readers.grid import Origin, column_letters, grid_rows, read_result
 from kg.readers.limits import MAX_CELLS, check_cells, describe, open_zip, read_member
 
 
@@ -536,12 +535,4 @@ def read_sheet_bytes(data: bytes, path: str, fmt: str) -> ReadResult:
         ordinal, table = _layout(sheet, path, blocks, ordinal, table)
     if not blocks:
         raise KgError(f"not a readable .{fmt} file (a workbook without sheets)", path=path)
-    return ReadResult(
-        path=path,
-        sha256=hashlib.sha256(data).hexdigest(),
-        format=fmt,
-        encoding=fmt,
-        text=dump_blocks(blocks),
-        blocks=blocks,
-        warnings=notes,
-    )
+    return read_result(data, path, fmt, fmt, blocks, notes)
