@@ -29,7 +29,7 @@ _API: dict[str, str | tuple[str, str]] = {
     "analyze_name": "kg.nlp",
     "analyze_scheme": "kg.nlp",
     "parse_cell": "kg.nlp",
-    "Store": "kg.store",
+    "Store": "kg.graph.store",
     "ingest_paths": ("kg.ingest", "ingest"),
     "detect": "kg.duplicates",
     "department_tree": "kg.views",

@@ -14,8 +14,8 @@ from pathlib import Path
 from kg.audit import run_audit
 from kg.audit.config import AuditConfig
 from kg.audit.report import render
+from kg.graph.store import Store
 from kg.ingest import IngestSummary, ingest
-from kg.store import Store
 from kg.views import department_tree, duplicate_clusters, ladder_hubs, ontology_view
 
 SAMPLES_DIR = Path(__file__).parent / "data" / "samples"

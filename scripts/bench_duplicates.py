@@ -10,7 +10,7 @@ counted, only the records as a caller would hold them plus the detector.
 Sizes:
 
 * ``small`` (alias ``quick``) 10,000, ``default`` 100,000 and ``large`` 1,000,000 records, each generated
-  directly by :func:`kg.duplicates.synthetic.generate` (seed 1) and scored against its labels:
+  directly by :func:`kg.synth.copies.generate` (seed 1) and scored against its labels:
   families of 2 to 12 members of every kind, groups of unrelated names on one distinctive
   ladder (reused ladders: singletons for the copy metrics), hard negatives, guarded
   background, over ``size / 45`` departments. The labels are the planted families as
@@ -64,7 +64,7 @@ def _cache_path(size: int) -> Path:
 
 
 def _generate_into(size: int, path: Path) -> None:
-    from kg.duplicates.synthetic import generate
+    from kg.synth.copies import generate
 
     started = time.perf_counter()
     records, labels = generate(SEED, size)

@@ -15,10 +15,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from kg.dump2docx import text_dump_to_docx
 from kg.extraction import extract_file
 from kg.extraction.tables import clean_cell
 from kg.readers import read_path
+from kg.synth.dump2docx import text_dump_to_docx
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = Path(os.environ.get("PIKG_SEEDS", REPO.parent / "shared" / "seeds"))

@@ -82,16 +82,16 @@ print(len(store))
 
 _SUBSET_QUERIES = """
 import json, sys, time
-from kg import queries
+from kg.graph import queries
 engine, path, trace_file = sys.argv[1:4]
 if engine == "rdflib":
     import rdflib
-    from kg.namespace import sparql_prolog
+    from kg.graph.namespace import sparql_prolog
     dataset = rdflib.Dataset(default_union=True)
     dataset.parse(path, format="nquads")
     run = lambda text: list(dataset.query(sparql_prolog() + "\\n" + text))
 else:
-    from kg.store import Store
+    from kg.graph.store import Store
     import pyoxigraph as ox
     store = Store()
     store.oxigraph.bulk_load(path=path, format=ox.RdfFormat.N_QUADS)
@@ -131,8 +131,8 @@ def query_latencies(
     ``Store.select`` (Python values), and the row count."""
     import pyoxigraph as ox
 
-    from kg import queries
-    from kg.store import Store
+    from kg.graph import queries
+    from kg.graph.store import Store
 
     latencies: dict[str, dict[str, float]] = {}
     with Store(store_dir, read_only=True) as store:
@@ -188,8 +188,8 @@ def _compare(runs: dict[str, dict[str, Any]], timeout_s: float) -> dict[str, dic
 
 def run(size: str = "default") -> dict[str, Any]:
     """Run the benchmark; returns the metrics (seconds, ratios, triples, peak RSS in MB)."""
-    from kg.namespace import ONTOLOGY_GRAPH, VOCAB_GRAPH
-    from kg.store import Store
+    from kg.graph.namespace import ONTOLOGY_GRAPH, VOCAB_GRAPH
+    from kg.graph.store import Store
     from kg.synth import generate_corpus
 
     params = SIZES[size]
@@ -305,7 +305,7 @@ if __name__ == "__main__":
         # named-query latency only, on a store built earlier (e.g. by a previous `large` run)
         store_arg = Path(sys.argv[sys.argv.index("--store") + 1])
         print(f"bench_kg on {store_arg}, load average {_load_average()}")
-        from kg.store import Store
+        from kg.graph.store import Store
 
         with Store(store_arg, read_only=True) as existing:
             first_file = min(PurePath(d.file_path).name for d in existing.documents())

@@ -7,7 +7,7 @@ machine:
 
 * local ingest (:func:`kg.ingest.ingest`, ``--jobs`` worker processes) into a new store;
 * Spark session start-up (JVM, once per job on a cluster: reported apart);
-* Spark ingest (:func:`kg.spark.ingest.spark_ingest`) into an output folder;
+* Spark ingest (:func:`kg.ingest.spark.spark_ingest`) into an output folder;
 * a second Spark run over the same folder (every document skipped: the manifest at work);
 * ``kg load`` of that output into a new store.
 
@@ -18,9 +18,9 @@ shared, so compare figures of the same run only.
 
 Copy detection (``--records N``, default 1,000,000; ``--records 0`` skips it,
 ``--no-ingest`` runs only it): ``N`` synthetic indicator records
-(:func:`kg.duplicates.synthetic.generate`) as JSON Lines and as Parquet, then the
+(:func:`kg.synth.copies.generate`) as JSON Lines and as Parquet, then the
 single-process detector in a child process (wall time and peak RSS) beside
-:func:`kg.spark.duplicates.write_clusters` in Spark ``local[cores]`` (wall time, and the lowest
+:func:`kg.duplicates.spark.write_clusters` in Spark ``local[cores]`` (wall time, and the lowest
 MemAvailable of the machine while it runs), and a check that both assign every record to
 the same cluster.
 """
@@ -40,14 +40,14 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.duplicates.records import read_assignments, write_records
-from kg.duplicates.synthetic import generate
+from kg.duplicates.spark import write_clusters
+from kg.graph.store import Store
 from kg.ingest import ingest
+from kg.ingest.load import load_output
+from kg.ingest.spark import spark_ingest
+from kg.records.indicators import read_assignments, write_records
 from kg.spark import get_spark
-from kg.spark.duplicates import write_clusters
-from kg.spark.ingest import spark_ingest
-from kg.spark.load import load_output
-from kg.store import Store
+from kg.synth.copies import generate
 
 
 def folder_bytes(path: Path) -> int:

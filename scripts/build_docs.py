@@ -12,7 +12,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from kg.docs import build_ontology_docs
+from kg.graph.docs import build_ontology_docs
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "docs" / "ontology"

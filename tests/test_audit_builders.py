@@ -130,7 +130,7 @@ def test_records_keep_tree_lines_and_money():
 
 
 def test_finding_across_documents_names_its_first_evidence_file():
-    from kg.audit.records import Evidence
+    from kg.audit.context import Evidence
     from kg.audit.registry import Finding
 
     shared = Finding(

@@ -320,8 +320,8 @@ def test_numbering_restart_is_an_orphan_block():
 
 
 def test_every_rule_has_a_finding_type_of_the_ontology_and_a_description():
-    from kg.audit.store import registered_types
-    from kg.namespace import FTYPE
+    from kg.audit.from_store import registered_types
+    from kg.graph.namespace import FTYPE
 
     assert all(FTYPE.by_notation(code) is not None for code in registered_types())
     assert all(r.description and r.title_zh and r.title_en for r in RULES.values())

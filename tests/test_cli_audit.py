@@ -12,8 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.namespace import audit_graph
-from kg.store import Store
+from kg.graph.namespace import audit_graph
+from kg.graph.store import Store
 
 runner = CliRunner()
 KG = [sys.executable, "-m", "kg"]

@@ -12,8 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.duplicates.records import write_records
-from kg.duplicates.synthetic import generate
+from kg.records.indicators import write_records
+from kg.synth.copies import generate
 
 runner = CliRunner()
 
@@ -119,9 +119,9 @@ def test_bad_input_is_one_line_on_the_real_cli(tmp_path):
 
 
 def test_store_mode_prints_and_writes_back_findings(tmp_path, seed_path):
+    from kg.graph.namespace import audit_graph
+    from kg.graph.store import Store
     from kg.ingest import ingest
-    from kg.namespace import audit_graph
-    from kg.store import Store
 
     location = tmp_path / "kg-store"
     with Store(location) as store:

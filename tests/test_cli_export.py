@@ -7,10 +7,10 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.mapping import map_document
+from kg.graph.mapping import map_document
+from kg.graph.namespace import PI
+from kg.graph.store import Store
 from kg.model import Activity, Document, Indicator, SourceRef
-from kg.namespace import PI
-from kg.store import Store
 
 runner = CliRunner()
 

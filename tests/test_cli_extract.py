@@ -84,7 +84,7 @@ def test_one_bad_file_among_good_ones_exits_1(tmp_path, seed_path):
 
 
 def test_samples_and_a_docx_as_in_the_docs(samples_dir, tmp_path):
-    from kg.dump2docx import text_dump_to_docx
+    from kg.synth.dump2docx import text_dump_to_docx
 
     sample = samples_dir / "101_yunxi_government_office.txt"
     docx_path = text_dump_to_docx(sample.read_text(encoding="utf-8"), tmp_path / "office.docx")

@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.errors import KgError
+from kg.graph.store import Store
 from kg.ingest import ingest
-from kg.store import Store
 
 runner = CliRunner()
 
@@ -77,7 +77,7 @@ def test_bad_path_is_one_line_error(tmp_path):
 
 def test_killed_ingest_rerun_equals_uninterrupted_run(seeds_dir, tmp_path):
     """Killed inside the run, after the first document is committed and while the second is
-    loaded but not committed (the PIKG_FAULT hook of kg.store): the partial state is checked
+    loaded but not committed (the PIKG_FAULT hook of kg.graph.store): the partial state is checked
     to exist, then a re-run recovers it and equals an uninterrupted run."""
     folder = _link_seeds(seeds_dir, tmp_path / "docs")
     reference = tmp_path / "reference"
@@ -119,7 +119,7 @@ def test_parallel_ingest_from_an_unguarded_script(seeds_dir, tmp_path):
     script = tmp_path / "ingest_seeds.py"
     script.write_text(
         "from kg.ingest import ingest\n"
-        "from kg.store import Store\n"
+        "from kg.graph.store import Store\n"
         f"summary = ingest([{str(seeds_dir)!r}], Store(), jobs=2)\n"
         "print(summary.ingested, len(summary.failed), summary.counts['indicators'])\n",
         encoding="utf-8",
@@ -196,7 +196,7 @@ def test_an_unforeseen_failure_is_one_line_and_its_traceback_is_logged(
     def broken(path, recorded_path, version):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("kg.ingest.process_file", broken)
+    monkeypatch.setattr("kg.ingest.local.process_file", broken)
     with caplog.at_level("DEBUG", logger="kg.ingest"):
         summary = ingest([seeds_dir / "003_2709046b083e087d.txt"], Store(), jobs=1)
     assert [message for _, message in summary.failed] == [

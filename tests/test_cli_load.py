@@ -1,6 +1,6 @@
 """`kg load DIR`: a Spark ingest's output folder into the store, committed like `kg ingest`.
 
-The folder is written here the way :mod:`kg.spark.output` documents it (no Spark needed: the
+The folder is written here the way :mod:`kg.ingest.spark_output` documents it (no Spark needed: the
 loader never starts it); tests/test_spark_ingest.py loads real Spark output."""
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.errors import KgError
+from kg.graph.namespace import doc_graph
+from kg.graph.store import Store
 from kg.ingest import discover, pipeline_version, process_file
-from kg.namespace import doc_graph
-from kg.store import Store
 
 runner = CliRunner()
 RUN = "20261203T000000Z-abcdef"

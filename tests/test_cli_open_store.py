@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.cli import main
-from kg.store import Store
+from kg.graph.store import Store
 
 
 def run_kg(args: list[str], monkeypatch, capsys) -> tuple[int, str, str]:

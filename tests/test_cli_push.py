@@ -6,10 +6,10 @@ import httpx
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.mapping import map_document
+from kg.graph.mapping import map_document
+from kg.graph.server import start_oxigraph
+from kg.graph.store import Store
 from kg.model import Document, SourceRef
-from kg.server import start_oxigraph
-from kg.store import Store
 
 runner = CliRunner()
 

@@ -10,9 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.mapping import map_document
+from kg.graph.mapping import map_document
+from kg.graph.store import Store
 from kg.model import Activity, Document, Indicator, SourceRef
-from kg.store import Store
 
 runner = CliRunner()
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import httpx
 
-from kg.mapping import map_document
+from kg.graph.mapping import map_document
+from kg.graph.server import free_port
+from kg.graph.store import Store
 from kg.model import Document, SourceRef
-from kg.server import free_port
-from kg.store import Store
 
 
 def test_kg_serve_subprocess(tmp_path):

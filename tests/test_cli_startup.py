@@ -24,8 +24,8 @@ def test_importing_the_cli_loads_no_heavy_library():
 
 
 def test_defaults_written_out_for_a_fast_help_agree_with_the_library():
-    from kg import server
     from kg.cli import push, query, serve, view
+    from kg.graph import server
     from kg.views import render
 
     assert (serve.DEFAULT_HOST, serve.DEFAULT_PORT, serve.DEFAULT_TIMEOUT_S) == (

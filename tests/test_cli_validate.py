@@ -6,11 +6,11 @@ import pyoxigraph as ox
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.mapping import map_document
+from kg.graph.mapping import map_document
+from kg.graph.namespace import PI, XSD
+from kg.graph.store import Store
 from kg.model import Activity, Document, Indicator, SourceRef
-from kg.namespace import PI, XSD
 from kg.nlp import analyze_document
-from kg.store import Store
 
 runner = CliRunner()
 

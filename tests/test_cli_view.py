@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.namespace import PIG
-from kg.store import Store
+from kg.graph.namespace import PIG
+from kg.graph.store import Store
 from tests.test_views_store import AUDIT, DOC, EVIL_NAME, _turtle
 
 runner = CliRunner()

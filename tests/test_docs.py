@@ -1,4 +1,4 @@
-"""The ontology diagram and the label handling of kg.docs, on the real TTL and small graphs."""
+"""The ontology diagram and the label handling of kg.graph.docs, on the real TTL and small graphs."""
 
 from __future__ import annotations
 
@@ -7,8 +7,14 @@ import xml.etree.ElementTree as ET
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS
 
-from kg.docs import _merge_labels, diagram_svg, ontology_diagram, ontology_graph, scheme_graphs
-from kg.namespace import DEF, PI
+from kg.graph.docs import (
+    _merge_labels,
+    diagram_svg,
+    ontology_diagram,
+    ontology_graph,
+    scheme_graphs,
+)
+from kg.graph.namespace import DEF, PI
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -19,7 +25,7 @@ def test_diagram_has_every_class_and_every_domain_range_property():
     classes = {str(c).removeprefix(DEF) for c in graph.subjects(RDF.type, OWL.Class)}
     assert set(diagram.nodes) == {c for c in classes if "/" not in c and ":" not in c}
     for local in diagram.nodes:
-        assert local in PI  # the diagram names only terms kg.namespace accepts
+        assert local in PI  # the diagram names only terms kg.graph.namespace accepts
     edges = {(u, v, k) for u, v, k in diagram.edges(keys=True)}
     assert ("Department", "DutyActivity", "hasDutyActivity") in edges
     assert ("ActivityIndicator", "GradeBand", "hasGradeBand") in edges
@@ -86,7 +92,7 @@ def test_one_page_per_concept_scheme():
 def test_pylode_quietening_gives_the_root_logger_its_level_back():
     import logging
 
-    from kg.docs import _quiet_root_logger
+    from kg.graph.docs import _quiet_root_logger
 
     root = logging.getLogger()
     before = root.level

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from kg.duplicates import detect
-from kg.duplicates.records import records_from_document
 from kg.duplicates.scoring import judged
 from kg.extraction import extract_file
 from kg.nlp import analyze_document
+from kg.records.indicators import records_from_document
 
 JUDGED = Path(__file__).parent / "data" / "judged_pairs.csv"
 STEMS = {

@@ -11,12 +11,12 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
+from kg.duplicates.graph_io import detect_in_store, write_findings
 from kg.duplicates.review import decide, decisions, hidden_findings, review_states
-from kg.duplicates.store import detect_in_store, write_findings
 from kg.errors import KgError
+from kg.graph.namespace import CURATION_GRAPH
+from kg.graph.store import Store
 from kg.ingest import ingest
-from kg.namespace import CURATION_GRAPH
-from kg.store import Store
 
 MEETING = (
     "SELECT ?f WHERE { ?f pi:findingType ftype:surface-copy ; pi:member ?m ."

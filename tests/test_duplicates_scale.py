@@ -12,7 +12,7 @@ import pytest
 from kg.duplicates import detect
 from kg.duplicates.detect import partition
 from kg.duplicates.labels import partition_disagreements
-from kg.duplicates.synthetic import generate
+from kg.synth.copies import generate
 
 LADDER = ["≥97%", "≥93%", "≥71%", "<71%"]
 ITEMS = ["档案数字化扫描率", "公文流转审签率", "会议纪要印发率", "督办事项反馈率"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from kg.duplicates import IndicatorRecord, detect
-from kg.duplicates.records import records_from_document
 from kg.extraction import extract_file
 from kg.nlp import analyze_document
+from kg.records.indicators import records_from_document
 
 
 @pytest.fixture(scope="module")

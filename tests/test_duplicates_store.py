@@ -6,8 +6,7 @@ import pytest
 from pyoxigraph import NamedNode
 
 from kg.duplicates import detect
-from kg.duplicates.records import records_from_document
-from kg.duplicates.store import (
+from kg.duplicates.graph_io import (
     COPY_GRAPHS,
     records_from_store,
     reused_ladders_from_store,
@@ -15,9 +14,10 @@ from kg.duplicates.store import (
 )
 from kg.errors import KgError
 from kg.extraction import extract_file
+from kg.graph.namespace import audit_graph
+from kg.graph.store import Store
 from kg.ingest import ingest
-from kg.namespace import audit_graph
-from kg.store import Store
+from kg.records.indicators import records_from_document
 
 
 @pytest.fixture(scope="module")

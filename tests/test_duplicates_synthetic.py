@@ -14,7 +14,7 @@ from kg.duplicates import detect
 from kg.duplicates.labels import check_labels, partition_disagreements, reference_partition
 from kg.duplicates.rules import name_key
 from kg.duplicates.scoring import pairwise, score
-from kg.duplicates.synthetic import TRAPS, generate
+from kg.synth.copies import TRAPS, generate
 
 
 @pytest.fixture(scope="module", params=[7, 2024, 31337])
@@ -115,7 +115,7 @@ def test_generator_does_not_depend_on_the_hash_seed():
 
     script = (
         "import hashlib\n"
-        "from kg.duplicates.synthetic import generate\n"
+        "from kg.synth.copies import generate\n"
         "records, labels = generate(3, 5000)\n"
         "rows = [(r.id, r.text, r.grades, r.sub_id) for r in records]\n"
         "print(hashlib.sha256(repr((rows, sorted(labels.family.items()))).encode()).hexdigest())\n"

@@ -7,10 +7,10 @@ from __future__ import annotations
 from layout_docs import PROJECT_TABLE, read, replace_row
 
 from kg.duplicates import detect
-from kg.duplicates.records import records_from_document
-from kg.duplicates.store import records_from_store
+from kg.duplicates.graph_io import records_from_store
+from kg.graph.store import Store
 from kg.ingest import ingest
-from kg.store import Store
+from kg.records.indicators import records_from_document
 
 
 def county_b():

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.dump2docx import text_dump_to_docx
 from kg.extraction import extract_file
+from kg.synth.dump2docx import text_dump_to_docx
 
 
 def summary(doc):

@@ -12,7 +12,7 @@ from test_readers_formats import make_ole, make_pdf
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.store import Store
+from kg.graph.store import Store
 from kg.synth.templates import generate_template_corpus
 
 runner = CliRunner()

@@ -18,7 +18,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 PROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 NOT_IMPORTED = {
-    "oxigraph": "the server binary kg serve runs (kg.server.oxigraph_binary)",
+    "oxigraph": "the server binary kg serve runs (kg.graph.server.oxigraph_binary)",
     "ipykernel": "the kernel nbclient starts for tests/test_notebooks.py",
     "pytest-xdist": "make test runs pytest -n",
     "ruff": "make lint and the pre-commit checks",

@@ -15,7 +15,7 @@ import sys
 import pyoxigraph as ox
 import pytest
 
-from kg.store import Store
+from kg.graph.store import Store
 
 DEEP = "SELECT * WHERE { " + "{ " * 5000 + "?s ?p ?o" + " }" * 5000 + " }"
 LONG = 'SELECT ?s WHERE { ?s ?p "' + "x" * 100_000 + '" }'

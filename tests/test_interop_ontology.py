@@ -16,9 +16,9 @@ import pytest
 import rdflib
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from kg import namespace as ns
+from kg.graph import namespace as ns
+from kg.graph.store import CATALOG_GRAPH, PENDING_GRAPH, Store
 from kg.ingest import ingest
-from kg.store import CATALOG_GRAPH, PENDING_GRAPH, Store
 
 PI = rdflib.Namespace(ns.DEF)
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")

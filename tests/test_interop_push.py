@@ -23,9 +23,9 @@ import pyoxigraph as ox
 import pytest
 
 from kg.errors import KgError
+from kg.graph.server import PUSH_TMP_PREFIX, free_port, push, start_oxigraph
+from kg.graph.store import Store
 from kg.ingest import ingest
-from kg.server import PUSH_TMP_PREFIX, free_port, push, start_oxigraph
-from kg.store import Store
 
 GRAPH = "https://w3id.org/pikg/graph/doc/00000000000000aa"
 JSON = {"Accept": "application/sparql-results+json"}
@@ -393,8 +393,8 @@ def test_named_queries_give_the_same_rows_on_virtuoso(virtuoso, seeds_dir, sampl
     """Push the seeds and samples, then run every named query on Virtuoso (whose default
     graph is not pikg's): the same rows as on the local store. Only what SPARQL leaves open
     may differ: the order of rows that tie on ORDER BY, and of GROUP_CONCAT parts."""
-    from kg import queries
-    from kg.namespace import sparql_prolog
+    from kg.graph import queries
+    from kg.graph.namespace import sparql_prolog
 
     store = Store()
     assert ingest([seeds_dir, samples_dir], store, jobs=2).ok

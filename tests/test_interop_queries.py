@@ -13,9 +13,9 @@ import re
 
 import pytest
 
-from kg import queries
+from kg.graph import queries
+from kg.graph.store import Store
 from kg.ingest import ingest
-from kg.store import Store
 
 TRACE = {"file": "000_96d939c67dd7b28c.txt", "line": "40"}
 

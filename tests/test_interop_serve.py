@@ -16,8 +16,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg.errors import KgError
-from kg.server import serve
-from kg.store import Store
+from kg.graph.server import serve
+from kg.graph.store import Store
 
 LIMIT_S = 1
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"

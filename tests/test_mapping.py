@@ -7,11 +7,11 @@ from decimal import Decimal
 import pytest
 
 from kg.extraction import extract_file
-from kg.mapping import ladder_key, map_document
+from kg.graph.mapping import ladder_key, map_document
+from kg.graph.namespace import doc_graph
+from kg.graph.store import Store
 from kg.model import Activity, Document, Indicator, SourceRef
-from kg.namespace import doc_graph
 from kg.nlp import analyze_document
-from kg.store import Store
 
 SEEDS = ("000", "002", "003", "004")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from kg import namespace as ns
+from kg.graph import namespace as ns
 
 
 def _graph(files) -> rdflib.Graph:

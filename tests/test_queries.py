@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from kg import queries
 from kg.extraction import extract_file
+from kg.graph import queries
+from kg.graph.store import Store
 from kg.ingest import ingest
 from kg.model import GRADES, Document
 from kg.nlp import analyze_document
-from kg.store import Store
 from kg.textnorm import fold
 
 OUTPUT_CATEGORY = "产出指标"

@@ -11,10 +11,10 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from kg.audit import render, run_audit
+from kg.duplicates.graph_io import detect_in_store, finding_iris, write_findings
 from kg.duplicates.review import decide
-from kg.duplicates.store import detect_in_store, finding_iris, write_findings
+from kg.graph.store import Store
 from kg.ingest import ingest
-from kg.store import Store
 from kg.views import duplicate_clusters
 
 CHROMIUM = os.environ.get("PIKG_CHROMIUM", "/usr/bin/chromium")

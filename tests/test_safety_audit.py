@@ -12,7 +12,7 @@ from kg.audit import AuditConfig, audit_context, load_config, run_audit
 from kg.audit.registry import Rule, new_finding
 from kg.audit.report import to_html, to_json, view_href
 from kg.errors import KgError
-from kg.store import Store
+from kg.graph.store import Store
 
 TOLERANCE_RULE = "structure.budget_rollup"  # its tolerance parameter is a float (0.005)
 

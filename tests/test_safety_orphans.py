@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.server import remove_orphan_snapshots, serve
-from kg.store import Store
+from kg.graph.server import remove_orphan_snapshots, serve
+from kg.graph.store import Store
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux only"

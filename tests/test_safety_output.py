@@ -82,7 +82,7 @@ def test_missing_folder_names_the_file(tmp_path):
 
 def test_export_to_a_closed_pipe_is_one_line_and_nonzero(tmp_path):
     """``kg export | head -c 100``: one line on stderr, exit 2, no traceback."""
-    from kg.store import Store
+    from kg.graph.store import Store
 
     with Store(tmp_path / "store") as store:
         store.ensure_ontology()  # ontology and vocabulary: far more than a pipe buffer
@@ -106,7 +106,7 @@ def test_export_to_a_full_disk_is_one_line(tmp_path):
     from typer.testing import CliRunner
 
     from kg.cli import app
-    from kg.store import Store
+    from kg.graph.store import Store
 
     with Store(tmp_path / "store") as store:
         store.ensure_ontology()
@@ -142,7 +142,7 @@ def test_more_than_two_gib_through_a_pipe_arrive_in_full():
 
 
 def test_query_csv_to_a_closed_pipe_is_one_line_and_nonzero(tmp_path):
-    from kg.store import Store
+    from kg.graph.store import Store
 
     with Store(tmp_path / "store") as store:
         store.ensure_ontology()

@@ -20,9 +20,9 @@ from kg.audit import run_audit
 from kg.audit.sparql_rules import sparql_rule
 from kg.cli import app
 from kg.errors import KgError
-from kg.server import serve
-from kg.sparql_guard import check_service, service_targets
-from kg.store import Store
+from kg.graph.server import serve
+from kg.graph.sparql_guard import check_service, service_targets
+from kg.graph.store import Store
 
 runner = CliRunner()
 

@@ -15,10 +15,10 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.errors import KgError
+from kg.graph.namespace import doc_graph
+from kg.graph.queries import get
+from kg.graph.store import Store
 from kg.ingest import ingest
-from kg.namespace import doc_graph
-from kg.queries import get
-from kg.store import Store
 
 SAMPLES = Path(__file__).resolve().parents[1] / "kg" / "data" / "samples"
 KG = [sys.executable, "-c", "from kg.cli import main; main()"]

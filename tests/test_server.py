@@ -5,10 +5,10 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from kg.mapping import map_document
+from kg.graph.mapping import map_document
+from kg.graph.server import push, serve, start_oxigraph
+from kg.graph.store import Store
 from kg.model import Activity, Document, Indicator, SourceRef
-from kg.server import push, serve, start_oxigraph
-from kg.store import Store
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 

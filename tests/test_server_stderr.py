@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from kg.server import drain_stderr
+from kg.graph.server import drain_stderr
 
 # 2 MB of log lines: 30 times a Linux pipe buffer (64 KiB); unread, the writer would block.
 CHATTY = "import sys\nfor i in range(100_000): sys.stderr.write(f'line {i:06d} of log\\n')"

@@ -18,10 +18,10 @@ from typer.testing import CliRunner
 from kg.cli import app
 from kg.duplicates import detect
 from kg.duplicates.detect import _masked_keys, near_block_keys
-from kg.duplicates.records import IndicatorRecord, records_from_document
 from kg.duplicates.rules import canonical_ladders, surface_and_name_keys
-from kg.duplicates.synthetic import generate
+from kg.records.indicators import IndicatorRecord, records_from_document
 from kg.spark import spark_missing
+from kg.synth.copies import generate
 
 REASON = spark_missing()
 pytestmark = pytest.mark.skipif(REASON is not None, reason=f"Spark tests need it: {REASON}")
@@ -64,7 +64,7 @@ def _summary(clusters) -> list[tuple[frozenset[str], str, str]]:
 
 
 def _same_clusters(spark, records: list[IndicatorRecord], path: Path):
-    from kg.spark.duplicates import spark_detect
+    from kg.duplicates.spark import spark_detect
 
     ordered = _parquet(spark, records, path)
     local = detect(ordered)
@@ -131,7 +131,7 @@ def test_seed_clusters_equal_the_local_detector(spark, seed_path, tmp_path):
 
 def test_cli_engine_spark(spark, tmp_path):
     """``--engine spark --input PARQUET --output`` writes the local assignments."""
-    from kg.duplicates.records import read_assignments
+    from kg.records.indicators import read_assignments
 
     records, _labels = generate(11, 2000)
     ordered = _parquet(spark, records, tmp_path / "records")

@@ -46,7 +46,7 @@ def corpus(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def first(spark, corpus, tmp_path_factory):
     """The first run, and a copy of its output taken before any later run changes it."""
-    from kg.spark.ingest import spark_ingest
+    from kg.ingest.spark import spark_ingest
 
     out = tmp_path_factory.mktemp("spark") / "out"
     summary = spark_ingest([corpus], out, spark=spark)
@@ -56,7 +56,7 @@ def first(spark, corpus, tmp_path_factory):
 
 
 def _documents(out: Path) -> dict[str, bytes]:
-    from kg.spark.output import iter_documents, nquads_files, read_manifest
+    from kg.ingest.spark_output import iter_documents, nquads_files, read_manifest
 
     documents: dict[str, bytes] = {}
     for run in sorted({row["run"] for row in read_manifest(out) if row["status"] == "ok"}):
@@ -65,8 +65,8 @@ def _documents(out: Path) -> dict[str, bytes]:
 
 
 def test_each_document_maps_to_the_bytes_local_ingest_maps(first, corpus):
+    from kg.graph.namespace import doc_graph
     from kg.ingest import discover, pipeline_version, process_file
-    from kg.namespace import doc_graph
 
     summary, _out, snapshot = first
     assert (summary.files, summary.ingested, len(summary.failed)) == (45, 44, 1)
@@ -83,7 +83,7 @@ def test_each_document_maps_to_the_bytes_local_ingest_maps(first, corpus):
 
 
 def test_a_corrupt_file_is_a_diagnostic_with_its_path(spark, first):
-    from kg.spark.output import read_manifest
+    from kg.ingest.spark_output import read_manifest
 
     summary, _out, snapshot = first
     assert [path for path, _ in summary.failed] == ["corpus/broken.xlsx"]
@@ -97,7 +97,7 @@ def test_a_corrupt_file_is_a_diagnostic_with_its_path(spark, first):
 
 
 def test_indicator_records_carry_the_duplicates_input_fields(spark, first):
-    from kg.duplicates.records import FIELDS
+    from kg.records.indicators import FIELDS
 
     summary, _out, snapshot = first
     records = spark.read.parquet(str(snapshot / "runs" / summary.run / "records"))
@@ -108,7 +108,7 @@ def test_indicator_records_carry_the_duplicates_input_fields(spark, first):
 
 
 def test_a_second_run_skips_every_document(spark, first, corpus):
-    from kg.spark.ingest import spark_ingest
+    from kg.ingest.spark import spark_ingest
 
     _summary, out, _snapshot = first
     again = spark_ingest([corpus], out, spark=spark)
@@ -117,10 +117,10 @@ def test_a_second_run_skips_every_document(spark, first, corpus):
 
 
 def test_a_changed_document_is_replaced_in_the_output_and_the_store(spark, first, corpus, tmp_path):
-    from kg.spark.ingest import spark_ingest
-    from kg.spark.load import load_output
-    from kg.spark.output import read_manifest
-    from kg.store import Store
+    from kg.graph.store import Store
+    from kg.ingest.load import load_output
+    from kg.ingest.spark import spark_ingest
+    from kg.ingest.spark_output import read_manifest
 
     summary, _out, snapshot = first
     out = tmp_path / "out"
@@ -171,7 +171,7 @@ def test_kg_ingest_engine_spark_writes_the_output_folder(spark, corpus, tmp_path
 
 
 def test_a_listed_file_spark_did_not_read_is_named(spark, corpus, tmp_path, monkeypatch):
-    import kg.spark.ingest as spark_ingest_module
+    import kg.ingest.spark as spark_ingest_module
 
     read_files = spark_ingest_module._read_files
 

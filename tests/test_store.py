@@ -6,8 +6,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg.errors import KgError
-from kg.namespace import GRADE, PI, audit_graph, doc_graph
-from kg.store import CATALOG_GRAPH, PENDING_GRAPH, Store
+from kg.graph.namespace import GRADE, PI, audit_graph, doc_graph
+from kg.graph.store import CATALOG_GRAPH, PENDING_GRAPH, Store
 
 
 def test_ontology_and_vocab_are_loaded_for_labels():
@@ -89,7 +89,7 @@ def test_a_bulk_load_killed_before_its_commit_is_removed_on_open(tmp_path):
     ("lexical", "value"), [("true", True), ("1", True), ("false", False), ("0", False)]
 )
 def test_xsd_boolean_reads_all_four_lexical_forms(lexical, value):
-    from kg.namespace import XSD
-    from kg.store import to_python
+    from kg.graph.namespace import XSD
+    from kg.graph.store import to_python
 
     assert to_python(ox.Literal(lexical, datatype=XSD.boolean)) is value

@@ -9,10 +9,10 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
+from kg.graph.namespace import PI, XSD, curie, ontology_dir, vocab_files
+from kg.graph.store import Store
+from kg.graph.validate import validate_graph, validate_store
 from kg.ingest import ingest
-from kg.namespace import PI, XSD, curie, ontology_dir, vocab_files
-from kg.store import Store
-from kg.validate import validate_graph, validate_store
 
 EXAMPLES = ontology_dir() / "examples"
 

@@ -19,8 +19,8 @@ from typer.testing import CliRunner
 
 from kg.audit import run_audit
 from kg.cli import app
+from kg.graph.store import Store
 from kg.ingest import ingest
-from kg.store import Store
 from kg.views import department_tree, duplicate_clusters, ladder_hubs, ontology_view
 from kg.views.browser import headless_chromium, open_view
 

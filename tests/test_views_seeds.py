@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from kg.graph.store import Store
 from kg.ingest import ingest
-from kg.store import Store
 from kg.views import department_tree, ladder_hubs, ontology_view
 from kg.views.browser import headless_chromium, open_view
 

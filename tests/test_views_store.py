@@ -14,8 +14,8 @@ import re
 import pytest
 
 from kg.errors import KgError
-from kg.namespace import PIG
-from kg.store import Store
+from kg.graph.namespace import PIG
+from kg.graph.store import Store
 from kg.views import department_tree, duplicate_clusters, ladder_hubs, ontology_view
 
 EVIL_NAME = '<script>alert("x")</script>办结率'

@@ -2,9 +2,7 @@
 with evidence, written to the store and rendered as an offline report."""
 
 from kg.audit.config import AuditConfig, load_config
-from kg.audit.engine import AuditResult, audit_context
-from kg.audit.from_model import context_from_documents
-from kg.audit.records import (
+from kg.audit.context import (
     AuditContext,
     AuditDocument,
     AuditIndicator,
@@ -12,10 +10,12 @@ from kg.audit.records import (
     CopyCluster,
     Evidence,
 )
+from kg.audit.engine import AuditResult, audit_context
+from kg.audit.from_model import context_from_documents
+from kg.audit.from_store import load_context, write_findings
 from kg.audit.registry import RULES, Finding, Rule, rule
 from kg.audit.report import render
 from kg.audit.run import run_audit
-from kg.audit.store import load_context, write_findings
 
 __all__ = [
     "RULES",

@@ -1,7 +1,7 @@
 """Copy clusters and reused ladders for the audit, from the duplicates module's detector.
 
 The audit hands its indicator records to :func:`kg.duplicates.detect` and keeps the clusters
-as :class:`~kg.audit.records.CopyCluster` records, so the ``copies.cluster`` rule reports them
+as :class:`~kg.audit.context.CopyCluster` records, so the ``copies.cluster`` rule reports them
 with the money they grade, like every other rule. Reused ladders (a distinctive ladder on
 unrelated indicators: templated thresholds, not copies) ride along as records of kind
 :data:`REUSED_LADDER`, reported by ``copies.reused_ladder`` and never by ``copies.cluster``.
@@ -9,9 +9,9 @@ unrelated indicators: templated thresholds, not copies) ride along as records of
 
 from __future__ import annotations
 
-from kg.audit.records import AuditContext, AuditNode, CopyCluster
+from kg.audit.context import AuditContext, AuditNode, CopyCluster
 from kg.duplicates import DuplicateResult, IndicatorRecord, detect
-from kg.duplicates.store import FINDING_TYPE, REUSED_LADDER
+from kg.duplicates.graph_io import FINDING_TYPE, REUSED_LADDER
 from kg.model import GRADES
 
 

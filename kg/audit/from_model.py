@@ -1,6 +1,6 @@
 """Audit records from extracted documents (:class:`kg.model.Document`), without a store.
 
-The CLI path reads records from the store (:mod:`kg.audit.store`); this path serves the Python
+The CLI path reads records from the store (:mod:`kg.audit.from_store`); this path serves the Python
 API and tests on freshly extracted and analysed documents. Both produce the same records, so
 rules never know where their input came from.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kg.audit.records import AuditContext, AuditDocument, AuditIndicator, AuditNode
+from kg.audit.context import AuditContext, AuditDocument, AuditIndicator, AuditNode
 from kg.model import Activity, Document, Project
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from kg.audit.records import AuditContext, Evidence
+from kg.audit.context import AuditContext, Evidence
 from kg.model import SEVERITIES
 
 SEVERITY_RANK = {name: rank for rank, name in enumerate(reversed(SEVERITIES))}

@@ -13,9 +13,9 @@ from __future__ import annotations
 from kg.audit.engine import AuditResult
 from kg.audit.registry import Finding
 from kg.duplicates import DuplicateResult
+from kg.duplicates.graph_io import finding_iris
 from kg.duplicates.review import review_states
-from kg.duplicates.store import finding_iris
-from kg.namespace import ID, finding_iri
+from kg.graph.namespace import ID, finding_iri
 
 
 def finding_iri_of(

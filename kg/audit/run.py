@@ -8,9 +8,9 @@ from pathlib import Path
 from kg.audit.clusters import detect_copies
 from kg.audit.config import AuditConfig
 from kg.audit.engine import AuditResult, audit_context
+from kg.audit.from_store import load_context, write_findings
 from kg.audit.review import apply_reviews
 from kg.audit.sparql_rules import sparql_rule
-from kg.audit.store import load_context, write_findings
 
 
 def run_audit(
@@ -21,14 +21,14 @@ def run_audit(
     write: bool = True,
     show_dismissed: bool = False,
 ) -> AuditResult:
-    """Audit everything in ``store`` (:class:`kg.store.Store`).
+    """Audit everything in ``store`` (:class:`kg.graph.store.Store`).
 
     Runs the built-in rules (minus those the config disables), the SPARQL rules named in the
     config and in ``rule_files``, and, unless ``write=False``, replaces the findings graphs
     ``pig:audit/{type}`` in the store. Review decisions (``kg review``) mark their findings;
     dismissed ones are left out unless ``show_dismissed``.
 
-    >>> from kg.store import Store
+    >>> from kg.graph.store import Store
     >>> run_audit(Store(), write=False).findings
     []
     """

@@ -23,13 +23,13 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from kg.audit.records import AuditContext, Evidence
+from kg.audit.context import AuditContext, Evidence
 from kg.audit.registry import Finding, Rule, new_finding
 from kg.errors import KgError
+from kg.graph.namespace import FTYPE
+from kg.graph.queries import read_rq, rq_header
+from kg.graph.sparql_guard import check_depth, check_service
 from kg.model import SEVERITIES
-from kg.namespace import FTYPE
-from kg.queries import read_rq, rq_header
-from kg.sparql_guard import check_depth, check_service
 
 CUSTOM_FINDING_TYPE = "custom"
 DEFAULT_RULE_TIMEOUT = 60.0
@@ -40,7 +40,7 @@ _RULE_KEYS = ("title", "severity", "finding-type")
 
 
 def _header(path: Path, text: str) -> dict[str, str]:
-    """The rule's metadata from its header (:func:`kg.queries.rq_header`), checked."""
+    """The rule's metadata from its header (:func:`kg.graph.queries.rq_header`), checked."""
     meta = {}
     for number, key, value in rq_header(text):
         if key not in _RULE_KEYS or not value:
@@ -76,7 +76,7 @@ def sparql_rule(
     allow_service: Iterable[str] = (),
     timeout_s: float | None = DEFAULT_RULE_TIMEOUT,
 ) -> Rule:
-    """Load one ``.rq`` file as a rule that runs against ``store`` (:class:`kg.store.Store`).
+    """Load one ``.rq`` file as a rule that runs against ``store`` (:class:`kg.graph.store.Store`).
 
     A ``SERVICE`` clause is refused unless its host is in ``allow_service``: a shared rule
     file must not make the audit send requests to other hosts. A rule that runs longer than

@@ -14,7 +14,7 @@ import typer
 from kg.errors import KgError
 
 if TYPE_CHECKING:
-    from kg.store import Store
+    from kg.graph.store import Store
 
 StoreOption = Annotated[
     Path | None,
@@ -29,7 +29,7 @@ StoreOption = Annotated[
 def store_location(path: Path | None, *, create: bool = False) -> Path:
     """The store folder a command means; a missing folder is a one-line error unless the
     command creates stores (``kg ingest``), so a mistyped ``--store`` never makes a new one."""
-    from kg.store import default_store_path
+    from kg.graph.store import default_store_path
 
     location = path if path is not None else default_store_path()
     if not create and not location.is_dir():
@@ -43,6 +43,6 @@ def open_store(path: Path | None, *, write: bool = False, create: bool = False) 
     Read-only unless the command writes (``write=True``): a reading command then takes no
     write lock and runs no recovery, so it can run beside ``kg ingest``.
     """
-    from kg.store import Store
+    from kg.graph.store import Store
 
     return Store(store_location(path, create=create), read_only=not write)

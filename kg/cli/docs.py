@@ -21,7 +21,7 @@ def docs(
 
     Example: kg docs --out /tmp/pikg-ontology && xdg-open /tmp/pikg-ontology/index.html
     """
-    from kg.docs import build_ontology_docs
+    from kg.graph.docs import build_ontology_docs
 
     result = build_ontology_docs(out)
     typer.echo(f"wrote {len(result.files)} files; open {result.index}")

@@ -19,15 +19,15 @@ if TYPE_CHECKING:
 
     from kg.duplicates import DuplicateResult
     from kg.duplicates.detect import Cluster, ReusedLadder
-    from kg.duplicates.records import IndicatorRecord
-    from kg.store import Store
+    from kg.graph.store import Store
+    from kg.records.indicators import IndicatorRecord
 
 
 def _records_from_documents(paths: list[Path]) -> list[IndicatorRecord]:
     """Extract and analyse each document: the NLP ladder check feeds the invalid-ladder flag."""
-    from kg.duplicates.records import records_from_document
     from kg.ingest import extract_document
     from kg.nlp import analyze_document
+    from kg.records.indicators import records_from_document
 
     records: list[IndicatorRecord] = []
     for path in paths:
@@ -68,8 +68,8 @@ class _Shown:
 def _shown(
     result: DuplicateResult, min_confidence: str, graph_store: Store | None, show_dismissed: bool
 ) -> _Shown:
+    from kg.duplicates.graph_io import finding_iris
     from kg.duplicates.review import hidden_findings, review_states
-    from kg.duplicates.store import finding_iris
 
     shown = _Shown(result.filtered(min_confidence), list(result.reused_ladders))
     if graph_store is None:
@@ -383,7 +383,7 @@ def duplicates_command(
 
     from kg.duplicates import detect, read_records, write_assignments
     from kg.duplicates.detect import CONFIDENCE_LEVELS
-    from kg.duplicates.store import COPY_GRAPHS, records_from_store, write_findings
+    from kg.duplicates.graph_io import COPY_GRAPHS, records_from_store, write_findings
     from kg.output import flush
 
     if fmt not in ("table", "json", "csv"):
@@ -398,7 +398,7 @@ def duplicates_command(
         raise KgError("--engine spark needs --input PARQUET and writes no --blocks")
     graph_store = None
     if engine == "spark":
-        from kg.spark.duplicates import spark_result
+        from kg.duplicates.spark import spark_result
 
         result = spark_result(str(input_file), standard_ladders=standard_ladders)
         records = result.records

@@ -62,7 +62,7 @@ def ingest_cmd(
 ) -> None:
     """Read, extract, analyse and map documents into the graph store (one graph per file)."""
     if engine is Engine.spark:
-        from kg.spark.ingest import report, spark_ingest
+        from kg.ingest.spark import report, spark_ingest
 
         summary = spark_ingest(paths, out, master=master, force=force)
         raise typer.Exit(report(summary, fail_on_unread=fail_on_unread))

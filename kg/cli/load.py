@@ -26,7 +26,7 @@ def load_cmd(
     ] = 32,
 ) -> None:
     """Bulk-load a Spark ingest's N-Quads into the graph store, committed like `kg ingest`."""
-    from kg.spark.load import load_output
+    from kg.ingest.load import load_output
 
     graph_store = open_store(store, write=True, create=True)
     try:

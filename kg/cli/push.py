@@ -12,7 +12,7 @@ from kg.cli._util import StoreOption, open_store
 from kg.errors import KgError
 
 DEFAULT_CHUNK = 1000
-"""kg.server.DEFAULT_CHUNK, written out so that --help need not load the HTTP client
+"""kg.graph.server.DEFAULT_CHUNK, written out so that --help need not load the HTTP client
 (tests/test_cli_startup.py checks that the two agree)."""
 
 
@@ -71,7 +71,7 @@ def push_cmd(
     password = password or os.environ.get("KG_PUSH_PASSWORD")
     if password and not user:
         raise KgError("--password needs --user")
-    from kg.server import push
+    from kg.graph.server import push
 
     graph_store_obj = open_store(store)
     names = [graph_store_obj.resolve_graph(g).value for g in graph] if graph else None

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 DEFAULT_TIMEOUT_S = 30
-"""kg.server.DEFAULT_TIMEOUT_S, written out so that --help need not load the HTTP client
+"""kg.graph.server.DEFAULT_TIMEOUT_S, written out so that --help need not load the HTTP client
 (tests/test_cli_startup.py checks that the two agree)."""
 
 
@@ -43,7 +43,7 @@ AllowServiceOption = Annotated[
 @cache
 def _bare() -> dict[str, re.Pattern[str]]:
     """Literals that SPARQL TSV writes without quotes (Turtle's short forms)."""
-    from kg.namespace import XSD
+    from kg.graph.namespace import XSD
 
     return {
         XSD.integer.value: re.compile(r"[+-]?\d+"),
@@ -112,7 +112,7 @@ def write_solutions(result: ox.QuerySolutions, output: ResultFormat, stream: Bin
 
 def resolve_query(query: str, params: dict[str, str]) -> str:
     """A named query (bound with ``params``), a ``.rq`` file, or SPARQL text as given."""
-    from kg import queries
+    from kg.graph import queries
 
     path = Path(query)
     # SPARQL text is no file name: a long or multi-line query never reaches the file system
@@ -145,7 +145,7 @@ def list_queries() -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from kg import queries
+    from kg.graph import queries
 
     console = Console()
     table = Table("name", "answers", "parameters (default)", show_lines=False)
@@ -188,9 +188,9 @@ def query_cmd(
     from rich.console import Console
 
     from kg.children import run_in_child
-    from kg.namespace import PREFIXES
+    from kg.graph.namespace import PREFIXES
+    from kg.graph.sparql_guard import check_depth, check_service
     from kg.output import TextSink, open_output, write_all
-    from kg.sparql_guard import check_depth, check_service
 
     if list_:
         list_queries()
@@ -237,8 +237,8 @@ def print_table(result: ox.QuerySolutions, console: Console) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from kg.graph.store import to_python
     from kg.output import visible
-    from kg.store import to_python
 
     names = [v.value for v in result.variables]
     table = Table(*names)

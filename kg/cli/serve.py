@@ -11,7 +11,7 @@ from kg.cli import app
 from kg.cli._util import StoreOption, store_location
 from kg.errors import KgError
 
-# kg.server's defaults, written out so that --help need not load the HTTP client
+# kg.graph.server's defaults, written out so that --help need not load the HTTP client
 # (tests/test_cli_startup.py checks that they agree)
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
@@ -54,7 +54,7 @@ def serve_cmd(
     clauses (federated queries) unless --allow-service names the host. The snapshot is taken
     at start, so `kg ingest` can keep writing the store; restart to serve the new state.
     """
-    from kg.server import serve
+    from kg.graph.server import serve
 
     location = store_location(store)
     signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl-C: the snapshot is removed

@@ -35,8 +35,8 @@ def validate_cmd(
     Warnings (fewer than four grades, ladder defects, mixed units) are audit signals and
     never change the exit code.
     """
-    from kg.namespace import curie
-    from kg.validate import validate_store
+    from kg.graph.namespace import curie
+    from kg.graph.validate import validate_store
 
     graph_store = open_store(store)
     report = validate_store(graph_store, document)

@@ -10,13 +10,6 @@
 """
 
 from kg.duplicates.detect import BlockCluster, Cluster, DuplicateResult, detect, template_of
-from kg.duplicates.records import (
-    IndicatorRecord,
-    read_assignments,
-    read_records,
-    write_assignments,
-    write_records,
-)
 from kg.duplicates.rules import (
     canonical_ladder,
     default_standard_ladders,
@@ -24,6 +17,13 @@ from kg.duplicates.rules import (
     measure_head,
     name_key,
     slot_frame,
+)
+from kg.records.indicators import (
+    IndicatorRecord,
+    read_assignments,
+    read_records,
+    write_assignments,
+    write_records,
 )
 
 __all__ = [

@@ -1,6 +1,6 @@
 """The layered copy/template detector of duplicates.md (§0, §3, §4).
 
-Layers, most certain first, on plain :class:`~kg.duplicates.records.IndicatorRecord` objects:
+Layers, most certain first, on plain :class:`~kg.records.indicators.IndicatorRecord` objects:
 
 1. **normalise** each name (N1–N4) and ladder (grades after N1, per position);
 2. **exact**: records with the same (name key, ladder) form a name group — kinds (a), (a′), (a″);
@@ -53,7 +53,6 @@ from datasketch import MinHash, MinHashLSH
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from kg.duplicates.records import IndicatorRecord, _record_from_mapping
 from kg.duplicates.rules import (
     INVALID_ISSUES,
     LIGHT_WORDS,
@@ -73,6 +72,7 @@ from kg.duplicates.rules import (
     surface_and_name_keys,
     surface_key,
 )
+from kg.records.indicators import IndicatorRecord, _record_from_mapping
 
 EDGE_WEIGHTS: dict[str, float] = {
     "exact": 1.0,
@@ -429,7 +429,7 @@ _head_of = measure_head.__wrapped__  # uncached: a million keys would only fill 
 
 def near_block_keys(key: str, mask: str, ladder: Hashable) -> list[tuple]:
     """The near-layer blocks of one name group (see :func:`_near_edges`): shared with the
-    Spark path (:mod:`kg.spark.duplicates`), which groups on these keys instead of hashes.
+    Spark path (:mod:`kg.duplicates.spark`), which groups on these keys instead of hashes.
 
     ``key`` is the group's name key (4+ characters), ``mask`` the key with its light words
     blanked (:func:`_masked_keys`), ``ladder`` anything that identifies the group's ladder.
@@ -774,7 +774,7 @@ def detect(
         other (a block copied *n* times has *n(n−1)/2* links per item).
     block_edges : the verified block pairs ``(sub, other, shared, jaccard)`` when they were
         found over a larger corpus than ``records`` (the Spark path finishes one connected
-        component at a time, :mod:`kg.spark.duplicates`); default: found here.
+        component at a time, :mod:`kg.duplicates.spark`); default: found here.
 
     Examples
     --------

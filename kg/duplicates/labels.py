@@ -18,7 +18,6 @@ from typing import Any
 
 import networkx as nx
 
-from kg.duplicates.records import IndicatorRecord
 from kg.duplicates.rules import (
     canonical_ladder,
     edit_relation,
@@ -28,6 +27,7 @@ from kg.duplicates.rules import (
     one_band_edited,
     slot_frame,
 )
+from kg.records.indicators import IndicatorRecord
 
 
 @dataclass

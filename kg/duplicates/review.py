@@ -21,7 +21,7 @@ document and ``pig:audit/*`` graphs) never touch it. Written on the finding IRI:
 * ``unattached`` — the indicators exist, no current finding holds them all;
 * ``stale`` — an indicator the decision was about is gone.
 
->>> from kg.store import Store
+>>> from kg.graph.store import Store
 >>> review_states(Store())
 []
 """
@@ -37,12 +37,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.duplicates.records import IndicatorRecord
+from kg.duplicates.graph_io import records_from_store
 from kg.duplicates.rules import canonical_ladder, name_key
-from kg.duplicates.store import records_from_store
 from kg.errors import KgError
-from kg.namespace import CURATION_GRAPH, DCTERMS, PI, REV, SKOS, XSD, mint
-from kg.store import Store
+from kg.graph.namespace import CURATION_GRAPH, DCTERMS, PI, REV, SKOS, XSD, mint
+from kg.graph.store import Store
+from kg.records.indicators import IndicatorRecord
 
 STATUSES = ("confirmed", "dismissed")
 """The decisions an auditor can take (``rev:`` notations)."""

@@ -195,7 +195,7 @@ def _write_document(index: int) -> DocumentTruth:
     if fmt == "txt":
         target.write_text(text + "\n", encoding="utf-8")
     else:
-        from kg.dump2docx import text_dump_to_docx
+        from kg.synth.dump2docx import text_dump_to_docx
 
         text_dump_to_docx(text, target)
     return truth

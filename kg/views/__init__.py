@@ -3,7 +3,7 @@
 Python API (each returns a :class:`View`; ``view.save("x.html")``, ``view.html()``, and in a
 notebook the view displays inline)::
 
-    from kg.store import Store
+    from kg.graph.store import Store
     from kg.views import department_tree, duplicate_clusters, ladder_hubs, ontology_view
     store = Store("kg-store", read_only=True)
     department_tree(store, department="办公室").save("tree.html")

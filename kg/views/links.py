@@ -12,7 +12,7 @@ import os
 import re
 from pathlib import Path, PurePosixPath
 
-from kg.store import Store
+from kg.graph.store import Store
 from kg.views.store_views import department_tree
 
 

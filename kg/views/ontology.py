@@ -13,8 +13,8 @@ from pathlib import Path
 import networkx as nx
 import pyoxigraph as ox
 
-from kg.namespace import PREFIXES, curie, ontology_files, vocab_files
-from kg.queries import read_rq
+from kg.graph.namespace import PREFIXES, curie, ontology_files, vocab_files
+from kg.graph.queries import read_rq
 from kg.views.render import Style, View, short_label
 
 _OWL = "http://www.w3.org/2002/07/owl#"

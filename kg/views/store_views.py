@@ -4,7 +4,7 @@ Each view runs a handful of set-based SPARQL queries (``kg/views/queries/*.rq``;
 such as a department only ever enters as a bound variable), builds a networkx graph whose
 node ids are the graph's IRIs, and hands it to :class:`kg.views.render.View`.
 
->>> from kg.store import Store
+>>> from kg.graph.store import Store
 >>> department_tree(Store()).title   # an empty store gives an empty, valid view
 'Department tree'
 """
@@ -22,8 +22,8 @@ import networkx as nx
 import pyoxigraph as ox
 
 from kg.errors import KgError
-from kg.namespace import PI
-from kg.store import Store
+from kg.graph.namespace import PI
+from kg.graph.store import Store
 from kg.textnorm import fold
 from kg.views.ontology import read_query
 from kg.views.render import DEFAULT_MAX_NODES, Style, View, short_label

@@ -7,12 +7,12 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from kg.audit.records import AuditContext, AuditIndicator
+from kg.audit.context import AuditContext, AuditIndicator
 from kg.audit.registry import Finding, new_finding, rule
 from kg.audit.rules.ladder import ladder_text
 from kg.duplicates.detect import CONFIDENCE_LEVELS
+from kg.duplicates.graph_io import REUSED_LADDER
 from kg.duplicates.rules import INVALID_ISSUES
-from kg.duplicates.store import REUSED_LADDER
 from kg.errors import KgError
 
 

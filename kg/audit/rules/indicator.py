@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from kg.audit.records import AuditContext, AuditIndicator
+from kg.audit.context import AuditContext, AuditIndicator
 from kg.audit.registry import Finding, new_finding, rule
 from kg.audit.rules.ladder import ladder_text
 from kg.model import GRADES

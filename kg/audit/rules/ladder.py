@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from kg.audit.records import AuditContext
+from kg.audit.context import AuditContext
 from kg.audit.registry import Finding, new_finding, rule
 from kg.model import GRADES
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from kg.audit.records import AuditContext, AuditNode, Evidence
+from kg.audit.context import AuditContext, AuditNode, Evidence
 from kg.audit.registry import Finding, new_finding, rule
 from kg.audit.rules.indicator import squash
 

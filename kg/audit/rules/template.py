@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from kg.audit.records import AuditContext, AuditIndicator, AuditNode, Evidence
+from kg.audit.context import AuditContext, AuditIndicator, AuditNode, Evidence
 from kg.audit.registry import Finding, new_finding, rule
 from kg.audit.rules.indicator import indicator_finding
 from kg.model import Band

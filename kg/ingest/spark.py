@@ -5,14 +5,14 @@ The driver only lists the files; executors read them through Spark's filesystem 
 :func:`kg.ingest.analyse_file` (the stages of local ingest) with one warm NLP pipeline per
 partition, and write N-Quads,
 indicator records, diagnostics and a manifest to an output folder (layout:
-:mod:`kg.spark.output`). A document whose content and pipeline version are in the manifest is
+:mod:`kg.ingest.spark_output`). A document whose content and pipeline version are in the manifest is
 skipped; one whose version changed (or every one, with ``force``) is re-mapped and replaces
 the old one, as in local ingest. A file that cannot be read is a diagnostic and a ``failed``
 manifest row naming its path; the job goes on.
 
 From ``spark-submit``::
 
-    spark-submit --master yarn ... -m kg.spark.ingest hdfs:///disclosures --out hdfs:///pikg
+    spark-submit --master yarn ... -m kg.ingest.spark hdfs:///disclosures --out hdfs:///pikg
 """
 
 from __future__ import annotations
@@ -32,11 +32,11 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import KgError
+from kg.graph.namespace import doc_graph
 from kg.ingest import analyse_file, discover, pipeline_version
-from kg.namespace import doc_graph
+from kg.ingest.spark_output import DIAGNOSTICS, MANIFEST, NQUADS, RECORDS, RUNS, SUCCESS
 from kg.readers import SUFFIXES
 from kg.spark import get_spark
-from kg.spark.output import DIAGNOSTICS, MANIFEST, NQUADS, RECORDS, RUNS, SUCCESS
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -183,7 +183,7 @@ def process_content(recorded: str, content: bytes, version: str, tmp: Path) -> d
 
     The readers take a file, so the bytes are written under the document's own name (its
     suffix picks the reader) into ``tmp``; errors are reported against the recorded path."""
-    from kg.duplicates.records import records_from_document
+    from kg.records.indicators import records_from_document
 
     file = tmp / (PurePosixPath(recorded).name or "document")
     file.write_bytes(content)
@@ -402,9 +402,9 @@ def describe(summary: SparkIngestSummary) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m kg.spark.ingest PATH… --out DIR`` (and ``spark-submit``): exit 1 when a
+    """``python -m kg.ingest.spark PATH… --out DIR`` (and ``spark-submit``): exit 1 when a
     file failed, 2 on a usage error."""
-    parser = argparse.ArgumentParser(prog="kg.spark.ingest", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="kg.ingest.spark", description=__doc__.split("\n")[0])
     parser.add_argument("paths", nargs="+", help="files, folders or URIs")
     parser.add_argument("--out", required=True, help="output folder (any Spark URI)")
     parser.add_argument("--master", default=None, help="Spark master (default: spark-submit's)")
@@ -438,7 +438,7 @@ def report(summary: SparkIngestSummary, *, fail_on_unread: bool = False) -> int:
 
 if __name__ == "__main__":
     # Run as a file (spark-submit …/kg/spark/ingest.py) or with -m: call the imported module,
-    # so what executors receive refers to kg.spark.ingest by name, not to this __main__.
-    from kg.spark.ingest import main as imported_main
+    # so what executors receive refers to kg.ingest.spark by name, not to this __main__.
+    from kg.ingest.spark import main as imported_main
 
     sys.exit(imported_main())

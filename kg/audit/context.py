@@ -1,7 +1,7 @@
 """Plain, typed records the audit rules read.
 
 Rules never touch RDF or the extractor directly: they read these records, which come either
-from the store (:func:`kg.audit.store.load_context`) or from extracted documents
+from the store (:func:`kg.audit.from_store.load_context`) or from extracted documents
 (:func:`kg.audit.from_model.context_from_documents`). Keeping this boundary small means a rule
 is a pure function that can be tested with a handful of hand-written records.
 """

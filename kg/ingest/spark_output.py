@@ -108,11 +108,11 @@ def iter_current(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m kg.spark.output OUT``: the current documents' N-Quads on stdout, for bulk
+    """``python -m kg.ingest.spark_output OUT``: the current documents' N-Quads on stdout, for bulk
     loaders that read a stream (QLever's ``CAT_INPUT_FILES``); exit 1 naming any missing."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        print("usage: python -m kg.spark.output OUT", file=sys.stderr)
+        print("usage: python -m kg.ingest.spark_output OUT", file=sys.stderr)
         return 2
     try:
         rows = [row for row in read_manifest(args[0]) if row["status"] == "ok"]

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from kg.errors import KgError
-from kg.namespace import PREFIXES
+from kg.graph.namespace import PREFIXES
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _TOKEN = re.compile(

@@ -26,7 +26,7 @@ which need a join of every cluster with every record on its ladder (empty in the
 
 From ``spark-submit``::
 
-    spark-submit --master yarn ... -m kg.spark.duplicates hdfs:///pikg/records --out hdfs:///dups
+    spark-submit --master yarn ... -m kg.duplicates.spark hdfs:///pikg/records --out hdfs:///dups
 """
 
 from __future__ import annotations
@@ -52,7 +52,6 @@ from kg.duplicates.detect import (
     near_block_keys,
     near_kind,
 )
-from kg.duplicates.records import IndicatorRecord, _record_from_mapping
 from kg.duplicates.rules import (
     StandardLadders,
     canonical_ladders,
@@ -60,6 +59,7 @@ from kg.duplicates.rules import (
     load_standard_ladders,
     surface_and_name_keys,
 )
+from kg.records.indicators import IndicatorRecord, _record_from_mapping
 from kg.spark import get_spark
 
 if TYPE_CHECKING:
@@ -442,7 +442,7 @@ CLUSTERS_DDL = (
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``spark-submit -m kg.spark.duplicates RECORDS --out DIR``: clusters as Parquet."""
+    """``spark-submit -m kg.duplicates.spark RECORDS --out DIR``: clusters as Parquet."""
     parser = argparse.ArgumentParser(description="pikg copy detection on Spark")
     parser.add_argument("records", help="indicator records Parquet (kg ingest --engine spark)")
     parser.add_argument("--out", required=True, help="output folder (any Spark URI)")

@@ -10,7 +10,7 @@ Every result is turned into an :class:`Issue` with the focus node, the path, the
 severity and, where the focus node (or the indicator/activity it hangs from) has provenance,
 the source ``file:line``.
 
->>> from kg.store import Store
+>>> from kg.graph.store import Store
 >>> report = validate_store(Store())
 >>> report.conforms, [curie(g) for g in report.graphs]
 (True, ['pig:vocab'])
@@ -29,10 +29,10 @@ import rdflib.collection
 from rdflib.namespace import SH
 
 from kg.errors import KgError
-from kg.namespace import PI as _PI
-from kg.namespace import PREFIXES, VOCAB_GRAPH, curie, shapes_files, turtle_graph
-from kg.namespace import PROV as _PROV
-from kg.store import Store
+from kg.graph.namespace import PI as _PI
+from kg.graph.namespace import PREFIXES, VOCAB_GRAPH, curie, shapes_files, turtle_graph
+from kg.graph.namespace import PROV as _PROV
+from kg.graph.store import Store
 
 _DERIVED = rdflib.URIRef(_PROV.wasDerivedFrom.value)
 _START_LINE = rdflib.URIRef(_PI.startLine.value)
@@ -156,7 +156,7 @@ def validate_store(store: Store, graph: ox.NamedNode | str | None = None) -> Val
     """Validate one document graph, or every committed document graph plus ``pig:vocab``.
 
     ``graph`` is a graph IRI, ``pig:…`` name, document sha prefix or file name (anything
-    :meth:`kg.store.Store.resolve_graph` accepts).
+    :meth:`kg.graph.store.Store.resolve_graph` accepts).
     """
     report = ValidationReport()
     vocab = to_rdflib(store.quads(VOCAB_GRAPH))

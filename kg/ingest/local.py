@@ -7,7 +7,7 @@ version*, a fingerprint of the reader, extraction, NLP and mapping code: a file 
 and pipeline are unchanged is skipped, so ingesting the same folder twice changes nothing, and
 an interrupted run is completed by running it again (uncommitted graphs are removed first).
 
->>> from kg.store import Store
+>>> from kg.graph.store import Store
 >>> summary = ingest([], Store())
 >>> summary.ingested
 0
@@ -35,12 +35,12 @@ import pyoxigraph as ox
 
 from kg.children import die_with_parent
 from kg.errors import KgError
-from kg.namespace import doc_graph, ontology_files, vocab_files
+from kg.graph.namespace import doc_graph, ontology_files, vocab_files
+from kg.graph.store import Store
 from kg.readers import SUFFIXES
-from kg.store import Store
 
 if TYPE_CHECKING:
-    from kg.mapping import MappedDocument
+    from kg.graph.mapping import MappedDocument
     from kg.model import Document
 
 _WORKER_NICENESS = 10
@@ -48,13 +48,21 @@ _WORKER_NICENESS = 10
 
 log = logging.getLogger(__name__)
 
-_PIPELINE_PARTS = ("readers", "extraction", "nlp", "mapping.py", "namespace.py", "model.py")
+_PIPELINE_PARTS = (
+    "readers",
+    "extraction",
+    "nlp",
+    "graph/mapping.py",
+    "graph/namespace.py",
+    "model.py",
+    "textnorm.py",
+)
 
 
 @cache
 def pipeline_version() -> str:
     """Fingerprint of the code and vocabularies that turn a file into triples."""
-    root = Path(__file__).resolve().parent
+    root = Path(__file__).resolve().parents[1]  # kg/
     digest = hashlib.sha256()
     paths: list[Path] = []
     for part in _PIPELINE_PARTS:
@@ -164,8 +172,8 @@ def analyse_file(
     path: str | os.PathLike[str], recorded_path: str, version: str
 ) -> tuple[Document, MappedDocument, dict[str, int]]:
     """One file → ``(document, mapped document, counts)``: every stage of ingest in one place,
-    so the local workers and the Spark executors (:mod:`kg.spark.ingest`) map alike."""
-    from kg.mapping import map_document
+    so the local workers and the Spark executors (:mod:`kg.ingest.spark`) map alike."""
+    from kg.graph.mapping import map_document
     from kg.nlp import analyze_document
 
     doc = extract_document(path, recorded_path)

@@ -4,7 +4,7 @@ The detector itself (:func:`kg.duplicates.detect`) works on plain records and ne
 the store. This module is the only bridge:
 
 * :func:`records_from_store` reads every duty-activity indicator of the store (the union of
-  all document graphs) as :class:`~kg.duplicates.records.IndicatorRecord` objects, with the
+  all document graphs) as :class:`~kg.records.indicators.IndicatorRecord` objects, with the
   indicator IRI as id and file:line provenance, in four SPARQL queries joined in Python;
 * :func:`write_findings` writes one ``pi:Finding`` per cluster, with its members, kind,
   confidence, scores, method, template and pairwise ``pi:SimilarityEvidence``, into the
@@ -12,11 +12,11 @@ the store. This module is the only bridge:
   finding per reused ladder into ``pig:audit/reused-ladder``, replacing the previous
   findings of those graphs in one transaction.
 
-Finding IRIs are deterministic (:func:`kg.namespace.finding_iri` over type, method,
+Finding IRIs are deterministic (:func:`kg.graph.namespace.finding_iri` over type, method,
 parameters and the sorted member IRIs), so a re-run on unchanged data writes the same
 findings and review decisions in ``pig:curation`` stay attached.
 
->>> from kg.store import Store
+>>> from kg.graph.store import Store
 >>> store = Store()
 >>> records_from_store(store)
 []
@@ -35,10 +35,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.duplicates.detect import Cluster, DuplicateResult, ReusedLadder, detect
-from kg.duplicates.records import IndicatorRecord
 from kg.errors import KgError
-from kg.model import GRADES
-from kg.namespace import (
+from kg.graph.namespace import (
     FTYPE,
     PI,
     RDF,
@@ -50,7 +48,9 @@ from kg.namespace import (
     finding_iri,
     mint,
 )
-from kg.store import Store
+from kg.graph.store import Store
+from kg.model import GRADES
+from kg.records.indicators import IndicatorRecord
 
 FINDING_TYPE: dict[str, str] = {
     "verbatim": "verbatim-copy",

@@ -1,4 +1,4 @@
-"""Named SPARQL queries shipped with pikg (``kg/queries/*.rq``).
+"""Named SPARQL queries shipped with pikg (``kg/graph/queries/*.rq``).
 
 Each file starts with comment lines::
 
@@ -10,7 +10,7 @@ and may contain a ``#@values`` line inside its ``WHERE`` block. Parameters are b
 as a SPARQL ``VALUES`` row built from pyoxigraph term objects (their own serialisation, with
 escaping), never by pasting user text into the query. Without parameters the marker stays a
 comment, so every file is also a valid query for any SPARQL tool (after the pikg prefixes,
-:func:`kg.namespace.sparql_prolog`); a ``# raw run:`` header line says what such a run returns.
+:func:`kg.graph.namespace.sparql_prolog`); a ``# raw run:`` header line says what such a run returns.
 Every triple pattern names its graph (``GRAPH ?g``), so a file gives the same rows on a store
 whose default graph is the union of the named graphs (pikg) and on one where it is not
 (Fuseki/TDB2 as it ships; ``tests/test_interop_queries.py``).
@@ -35,7 +35,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import KgError
-from kg.namespace import XSD
+from kg.graph.namespace import XSD
 
 QUERY_DIR = Path(__file__).resolve().parent
 MARKER = "#@values"

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from kg.spark.output import current_run, iter_current, read_manifest
-from kg.store import Store
+from kg.graph.store import Store
+from kg.ingest.spark_output import current_run, iter_current, read_manifest
 
 
 @dataclass

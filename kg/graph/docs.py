@@ -13,7 +13,7 @@ pages a reader can open offline:
 Output is deterministic (no dates, sorted everything), so a test can regenerate it and compare
 it with the committed copy in ``docs/ontology/``.
 
->>> from kg.docs import ontology_diagram
+>>> from kg.graph.docs import ontology_diagram
 >>> diagram = ontology_diagram()
 >>> diagram.nodes["Department"]["zh"]
 '部门'
@@ -42,7 +42,7 @@ from markupsafe import Markup
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from kg.errors import KgError
-from kg.namespace import DEF, PREFIXES, curie, ontology_files, turtle_graph, vocab_files
+from kg.graph.namespace import DEF, PREFIXES, curie, ontology_files, turtle_graph, vocab_files
 
 __all__ = [
     "DocsResult",
@@ -61,7 +61,7 @@ _LANGUAGE_ORDER = {"en": 0, "zh": 1}
 
 
 def ontology_graph() -> rdflib.Graph:
-    """The OWL core and its alignments as one rdflib graph (prefixes as in ``kg.namespace``)."""
+    """The OWL core and its alignments as one rdflib graph (prefixes as in ``kg.graph.namespace``)."""
     return turtle_graph(ontology_files(), PREFIXES)
 
 

@@ -1,5 +1,6 @@
-"""pikg on Apache Spark: the ingest pipeline run inside Spark executors (``kg.spark.ingest``)
-and the output it writes, read back without Spark (``kg.spark.output``, ``kg.spark.load``).
+"""The Spark session pikg's Spark engines share: ingest (:mod:`kg.ingest.spark`) and copy
+detection (:mod:`kg.duplicates.spark`). Their output is read back without Spark
+(:mod:`kg.ingest.spark_output`, :mod:`kg.ingest.load`).
 
 pyspark is an optional extra (``pip install -e '.[spark]'``) and needs a Java runtime, so it
 is imported only inside the functions that start Spark: the rest of pikg, and ``kg load``,

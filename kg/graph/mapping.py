@@ -29,18 +29,7 @@ from pathlib import PurePath
 
 import pyoxigraph as ox
 
-from kg.model import (
-    GRADES,
-    Activity,
-    Band,
-    Department,
-    Document,
-    Indicator,
-    NameAnalysis,
-    Project,
-    ProjectIndicator,
-)
-from kg.namespace import (
+from kg.graph.namespace import (
     CAT,
     CMP,
     DCTERMS,
@@ -63,6 +52,17 @@ from kg.namespace import (
     doc_id,
     doc_node,
     mint,
+)
+from kg.model import (
+    GRADES,
+    Activity,
+    Band,
+    Department,
+    Document,
+    Indicator,
+    NameAnalysis,
+    Project,
+    ProjectIndicator,
 )
 from kg.textnorm import compact_fold
 

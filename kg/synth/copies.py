@@ -7,7 +7,7 @@ groups of unrelated names on one distinctive ladder (reused ladders, labelled in
 ``Labels.reused``, *not* copy families: duplicates.md §3, revised note), hard negatives of
 every trap type next to their anchors, and a guarded background. Real indicator rows
 (``real_records``, e.g. from the seeds via
-:func:`kg.duplicates.records.records_from_document`) are mixed in under their real
+:func:`kg.records.indicators.records_from_document`) are mixed in under their real
 departments; their labels come from the rules. The same seed always gives the same set.
 
 The labels are the planted families, as constructed. By default they are **never
@@ -28,7 +28,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from kg.duplicates.labels import Labels, reference_partition
-from kg.duplicates.records import IndicatorRecord
 from kg.duplicates.rules import (
     canonical_ladder,
     cosmetic_core,
@@ -39,6 +38,7 @@ from kg.duplicates.rules import (
     one_band_edited,
     slot_frame,
 )
+from kg.records.indicators import IndicatorRecord
 
 REFERENCE_GUARD_LIMIT = 30_000
 

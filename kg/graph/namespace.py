@@ -4,7 +4,7 @@ The ontology files are the single source of truth for terms. This module parses 
 (pyoxigraph, a few milliseconds) and exposes *closed* namespaces: asking for a term that the
 files do not declare raises at once instead of writing a silently wrong IRI into the graph.
 
->>> from kg.namespace import PI, GRADE, UNIT
+>>> from kg.graph.namespace import PI, GRADE, UNIT
 >>> PI.Indicator.value
 'https://w3id.org/pikg/def/Indicator'
 >>> GRADE.by_notation("优") == GRADE["excellent"]
@@ -46,8 +46,8 @@ _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 def ontology_dir() -> Path:
     """Where the Turtle files live: bundled in the wheel (``kg/_ontology``) or the repo root."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "_ontology", here.parent / "ontology"):
+    package = Path(__file__).resolve().parents[1]  # kg/
+    for candidate in (package / "_ontology", package.parent / "ontology"):
         if (candidate / "pikg.ttl").is_file():
             return candidate
     raise KgError("ontology files not found (expected kg/_ontology or ontology/ next to kg/)")
@@ -65,7 +65,7 @@ def vocab_files() -> list[Path]:
 
 
 def shapes_files() -> list[Path]:
-    """The SHACL shapes used by :mod:`kg.validate`."""
+    """The SHACL shapes used by :mod:`kg.graph.validate`."""
     return sorted((ontology_dir() / "shapes").glob("*.ttl"))
 
 
@@ -277,11 +277,11 @@ PREFIXES: dict[str, str] = {
         PID,
     )
 }
-"""Prefix → IRI; :meth:`kg.store.Store.query` declares these, so queries may use them freely."""
+"""Prefix → IRI; :meth:`kg.graph.store.Store.query` declares these, so queries may use them freely."""
 
 
 def sparql_prolog() -> str:
-    """``PREFIX`` lines for all :data:`PREFIXES`, for tools other than :class:`kg.store.Store`."""
+    """``PREFIX`` lines for all :data:`PREFIXES`, for tools other than :class:`kg.graph.store.Store`."""
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 

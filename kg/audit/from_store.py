@@ -16,14 +16,14 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg.audit.context import AuditContext, AuditDocument, AuditIndicator, AuditNode
 from kg.audit.engine import AuditResult
-from kg.audit.records import AuditContext, AuditDocument, AuditIndicator, AuditNode
 from kg.audit.registry import RULES
 from kg.duplicates import DuplicateResult
-from kg.duplicates.store import COPY_GRAPHS
-from kg.duplicates.store import write_findings as write_copy_findings
+from kg.duplicates.graph_io import COPY_GRAPHS
+from kg.duplicates.graph_io import write_findings as write_copy_findings
+from kg.graph.namespace import FTYPE, ID, PI, PROV, RDF, SEV, XSD, audit_graph, finding_iri
 from kg.model import GRADES, Band, NameAnalysis, Scheme
-from kg.namespace import FTYPE, ID, PI, PROV, RDF, SEV, XSD, audit_graph, finding_iri
 
 Q_DOCUMENTS = """
 SELECT ?doc ?file ?issuer ?title ?year WHERE {
@@ -147,7 +147,7 @@ def _first_rows(rows: list[dict[str, Any]], key: str) -> dict[str, dict[str, Any
 
 
 def load_context(store) -> AuditContext:
-    """Fetch the audit records of every document in ``store`` (:class:`kg.store.Store`)."""
+    """Fetch the audit records of every document in ``store`` (:class:`kg.graph.store.Store`)."""
     context = AuditContext()
     totals = defaultdict(list)
     for row in store.select(Q_TOTALS):
@@ -290,7 +290,7 @@ def _load_indicators(store, context: AuditContext, flags: dict[str, list[str]]) 
 
 
 def findings_nquads(result: AuditResult, run_iri: ox.NamedNode) -> dict[str, list[str]]:
-    """N-Quads lines per finding type, ready for :meth:`kg.store.Store.replace_graph`."""
+    """N-Quads lines per finding type, ready for :meth:`kg.graph.store.Store.replace_graph`."""
     by_type: dict[str, list[str]] = defaultdict(list)
     for finding in result.findings:
         if not finding.finding_type or finding.finding_type in COPY_GRAPHS:
@@ -343,7 +343,7 @@ def write_findings(
     the store; types of rules that did not run are left alone. The copy graphs
     (``COPY_GRAPHS``: verbatim-copy … threshold-reuse) belong to the duplicates module, whose
     writer keeps the pairwise similarity evidence: they are written from ``copies`` (the
-    detector result of this run) by :func:`kg.duplicates.store.write_findings`, never
+    detector result of this run) by :func:`kg.duplicates.graph_io.write_findings`, never
     overwritten with the audit's summary. Returns the audit-run IRI.
     """
     now = datetime.now(UTC)

@@ -11,7 +11,7 @@ and a restarted ``kg serve`` shows the new state.
 
 The oxigraph server listens on a private loopback port; clients talk to a small gateway in
 this process (:class:`Gateway`) that refuses every query or update with a ``SERVICE`` clause
-(HTTP 403, see :mod:`kg.sparql_guard`) unless ``allow_service`` names its host, so the
+(HTTP 403, see :mod:`kg.graph.sparql_guard`) unless ``allow_service`` names its host, so the
 endpoint cannot be used to reach other hosts. The oxigraph child gets ``SIGKILL`` when its
 parent dies (Linux ``PR_SET_PDEATHSIG``), and a snapshot folder left by a killed ``kg serve``
 is removed by the next one.
@@ -60,9 +60,9 @@ import pyoxigraph as ox
 
 from kg.children import die_with_parent
 from kg.errors import KgError
-from kg.namespace import GRAPH as PIG_GRAPH_BASE
-from kg.sparql_guard import check_depth, check_service
-from kg.store import CATALOG_GRAPH, PENDING_GRAPH, Store
+from kg.graph.namespace import GRAPH as PIG_GRAPH_BASE
+from kg.graph.sparql_guard import check_depth, check_service
+from kg.graph.store import CATALOG_GRAPH, PENDING_GRAPH, Store
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
@@ -273,7 +273,7 @@ class Gateway:
 
     Each request's query or update text (URL ``query=``/``update=``, form body, or a
     ``application/sparql-query``/``sparql-update`` body) goes through
-    :func:`kg.sparql_guard.check_service` first; a refused one gets HTTP 403 and one line.
+    :func:`kg.graph.sparql_guard.check_service` first; a refused one gets HTTP 403 and one line.
     An answer not complete within ``timeout_s`` gets HTTP 503 and the oxigraph child is
     replaced (see the module docstring); ``cors`` lists the origins a browser may query from
     (``*`` for any).

@@ -2,7 +2,7 @@
 
 One named graph per source document (``pig:doc/{sha[:16]}``) plus ``pig:ontology``,
 ``pig:vocab``, ``pig:audit/{type}`` and ``pig:curation``. Queries see the *union* of all graphs
-as their default graph, and every prefix of :data:`kg.namespace.PREFIXES` is declared.
+as their default graph, and every prefix of :data:`kg.graph.namespace.PREFIXES` is declared.
 
 Writes are crash-safe:
 
@@ -31,7 +31,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import KgError
-from kg.namespace import (
+from kg.graph.namespace import (
     AUDIT_GRAPH_PREFIX,
     DOC_GRAPH_PREFIX,
     GRAPH,
