@@ -32,7 +32,6 @@ import pyoxigraph as ox
 
 from kg.errors import KgError
 from kg.graph.namespace import (
-    AUDIT_GRAPH_PREFIX,
     DOC_GRAPH_PREFIX,
     GRAPH,
     ONTOLOGY_GRAPH,
@@ -342,13 +341,6 @@ class Store:
 
         return rdflib.Dataset(store=OxigraphStore(store=self._ox), default_union=True)
 
-    def rdflib_graph(self, graph: ox.NamedNode | str):
-        """One named graph as an :class:`rdflib.Graph` view (oxrdflib; no copy)."""
-        import rdflib
-
-        name = graph.value if isinstance(graph, ox.NamedNode) else graph
-        return self.rdflib_dataset().graph(rdflib.URIRef(name))
-
     # --- writing ------------------------------------------------------------------------------
 
     def _writable(self) -> None:
@@ -521,18 +513,6 @@ class Store:
         if not self.read_only and self.path is not None:
             self._ox.flush()
 
-    def optimize(self) -> None:
-        """Compact the on-disk store after a large ingest."""
-        if not self.read_only and self.path is not None:
-            self._ox.optimize()
-
-    def backup(self, target: str | os.PathLike[str]) -> Path:
-        """A consistent copy of an on-disk store (hard links where possible)."""
-        if self.path is None:
-            raise KgError("an in-memory store cannot be backed up")
-        self._ox.backup(str(target))
-        return Path(target)
-
     def close(self) -> None:
         """Flush and release the store (the RocksDB lock goes with the last reference)."""
         self.flush()
@@ -543,10 +523,6 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def is_audit_graph(iri: str) -> bool:
-    return iri.startswith(AUDIT_GRAPH_PREFIX)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -560,7 +536,6 @@ __all__ = [
     "DocumentInfo",
     "Store",
     "default_store_path",
-    "is_audit_graph",
     "rdf_format",
     "to_python",
     "to_term",

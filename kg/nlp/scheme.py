@@ -61,7 +61,6 @@ class Interval:
         return [p.intersect(self) for p in pieces if not p.intersect(self).empty]
 
 
-NUMERIC_FORMS = frozenset("ABCDEIL")
 _UNIT_SYMBOLS = {"percent": "%", "permille": "‰", "ratio": ":", "score": "分", "date": "@"}
 
 

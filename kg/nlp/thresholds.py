@@ -674,11 +674,6 @@ def parse_cell(raw: str | None, grade: str = "优") -> Band:
     return band_from_parsed(_parse_cached(text), raw, text, grade, rank)
 
 
-def parse_span(text: str) -> tuple[int, int] | None:
-    """Character span (in normalised text) of the expression that carried the parse."""
-    return _parse_cached(text).span if text else None
-
-
 def band_from_parsed(p: _Parsed, raw: str, text: str, grade: str, rank: int) -> Band:
     return Band(
         grade=grade,
