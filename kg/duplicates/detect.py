@@ -916,54 +916,14 @@ def _clusters(core: _Core, max_extra_evidence: int) -> tuple[list[Cluster], np.n
     """Clusters with typed evidence, templates, scores and confidence, ranked confidence first,
     then strength × spread (ids 1, 2, … by rank), and the cluster id of every record (-1 for
     none)."""
-    recs, standard = core.recs, core.standard
     group_ladder = core.group_ladder.tolist()
     drafts: list[tuple[list[int], list[str], list[int]]] = []  # members, related, groups
     evidence: list[_Evidence] = []
     cluster_of_record: dict[int, int] = {}
-
-    def cap_for(size: int) -> int:
-        return max(100, max_extra_evidence * size)
-
     for fam in core.name_families:
-        number = len(drafts)
-        group_members = {gid: core.members(gid) for gid in fam}
-        members = [i for gid in fam for i in group_members[gid]]
-        links = _Evidence(cap_for(len(members)))
+        members, related, links = _name_family_draft(core, fam, group_ladder, max_extra_evidence)
         evidence.append(links)
-        cluster_of_record.update(dict.fromkeys(members, number))
-        for gid in fam:
-            first, *rest = group_members[gid]
-            boilerplate = standard[group_ladder[gid]]
-            text = recs[first].text
-            for other in rest:
-                kind = _name_edge_kind(text, recs[other].text)
-                links.add(first, other, kind, boilerplate, skeleton=True)
-        graph = core.group_graph
-        slot_links = [(a, b) for a in fam for b in graph[a] if a < b]
-        if len(slot_links) > links.cap:  # a spanning tree first, so the cluster stays connected
-            tree = set(nx.minimum_spanning_edges(graph.subgraph(fam), data=False))
-            tree = {(a, b) if a < b else (b, a) for a, b in tree}
-            slot_links = sorted(tree) + [link for link in slot_links if link not in tree]
-            skeleton_size = len(tree)
-        else:
-            skeleton_size = len(slot_links)
-        for number_in, (a, b) in enumerate(slot_links):
-            links.add(
-                group_members[a][0],
-                group_members[b][0],
-                graph.edges[a, b]["kind"],
-                standard[group_ladder[a]] and standard[group_ladder[b]],
-                skeleton=number_in < skeleton_size,
-            )
-        related = sorted(
-            {
-                recs[i].id
-                for lid in {group_ladder[gid] for gid in fam}
-                if not standard[lid]
-                for i in core.leftovers_on(lid)
-            }
-        )
+        cluster_of_record.update(dict.fromkeys(members, len(drafts)))
         drafts.append((members, related, fam))
     empty_family_of = {}
     for idxs in core.empty_families:
@@ -974,7 +934,70 @@ def _clusters(core: _Core, max_extra_evidence: int) -> tuple[list[Cluster], np.n
         drafts.append((idxs, [], []))
     for a, b in core.empty_links:
         evidence[empty_family_of[a]].add(a, b, "block", False, skeleton=True)
-    record_group = core.record_group
+    _add_block_evidence(core, evidence, cluster_of_record, group_ladder)
+    clusters = [
+        _draft_cluster(core, members, related, fam, evidence[number])
+        for number, (members, related, fam) in enumerate(drafts)
+    ]
+    core.stats["evidence_dropped"] = sum(links.dropped for links in evidence)
+    return _ranked(clusters, [members for members, _related, _fam in drafts], len(core.recs))
+
+
+def _name_family_draft(
+    core: _Core, fam: list[int], group_ladder: list[int], max_extra_evidence: int
+) -> tuple[list[int], list[str], _Evidence]:
+    """One name family's members, the ids of the leftover records on its non-standard ladders,
+    and its evidence: every group's records linked to the group's first (the skeleton), then
+    the links between groups (a spanning tree of them in the skeleton when they exceed the
+    cap)."""
+    recs, standard = core.recs, core.standard
+    group_members = {gid: core.members(gid) for gid in fam}
+    members = [i for gid in fam for i in group_members[gid]]
+    links = _Evidence(max(100, max_extra_evidence * len(members)))
+    for gid in fam:
+        first, *rest = group_members[gid]
+        boilerplate = standard[group_ladder[gid]]
+        text = recs[first].text
+        for other in rest:
+            kind = _name_edge_kind(text, recs[other].text)
+            links.add(first, other, kind, boilerplate, skeleton=True)
+    graph = core.group_graph
+    slot_links = [(a, b) for a in fam for b in graph[a] if a < b]
+    if len(slot_links) > links.cap:  # a spanning tree first, so the cluster stays connected
+        tree = set(nx.minimum_spanning_edges(graph.subgraph(fam), data=False))
+        tree = {(a, b) if a < b else (b, a) for a, b in tree}
+        slot_links = sorted(tree) + [link for link in slot_links if link not in tree]
+        skeleton_size = len(tree)
+    else:
+        skeleton_size = len(slot_links)
+    for number_in, (a, b) in enumerate(slot_links):
+        links.add(
+            group_members[a][0],
+            group_members[b][0],
+            graph.edges[a, b]["kind"],
+            standard[group_ladder[a]] and standard[group_ladder[b]],
+            skeleton=number_in < skeleton_size,
+        )
+    related = sorted(
+        {
+            recs[i].id
+            for lid in {group_ladder[gid] for gid in fam}
+            if not standard[lid]
+            for i in core.leftovers_on(lid)
+        }
+    )
+    return members, related, links
+
+
+def _add_block_evidence(
+    core: _Core,
+    evidence: list[_Evidence],
+    cluster_of_record: dict[int, int],
+    group_ladder: list[int],
+) -> None:
+    """Add a ``block`` link for every pair of records the block edges pair up (same group in
+    two blocks that share lines), to the evidence of the first record's cluster."""
+    standard, record_group = core.standard, core.record_group
     for sub, other, _shared, _jaccard in core.block_edges:
         mine, theirs = core.block_sets.get(sub, {}), core.block_sets.get(other, {})
         for gid, b_index in mine.items():
@@ -983,31 +1006,37 @@ def _clusters(core: _Core, max_extra_evidence: int) -> tuple[list[Cluster], np.n
                 boilerplate = standard[group_ladder[record_group[a_index]]]
                 evidence[cluster_of_record[a_index]].add(a_index, b_index, "block", boilerplate)
 
-    surface_of_text, record_text = core.surface_of_text, core.record_text
-    record_ladder, ladder_list = core.record_ladder, core.ladder_list
-    clusters = []
-    for number, (members, related, fam) in enumerate(drafts):
-        lids = sorted(set(record_ladder[members].tolist()))
-        flags = sorted({f for gid in fam for f in core.flags_of.get(gid, [])})
-        if evidence[number].dropped:
-            flags.append("evidence_capped")
-        issues = _invalid_ladder_issues(core, members)
-        if issues:
-            flags.append("invalid_ladder")
-        clusters.append(
-            _make_cluster(
-                members,
-                related,
-                evidence[number].links,
-                recs,
-                [surface_of_text[t] for t in record_text[members].tolist()],
-                [ladder_list[lid] for lid in lids],
-                any(standard[lid] for lid in lids),
-                flags,
-                issues,
-            )
-        )
-    core.stats["evidence_dropped"] = sum(links.dropped for links in evidence)
+
+def _draft_cluster(
+    core: _Core, members: list[int], related: list[str], fam: list[int], evidence: _Evidence
+) -> Cluster:
+    """One (not yet numbered) cluster from its members, related ids, groups and evidence."""
+    standard = core.standard
+    lids = sorted(set(core.record_ladder[members].tolist()))
+    flags = sorted({f for gid in fam for f in core.flags_of.get(gid, [])})
+    if evidence.dropped:
+        flags.append("evidence_capped")
+    issues = _invalid_ladder_issues(core, members)
+    if issues:
+        flags.append("invalid_ladder")
+    return _make_cluster(
+        members,
+        related,
+        evidence.links,
+        core.recs,
+        [core.surface_of_text[t] for t in core.record_text[members].tolist()],
+        [core.ladder_list[lid] for lid in lids],
+        any(standard[lid] for lid in lids),
+        flags,
+        issues,
+    )
+
+
+def _ranked(
+    clusters: list[Cluster], members_of: list[list[int]], n_records: int
+) -> tuple[list[Cluster], np.ndarray]:
+    """The clusters ranked confidence first, then score, size and first member, numbered 1, 2,
+    … by rank, and the cluster id of every record (-1 for none)."""
     order = sorted(
         range(len(clusters)),
         key=lambda n: (
@@ -1017,11 +1046,11 @@ def _clusters(core: _Core, max_extra_evidence: int) -> tuple[list[Cluster], np.n
             clusters[n].members[0],
         ),
     )
-    cluster_id = np.full(len(recs), -1, dtype=np.int64)
+    cluster_id = np.full(n_records, -1, dtype=np.int64)
     ranked = []
     for number, n in enumerate(order, start=1):
         clusters[n].id = number
-        cluster_id[drafts[n][0]] = number
+        cluster_id[members_of[n]] = number
         ranked.append(clusters[n])
     return ranked, cluster_id
 
