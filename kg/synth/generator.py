@@ -368,42 +368,54 @@ def _content_cell(
     return row.content, None
 
 
-def _render_duty(
-    out: _Writer,
-    rng: random.Random,
-    truth: DocumentTruth,
-    activities: list[_Activity],
-    hazards: set[str],
-    label: str,
-) -> None:
-    """The 部门职责-工作活动绩效目标 table (seeds 000, 002, 004), counting as it writes."""
-    used = truth.hazards
-    glyphs = "glyph_variants" in hazards
-    padding = "padding" in hazards
+class _DutyTable:
+    """Writes the 部门职责-工作活动绩效目标 table row by row, counting into ``truth`` as it
+    writes and marking the line of every hazard it plants."""
 
-    def mark(hazard: str, line: int) -> None:
-        used.setdefault(hazard, []).append(line)
+    def __init__(
+        self, out: _Writer, rng: random.Random, truth: DocumentTruth, hazards: set[str]
+    ) -> None:
+        self.out, self.rng, self.truth, self.hazards = out, rng, truth, hazards
+        self.used = truth.hazards
+        self.glyphs = "glyph_variants" in hazards
+        self.padding = "padding" in hazards
 
-    out.prose("部门职责-工作活动绩效目标", "")
-    if not label:
-        mark("missing_department_code", out.next_line)
-    out.cell(label)
-    out.cell("单位：万元")
-    out.blank()
-    out.row("职责活动", "年度预算数", "内容描述", "绩效目标", "绩效指标", "评价标准")
-    out.row("", "", "", "", "", "优", "良", "中", "差")
+    def mark(self, hazard: str, line: int) -> None:
+        self.used.setdefault(hazard, []).append(line)
 
-    def indicator_row(row: _Row, in_block: bool) -> int:
+    def wants(self, hazard: str) -> bool:
+        """The hazard is asked for and not planted yet."""
+        return hazard in self.hazards and hazard not in self.used
+
+    def header(self, label: str) -> None:
+        out = self.out
+        out.prose("部门职责-工作活动绩效目标", "")
+        if not label:
+            self.mark("missing_department_code", out.next_line)
+        out.cell(label)
+        out.cell("单位：万元")
+        out.blank()
+        out.row("职责活动", "年度预算数", "内容描述", "绩效目标", "绩效指标", "评价标准")
+        out.row("", "", "", "", "", "优", "良", "中", "差")
+
+    def varied_grades(self, grades: tuple[str, ...]) -> tuple[str, ...]:
+        """The grades with the glyph-variant and padding hazards applied (marked)."""
+        rng = self.rng
+        if self.glyphs:
+            varied = tuple(_variant_glyphs(rng, g) if rng.random() < 0.3 else g for g in grades)
+            if varied != grades:
+                grades = varied
+                self.mark("glyph_variants", self.out.next_line)
+        if self.padding and rng.random() < 0.2:
+            grades = tuple(f" {g}  " if g.strip() else g for g in grades)
+            self.mark("padding", self.out.next_line)
+        return grades
+
+    def indicator_row(self, row: _Row, in_block: bool) -> int:
+        out, truth = self.out, self.truth
         grades = row.grades
         if row.family is None:  # planted copies stay verbatim
-            if glyphs:
-                varied = tuple(_variant_glyphs(rng, g) if rng.random() < 0.3 else g for g in grades)
-                if varied != grades:
-                    grades = varied
-                    mark("glyph_variants", out.next_line)
-            if padding and rng.random() < 0.2:
-                grades = tuple(f" {g}  " if g.strip() else g for g in grades)
-                mark("padding", out.next_line)
+            grades = self.varied_grades(grades)
         line = out.cell(row.name)
         for grade in grades:
             out.cell(grade)
@@ -412,16 +424,17 @@ def _render_duty(
             truth.indicators += 1
             truth.grade_cells += sum(1 for g in grades if g.strip())
         if row.hazard:
-            mark(row.hazard, line)
+            self.mark(row.hazard, line)
         if row.family and not in_block:
             truth.planted.append(PlantedCopy(row.family, "indicator", line, 1))
         return line
 
-    def sub_row(sub: _Sub, number: int) -> None:
+    def sub_row(self, sub: _Sub, number: int) -> None:
+        out, rng = self.out, self.rng
         line = out.next_line
-        content, hazard = _content_cell(rng, sub.text, hazards, used)
+        content, hazard = _content_cell(rng, sub.text, self.hazards, self.used)
         if hazard:
-            mark(hazard, line)
+            self.mark(hazard, line)
         out.cell(f"\u3000\u3000{number}、{sub.text.name}")
         out.cell(sub.budget if rng.random() < 0.85 else "")
         out.cell(content)
@@ -431,61 +444,82 @@ def _render_duty(
             if position:
                 for _ in range(4):
                     out.cell()
-            row_line = indicator_row(row, in_block=sub.family is not None)
+            row_line = self.indicator_row(row, in_block=sub.family is not None)
             first_line = first_line or row_line
-        truth.sub_activities += 1
+        self.truth.sub_activities += 1
         if sub.family:
-            truth.planted.append(PlantedCopy(sub.family, "block", first_line, len(sub.rows)))
+            self.truth.planted.append(PlantedCopy(sub.family, "block", first_line, len(sub.rows)))
 
-    if "orphan_sub_activity" in hazards:
-        mark("orphan_sub_activity", out.next_line)
-        text = activities[0].text
+    def orphan(self, activity: _Activity) -> None:
+        """A sub-activity row before the first activity."""
+        self.mark("orphan_sub_activity", self.out.next_line)
+        text = activity.text
         orphan = _Sub(
             TextRow(f"组织协调{text.name}日常事务", text.content, text.goal),
             "",
             [_Row(f"{text.name}工作完成率", ("≥80%", "≤60%", "＞60%", "≤50%"))],
         )
-        sub_row(orphan, 1)
+        self.sub_row(orphan, 1)
 
-    numbered = "unnumbered_activities" not in hazards
-    if not numbered:
-        mark("unnumbered_activities", out.next_line)
-    for index, activity in enumerate(activities, 1):
-        line = out.next_line
+    def activity_head(self, index: int, activity: _Activity, numbered: bool, line: int) -> str:
         if numbered:
-            head = f"{cn2an.an2cn(index)}、{activity.text.name}"
-        elif "stray_number" in hazards and "stray_number" not in used and index > 1:
-            head = f"{cn2an.an2cn(index + 9)}、{activity.text.name}"
-            mark("stray_number", line)
-        else:
-            head = activity.text.name
-        content, hazard = _content_cell(rng, activity.text, hazards, used)
+            return f"{cn2an.an2cn(index)}、{activity.text.name}"
+        if self.wants("stray_number") and index > 1:
+            self.mark("stray_number", line)
+            return f"{cn2an.an2cn(index + 9)}、{activity.text.name}"
+        return activity.text.name
+
+    def activity_row(self, index: int, activity: _Activity, numbered: bool) -> None:
+        out, rng = self.out, self.rng
+        line = out.next_line
+        head = self.activity_head(index, activity, numbered, line)
+        content, hazard = _content_cell(rng, activity.text, self.hazards, self.used)
         if hazard:
-            mark(hazard, line)
-        out.cell(head + ("  " if padding and rng.random() < 0.1 else ""))
+            self.mark(hazard, line)
+        out.cell(head + ("  " if self.padding and rng.random() < 0.1 else ""))
         out.cell(activity.budget)
         out.cell(content)
         out.cell(activity.text.goal)
-        if "row_span" in hazards and "row_span" not in used:
-            mark("row_span", line)
+        if self.wants("row_span"):
+            self.mark("row_span", line)
             out.blank()
             out.blank()
         for _ in range(5):
             out.cell()
         out.blank()
-        truth.activities += 1
+        self.truth.activities += 1
         if not activity.subs:
-            mark("empty_activity", line)
+            self.mark("empty_activity", line)
         number = 0
         for position, sub in enumerate(activity.subs):
             number += 1
-            if position == 2 and "numbering_restart" in hazards and "numbering_restart" not in used:
+            if position == 2 and self.wants("numbering_restart"):
                 number = 1
-                mark("numbering_restart", out.next_line)
-            elif position == 3 and "numbering_gap" in hazards and "numbering_gap" not in used:
+                self.mark("numbering_restart", out.next_line)
+            elif position == 3 and self.wants("numbering_gap"):
                 number += 1
-                mark("numbering_gap", out.next_line)
-            sub_row(sub, number)
+                self.mark("numbering_gap", out.next_line)
+            self.sub_row(sub, number)
+
+
+def _render_duty(
+    out: _Writer,
+    rng: random.Random,
+    truth: DocumentTruth,
+    activities: list[_Activity],
+    hazards: set[str],
+    label: str,
+) -> None:
+    """The 部门职责-工作活动绩效目标 table (seeds 000, 002, 004), counting as it writes."""
+    table = _DutyTable(out, rng, truth, hazards)
+    table.header(label)
+    if "orphan_sub_activity" in hazards:
+        table.orphan(activities[0])
+    numbered = "unnumbered_activities" not in hazards
+    if not numbered:
+        table.mark("unnumbered_activities", out.next_line)
+    for index, activity in enumerate(activities, 1):
+        table.activity_row(index, activity, numbered)
 
 
 def _project_code(rng: random.Random, department: str) -> str:
