@@ -463,124 +463,142 @@ def _refusal(texts: list[str], allow_service: tuple[str, ...]) -> tuple[int, str
     return None
 
 
+class _GatewayHandler(BaseHTTPRequestHandler):
+    """Answers one request of the gateway: CORS preflights here, refusals here, everything else
+    forwarded to a SPARQL engine child. :func:`_handler` binds it to a gateway."""
+
+    server_version = "pikg"
+    gateway: Gateway
+    allow_service: tuple[str, ...]
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet: oxigraph's own server logs nothing either."""
+
+    def _cors_headers(self) -> None:
+        cors = self.gateway.cors
+        origin = (self.headers.get("Origin") or "").rstrip("/").lower()
+        if not origin or not cors:
+            return
+        if "*" in cors:
+            self.send_header("Access-Control-Allow-Origin", "*")
+        elif origin in cors:
+            self.send_header("Access-Control-Allow-Origin", origin)
+            self.send_header("Vary", "Origin")
+
+    def _reply(self, status: int, message: str) -> None:
+        data = (message + "\n").encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self._cors_headers()
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _preflight(self) -> None:
+        """A browser's CORS preflight, answered here (oxigraph would allow any origin)."""
+        cors = self.gateway.cors
+        origin = (self.headers.get("Origin") or "").rstrip("/").lower()
+        if "*" not in cors and origin not in cors:
+            return self._reply(403, f"origin {origin or '(none)'} may not query this endpoint")
+        self.send_response(204)
+        self._cors_headers()
+        self.send_header("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS")
+        requested = self.headers.get("Access-Control-Request-Headers")
+        self.send_header("Access-Control-Allow-Headers", requested or "Accept, Content-Type")
+        self.send_header("Access-Control-Max-Age", str(CORS_MAX_AGE_S))
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _body(self) -> bytes:
+        """The request body (Content-Length or chunked); ValueError if malformed or huge."""
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            parts, size = [], 0
+            while chunk := int(self.rfile.readline(100).split(b";")[0].strip(), 16):
+                size += chunk
+                if size > MAX_REQUEST_BYTES:
+                    raise OverflowError
+                parts.append(self.rfile.read(chunk))
+                self.rfile.readline(10)
+            while self.rfile.readline(1000).strip():  # trailers
+                pass
+            return b"".join(parts)
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_REQUEST_BYTES or length < 0:
+            raise OverflowError
+        return self.rfile.read(length) if length else b""
+
+    def _forward(self) -> None:
+        gateway = self.gateway
+        if self.command == "OPTIONS" and gateway.cors:
+            return self._preflight()
+        try:
+            body = self._body()
+        except OverflowError:
+            return self._reply(413, f"request body over {MAX_REQUEST_BYTES} bytes")
+        except ValueError:
+            return self._reply(400, "bad Content-Length or chunked body")
+        refusal = _refusal(_sparql_texts(self, body), self.allow_service)
+        if refusal is not None:
+            return self._reply(*refusal)
+        answer = self._ask_engine(body)
+        if answer is not None:
+            self._send_answer(*answer)
+
+    def _ask_engine(self, body: bytes) -> tuple[int, str, list[tuple[str, str]], bytes] | None:
+        """The engine's complete answer to this request, or None once an error is replied."""
+        gateway = self.gateway
+        headers = {
+            name: value for name, value in self.headers.items() if name.lower() not in _HOP_HEADERS
+        }
+        deadline = time.monotonic() + gateway.timeout_s
+        process, upstream = gateway.acquire()
+        expired = False
+        try:
+            return _fetch(upstream, self.command, self.path, body, headers, deadline)
+        except TimeoutError:
+            expired = True
+            self._reply(
+                503,
+                f"query stopped: no complete answer within the time limit of "
+                f"{gateway.timeout_s:g} s (kg serve --timeout)",
+            )
+        except OverflowError:
+            self._reply(
+                500, f"answer over {MAX_ANSWER_BYTES // 2**20} MB: add a LIMIT or use kg export"
+            )
+        except OSError:
+            if process.poll() is not None:  # the engine died: the gateway starts another
+                gateway._replace_soon(process)
+            self._reply(502, "the SPARQL engine did not answer; try again")
+        finally:
+            gateway.release(process, expired=expired)
+        return None
+
+    def _send_answer(
+        self, status: int, reason: str, answer_headers: list[tuple[str, str]], answer: bytes
+    ) -> None:
+        try:
+            self.send_response(status, reason)
+            for name, value in answer_headers:
+                if name.lower() not in _ANSWER_HOP_HEADERS:
+                    self.send_header(name, value)
+            self.send_header("Content-Length", str(len(answer)))
+            self._cors_headers()
+            self.send_header("Connection", "close")
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(answer)
+        except OSError:
+            self.close_connection = True  # the client went away: drop the answer
+
+    do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = do_OPTIONS = _forward
+
+
 def _handler(
     gateway: Gateway, allow_service: tuple[str, ...]
 ) -> Callable[..., BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        server_version = "pikg"
-
-        def log_message(self, format: str, *args: object) -> None:
-            """Quiet: oxigraph's own server logs nothing either."""
-
-        def _cors_headers(self) -> None:
-            origin = (self.headers.get("Origin") or "").rstrip("/").lower()
-            if not origin or not gateway.cors:
-                return
-            if "*" in gateway.cors:
-                self.send_header("Access-Control-Allow-Origin", "*")
-            elif origin in gateway.cors:
-                self.send_header("Access-Control-Allow-Origin", origin)
-                self.send_header("Vary", "Origin")
-
-        def _reply(self, status: int, message: str) -> None:
-            data = (message + "\n").encode("utf-8")
-            self.send_response(status)
-            self.send_header("Content-Type", "text/plain; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self._cors_headers()
-            self.end_headers()
-            self.wfile.write(data)
-
-        def _preflight(self) -> None:
-            """A browser's CORS preflight, answered here (oxigraph would allow any origin)."""
-            origin = (self.headers.get("Origin") or "").rstrip("/").lower()
-            if "*" not in gateway.cors and origin not in gateway.cors:
-                return self._reply(403, f"origin {origin or '(none)'} may not query this endpoint")
-            self.send_response(204)
-            self._cors_headers()
-            self.send_header("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS")
-            requested = self.headers.get("Access-Control-Request-Headers")
-            self.send_header("Access-Control-Allow-Headers", requested or "Accept, Content-Type")
-            self.send_header("Access-Control-Max-Age", str(CORS_MAX_AGE_S))
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def _body(self) -> bytes:
-            """The request body (Content-Length or chunked); ValueError if malformed or huge."""
-            if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
-                parts, size = [], 0
-                while chunk := int(self.rfile.readline(100).split(b";")[0].strip(), 16):
-                    size += chunk
-                    if size > MAX_REQUEST_BYTES:
-                        raise OverflowError
-                    parts.append(self.rfile.read(chunk))
-                    self.rfile.readline(10)
-                while self.rfile.readline(1000).strip():  # trailers
-                    pass
-                return b"".join(parts)
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_REQUEST_BYTES or length < 0:
-                raise OverflowError
-            return self.rfile.read(length) if length else b""
-
-        def _forward(self) -> None:
-            if self.command == "OPTIONS" and gateway.cors:
-                return self._preflight()
-            try:
-                body = self._body()
-            except OverflowError:
-                return self._reply(413, f"request body over {MAX_REQUEST_BYTES} bytes")
-            except ValueError:
-                return self._reply(400, "bad Content-Length or chunked body")
-            refusal = _refusal(_sparql_texts(self, body), allow_service)
-            if refusal is not None:
-                return self._reply(*refusal)
-            headers = {
-                name: value
-                for name, value in self.headers.items()
-                if name.lower() not in _HOP_HEADERS
-            }
-            deadline = time.monotonic() + gateway.timeout_s
-            process, upstream = gateway.acquire()
-            expired = False
-            try:
-                status, reason, answer_headers, answer = _fetch(
-                    upstream, self.command, self.path, body, headers, deadline
-                )
-            except TimeoutError:
-                expired = True
-                return self._reply(
-                    503,
-                    f"query stopped: no complete answer within the time limit of "
-                    f"{gateway.timeout_s:g} s (kg serve --timeout)",
-                )
-            except OverflowError:
-                return self._reply(
-                    500, f"answer over {MAX_ANSWER_BYTES // 2**20} MB: add a LIMIT or use kg export"
-                )
-            except OSError:
-                if process.poll() is not None:  # the engine died: the gateway starts another
-                    gateway._replace_soon(process)
-                return self._reply(502, "the SPARQL engine did not answer; try again")
-            finally:
-                gateway.release(process, expired=expired)
-            try:
-                self.send_response(status, reason)
-                for name, value in answer_headers:
-                    if name.lower() not in _ANSWER_HOP_HEADERS:
-                        self.send_header(name, value)
-                self.send_header("Content-Length", str(len(answer)))
-                self._cors_headers()
-                self.send_header("Connection", "close")
-                self.end_headers()
-                if self.command != "HEAD":
-                    self.wfile.write(answer)
-            except OSError:
-                self.close_connection = True  # the client went away: drop the answer
-
-        do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = do_OPTIONS = _forward
-
-    return Handler
+    """A request handler class bound to ``gateway`` and its allowed ``SERVICE`` hosts."""
+    return type("Handler", (_GatewayHandler,), {"gateway": gateway, "allow_service": allow_service})
 
 
 def serve(
