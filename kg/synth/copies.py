@@ -695,55 +695,12 @@ class _Builder:
 
     def plant_trap(self, trap: str, anchor_tag: str | None = None) -> None:
         """A hard negative placed right after its anchor (which is planted here if needed)."""
-        rng = self.rng
         if trap == "threshold_moved":
-            anchor = anchor_tag or self.plant_reused_ladder()
-            sub, index = self.locate(anchor)
-            name, ladder, _ = sub.items[index]
-            for _ in range(100):
-                moved = list(ladder)
-                position = rng.randrange(4)
-                digits = "".join(ch for ch in moved[position] if ch.isdigit())
-                if not digits:
-                    continue
-                moved[position] = moved[position].replace(
-                    digits, str(int(digits) + rng.randint(1, 4)), 1
-                )
-                canon = canonical_ladder(moved)
-                if canon not in self.used_ladders and canon not in default_standard_ladders():
-                    self.used_ladders.add(canon)
-                    break
-            else:
-                return
-            self.insert_after(anchor, self.fresh_name(), moved, trap)
+            self.plant_threshold_moved(anchor_tag)
             return
         # name traps: the anchor is a verbatim pair on a standard ladder
         family = self.new_family("verbatim")
-        head = rng.choice(list(OTHER_MEASURE) if trap == "other_measure" else RATE_HEADS)
-        if trap == "opposite":
-            base, other = rng.choice(OPPOSITES)
-            name = self.fresh_name(base)
-            stem = name[: -len(base)]
-            negative = stem + other
-        else:
-            name = self.fresh_name(head)
-            stem = name[: -len(head)]
-            if trap == "other_measure":
-                negative = stem + OTHER_MEASURE[head]
-            elif trap == "qualifier":
-                negative = rng.choice(QUALIFIERS) + name
-            elif trap == "generic_frame":
-                negative = self.fresh_name(head)
-                while slot_frame(name_key(negative), name_key(name)) is not None:
-                    negative = self.fresh_name(head)
-            elif trap == "light_frame":  # same subjects and head, another task (the note)
-                tail = self.tail_of[name]
-                action = next(a for a in ACTIONS if tail.startswith(a))
-                other = rng.choice([a for a in ACTIONS if a != action])
-                negative = stem[: len(stem) - len(tail) + len(head)] + other + head
-                self.tail_of[negative] = other + head
-            else:  # same_name
-                negative = name
+        name, stem, negative = self.trap_names(trap)
         ladder = self.free_standard_ladder(self.tail_of[name])
         if ladder is None:
             return  # every standard ladder already carries this tail: no clean trap here
@@ -764,6 +721,58 @@ class _Builder:
                 return
             self.reserve_tail(tail, ladder)
         self.insert_after(anchor, negative, trap_ladder, trap)
+
+    def plant_threshold_moved(self, anchor_tag: str | None) -> None:
+        """A fresh name on the anchor's distinctive ladder with one threshold moved."""
+        rng = self.rng
+        anchor = anchor_tag or self.plant_reused_ladder()
+        sub, index = self.locate(anchor)
+        _name, ladder, _ = sub.items[index]
+        for _ in range(100):
+            moved = list(ladder)
+            position = rng.randrange(4)
+            digits = "".join(ch for ch in moved[position] if ch.isdigit())
+            if not digits:
+                continue
+            moved[position] = moved[position].replace(
+                digits, str(int(digits) + rng.randint(1, 4)), 1
+            )
+            canon = canonical_ladder(moved)
+            if canon not in self.used_ladders and canon not in default_standard_ladders():
+                self.used_ladders.add(canon)
+                break
+        else:
+            return
+        self.insert_after(anchor, self.fresh_name(), moved, trap="threshold_moved")
+
+    def trap_names(self, trap: str) -> tuple[str, str, str]:
+        """A name trap's anchor name, the anchor's stem before its head, and the negative."""
+        rng = self.rng
+        head = rng.choice(list(OTHER_MEASURE) if trap == "other_measure" else RATE_HEADS)
+        if trap == "opposite":
+            base, other = rng.choice(OPPOSITES)
+            name = self.fresh_name(base)
+            stem = name[: -len(base)]
+            return name, stem, stem + other
+        name = self.fresh_name(head)
+        stem = name[: -len(head)]
+        if trap == "other_measure":
+            negative = stem + OTHER_MEASURE[head]
+        elif trap == "qualifier":
+            negative = rng.choice(QUALIFIERS) + name
+        elif trap == "generic_frame":
+            negative = self.fresh_name(head)
+            while slot_frame(name_key(negative), name_key(name)) is not None:
+                negative = self.fresh_name(head)
+        elif trap == "light_frame":  # same subjects and head, another task (the note)
+            tail = self.tail_of[name]
+            action = next(a for a in ACTIONS if tail.startswith(a))
+            other = rng.choice([a for a in ACTIONS if a != action])
+            negative = stem[: len(stem) - len(tail) + len(head)] + other + head
+            self.tail_of[negative] = other + head
+        else:  # same_name
+            negative = name
+        return name, stem, negative
 
     def locate(self, tag: str) -> tuple[_Sub, int]:
         sub = self.sub_of[tag]
@@ -819,57 +828,10 @@ def generate(
         )
     builder = _Builder(seed, size, real_records)
     rng = builder.rng
-    for _ in range(max(40, size // 6)):
-        builder.new_sub()
-    planters = (
-        (builder.plant_verbatim, 0.035),
-        (builder.plant_surface, 0.03),
-        (builder.plant_jurisdiction, 0.02),
-        (builder.plant_slot, 0.02),
-        (builder.plant_reused_ladder, 0.02),
-        (builder.plant_edited, 0.015),
-        (builder.plant_probable, 0.01),
-        (builder.plant_block, 0.012),
-    )
-    target = max(0, size - len(real_records))
-    for planter, rate in planters:
-        for _ in range(max(2, int(target * rate / 3))):
-            planter()
-    for trap in TRAPS:
-        for _ in range(max(3, int(target * 0.012))):
-            builder.plant_trap(trap)
-    planted = sum(len(s.items) for s in builder.subs)
-    background_tags: set[str] = set()
-    for _ in range(max(0, target - planted)):
-        ladder = builder.standard_ladder() if rng.random() < 0.55 else builder.unique_ladder(False)
-        background_tags.add(
-            builder.place(builder.background_name(), ladder, None, rng.choice(builder.open_subs))
-        )
-
-    records: list[IndicatorRecord] = []
-    family_of: dict[str, str | None] = {}
-    traps: dict[str, tuple[str, str]] = {}
-    id_of: dict[str, str] = {}
+    background_tags = _plant(builder, max(0, size - len(real_records)))
     ids = rng.sample(range(10**9), sum(len(s.items) for s in builder.subs))
-    for sub in builder.subs:
-        for pos, (text, grades, tag) in enumerate(sub.items):
-            record_id = id_of[tag] = f"r{ids[len(records)]:09d}"
-            records.append(
-                IndicatorRecord(
-                    id=record_id,
-                    text=text,
-                    grades=grades,  # type: ignore[arg-type]
-                    department=sub.department,
-                    activity=sub.activity,
-                    sub_activity=sub.name,
-                    sub_id=sub.sub_id,
-                    pos=pos,
-                    content=sub.content,
-                )
-            )
-            family_of[record_id] = builder.tag_family.get(tag)
-    for tag, (trap, anchor) in builder.traps.items():
-        traps[id_of[tag]] = (trap, id_of[anchor])
+    records, family_of, id_of = _planted_records(builder, ids)
+    traps = {id_of[tag]: (trap, id_of[anchor]) for tag, (trap, anchor) in builder.traps.items()}
     background = {id_of[t] for t in background_tags}
 
     # real rows keep their departments; their families come from the rules
@@ -890,36 +852,96 @@ def generate(
         deficit = size - len(records)
         if deficit <= 0:
             break
-        extra = []
-        for _ in range(deficit):
-            number = rng.randrange(10**9)
-            while number in taken:
-                number = rng.randrange(10**9)
-            taken.add(number)
-            ladder = (
-                builder.standard_ladder() if rng.random() < 0.55 else builder.unique_ladder(False)
-            )
-            sub = rng.choice(builder.open_subs)
-            text = builder.background_name()
-            sub.items.append((text, ladder, builder.tag()))
-            extra.append(
-                IndicatorRecord(
-                    id=f"r{number:09d}",
-                    text=text,
-                    grades=ladder,  # type: ignore[arg-type]
-                    department=sub.department,
-                    activity=sub.activity,
-                    sub_activity=sub.name,
-                    sub_id=sub.sub_id,
-                    pos=len(sub.items) - 1,
-                    content=sub.content,
-                )
-            )
+        extra = [_extra_background(builder, taken) for _ in range(deficit)]
         for record in extra:
             family_of[record.id] = None
             background.add(record.id)
         records = _reconcile(records + extra, family_of, traps, background)
     return _finish(records, family_of, traps, builder, id_of, real_labels, rng)
+
+
+def _plant(builder: _Builder, target: int) -> set[str]:
+    """Plant every kind of family and trap at its rate of ``target`` records, then fill up to
+    ``target`` with background names; the tags of the background items."""
+    rng = builder.rng
+    for _ in range(max(40, builder.size // 6)):
+        builder.new_sub()
+    planters = (
+        (builder.plant_verbatim, 0.035),
+        (builder.plant_surface, 0.03),
+        (builder.plant_jurisdiction, 0.02),
+        (builder.plant_slot, 0.02),
+        (builder.plant_reused_ladder, 0.02),
+        (builder.plant_edited, 0.015),
+        (builder.plant_probable, 0.01),
+        (builder.plant_block, 0.012),
+    )
+    for planter, rate in planters:
+        for _ in range(max(2, int(target * rate / 3))):
+            planter()
+    for trap in TRAPS:
+        for _ in range(max(3, int(target * 0.012))):
+            builder.plant_trap(trap)
+    planted = sum(len(s.items) for s in builder.subs)
+    background_tags: set[str] = set()
+    for _ in range(max(0, target - planted)):
+        ladder = builder.standard_ladder() if rng.random() < 0.55 else builder.unique_ladder(False)
+        background_tags.add(
+            builder.place(builder.background_name(), ladder, None, rng.choice(builder.open_subs))
+        )
+    return background_tags
+
+
+def _planted_records(
+    builder: _Builder, ids: list[int]
+) -> tuple[list[IndicatorRecord], dict[str, str | None], dict[str, str]]:
+    """The records of every item of every sub-activity (ids from ``ids``, in order), the planted
+    family of each record, and the record id of each item tag."""
+    records: list[IndicatorRecord] = []
+    family_of: dict[str, str | None] = {}
+    id_of: dict[str, str] = {}
+    for sub in builder.subs:
+        for pos, (text, grades, tag) in enumerate(sub.items):
+            record_id = id_of[tag] = f"r{ids[len(records)]:09d}"
+            records.append(
+                IndicatorRecord(
+                    id=record_id,
+                    text=text,
+                    grades=grades,  # type: ignore[arg-type]
+                    department=sub.department,
+                    activity=sub.activity,
+                    sub_activity=sub.name,
+                    sub_id=sub.sub_id,
+                    pos=pos,
+                    content=sub.content,
+                )
+            )
+            family_of[record_id] = builder.tag_family.get(tag)
+    return records, family_of, id_of
+
+
+def _extra_background(builder: _Builder, taken: set[int]) -> IndicatorRecord:
+    """One more background record with an id not in ``taken`` (added to it)."""
+    rng = builder.rng
+    number = rng.randrange(10**9)
+    while number in taken:
+        number = rng.randrange(10**9)
+    taken.add(number)
+    ladder = builder.standard_ladder() if rng.random() < 0.55 else builder.unique_ladder(False)
+    sub = rng.choice(builder.open_subs)
+    text = builder.background_name()
+    sub.items.append((text, ladder, builder.tag()))
+    return IndicatorRecord(
+        id=f"r{number:09d}",
+        text=text,
+        grades=ladder,  # type: ignore[arg-type]
+        department=sub.department,
+        activity=sub.activity,
+        sub_activity=sub.name,
+        sub_id=sub.sub_id,
+        pos=len(sub.items) - 1,
+        content=sub.content,
+    )
 
 
 def _finish(
