@@ -52,13 +52,28 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _cache_path(size: int) -> Path:
-    import kg.duplicates
+_GENERATOR_MODULES = (
+    "kg.synth.copies",
+    "kg.synth.vocabulary",
+    "kg.duplicates.rules",
+    "kg.duplicates.labels",
+    "kg.records",
+)
+"""The code a generated set depends on: a change to any of them invalidates the cache."""
 
-    package = Path(kg.duplicates.__file__).parent
+
+def _cache_path(size: int) -> Path:
+    import importlib.util
+
     digest = hashlib.sha256()
-    for name in ("synthetic.py", "rules.py", "labels.py", "records.py"):
-        digest.update((package / name).read_bytes())
+    for name in _GENERATOR_MODULES:
+        spec = importlib.util.find_spec(name)
+        origin = Path(spec.origin) if spec and spec.origin else None
+        if origin is None:
+            raise RuntimeError(f"bench_duplicates: module {name} not found (moved?)")
+        files = sorted(origin.parent.glob("*.py")) if origin.name == "__init__.py" else [origin]
+        for file in files:
+            digest.update(file.read_bytes())
     root = Path(os.environ.get("PIKG_CACHE", Path.home() / ".cache" / "pikg"))
     return root / "bench_duplicates" / f"seed{SEED}-{size}-{digest.hexdigest()[:12]}.pkl"
 
