@@ -10,6 +10,7 @@ reuse, look-alikes). The thresholds are the issue's targets (0.90), not today's 
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,33 @@ def test_no_reused_ladder_pair_is_linked(judged_rows, seeds):
         if row["kind"] == "reused-ladder":
             a, b = assignments[_id(row["a"])], assignments[_id(row["b"])]
             assert a is None or a != b, row
+
+
+def test_the_judged_figures_in_the_docs_are_todays(judged_rows, seeds):
+    """The table under "Judged pairs of the real seeds" in docs/duplicates.md (and the
+    README's "pair precision 0.99, recall 1.00") is what the detector gives: a change of the
+    detector that moves these figures must update the docs. (Expected values: the docs.)"""
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "duplicates.md").read_text("utf-8")
+    table = {
+        level: [cell.strip(" *") for cell in cells.split("|")[1:5]]
+        for level, cells in re.findall(r"\(`--min-confidence (low)`\) (\|[^\n]+)", docs)
+        + re.findall(r"^\| (medium) and high (\|[^\n]+)", docs, re.M)
+        + re.findall(r"^\| (high) only (\|[^\n]+)", docs, re.M)
+    }
+    assert set(table) == {"low", "medium", "high"}, "the judged-pairs table moved or changed"
+    result = detect(seeds)
+    pairs = [(_id(r["a"]), _id(r["b"]), r["verdict"] == "copy") for r in judged_rows]
+    for level, (linked, precision, recall, coverage) in table.items():
+        cluster_of = {m: c.id for c in result.filtered(level) for m in c.members}
+        metrics = judged({r.id: cluster_of.get(r.id) for r in result.records}, pairs)
+        today = [
+            str(metrics["linked"]),
+            f"{metrics['precision']:.3f}",
+            f"{metrics['recall']:.3f}",
+            f"{metrics['coverage']:.2f}",
+        ]
+        assert today == [linked, precision, recall, coverage], (
+            f"docs/duplicates.md judged-pairs table, {level}: docs "
+            f"{linked, precision, recall, coverage}, today {tuple(today)}; update the docs "
+            "(and the README's copy-detection row)"
+        )
