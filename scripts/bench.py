@@ -20,6 +20,7 @@ import importlib.util
 import json
 import os
 import platform
+import re
 import signal
 import subprocess
 import sys
@@ -37,9 +38,20 @@ DEFAULT_TIMEOUT = {"quick": 300, "default": 900, "large": 4 * 3600}
 """Seconds one part may take before the harness stops it (default: the whole 15-minute budget)."""
 
 
+_RUN = re.compile(r"^def run\(", re.M)
+SIZE_FALLBACK = {"quick": "small"}
+"""A part without a size of this name runs at the other one (``quick`` → its ``small``)."""
+
+
 def discover(folder: Path = SCRIPTS) -> dict[str, Path]:
-    """``{"scale": scripts/bench_scale.py, …}``: every benchmark module, by area name."""
-    return {path.stem.removeprefix("bench_"): path for path in sorted(folder.glob("bench_*.py"))}
+    """``{"scale": scripts/bench_scale.py, …}``: every benchmark module that defines
+    ``run(size)``, by area name. The others (``bench_memory.py``, ``bench_readers.py``,
+    ``bench_spark.py``) take their own arguments and are run on their own."""
+    return {
+        path.stem.removeprefix("bench_"): path
+        for path in sorted(folder.glob("bench_*.py"))
+        if _RUN.search(path.read_text(encoding="utf-8"))
+    }
 
 
 def load_module(path: Path):
@@ -146,7 +158,11 @@ def _wait(pid: int, deadline: float):
 
 
 def _child(path: Path, size: str, result: Path) -> None:
-    metrics = load_module(path).run(size)
+    module = load_module(path)
+    sizes = getattr(module, "SIZES", None)
+    if sizes is not None and size not in sizes and SIZE_FALLBACK.get(size) in sizes:
+        size = SIZE_FALLBACK[size]
+    metrics = module.run(size)
     result.write_text(json.dumps(metrics, ensure_ascii=False, default=str), encoding="utf-8")
 
 

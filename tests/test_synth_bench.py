@@ -27,6 +27,16 @@ def test_discovers_every_bench_module_of_the_scripts_folder(bench):
     assert parts["scale"] == SCRIPTS / "bench_scale.py"
     assert "bench" not in parts  # the harness itself is not a part
     assert all(path.name.startswith("bench_") for path in parts.values())
+    # scripts with their own arguments are not parts: `make bench` would report them failed
+    assert not {"memory", "readers", "spark"} & set(parts)
+
+
+def test_quick_runs_a_part_without_that_size_at_its_small_size(bench, tmp_path):
+    part = tmp_path / "bench_sized.py"
+    part.write_text(
+        "SIZES = {'small': 1, 'default': 2}\ndef run(size='default'):\n    return {'size': size}\n"
+    )
+    assert bench.run_part(part, "quick", timeout=120)["metrics"] == {"size": "small"}
 
 
 def test_flatten_names_nested_metrics_with_dots(bench):
