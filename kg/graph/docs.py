@@ -42,7 +42,8 @@ from markupsafe import Markup
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from kg.errors import KgError
-from kg.graph.namespace import DEF, PREFIXES, curie, ontology_files, turtle_graph, vocab_files
+from kg.graph.namespace import DEF, PREFIXES, curie, turtle_graph, vocab_files
+from kg.graph.structure import OntologyStructure, ontology_graph, ontology_structure
 
 __all__ = [
     "DocsResult",
@@ -58,11 +59,6 @@ _LANGUAGE_ORDER = {"en": 0, "zh": 1}
 
 
 # ---------------------------------------------------------------------------------- RDF input
-
-
-def ontology_graph() -> rdflib.Graph:
-    """The OWL core and its alignments as one rdflib graph (prefixes as in ``kg.graph.namespace``)."""
-    return turtle_graph(ontology_files(), PREFIXES)
 
 
 def scheme_graphs() -> dict[str, rdflib.Graph]:
@@ -125,63 +121,41 @@ def _merge_labels(graph: rdflib.Graph) -> rdflib.Graph:
 # ------------------------------------------------------------------------------- class diagram
 
 
-def _labels(graph: rdflib.Graph, node: rdflib.term.Node) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for literal in sorted(graph.objects(node, RDFS.label)):
-        if isinstance(literal, rdflib.Literal):
-            found.setdefault(literal.language or "", str(literal))
-    return found
-
-
-def _class_list(graph: rdflib.Graph, node: rdflib.term.Node) -> list[rdflib.term.Node]:
-    """A class expression as a list of named classes: itself, or the members of an
-    ``owl:unionOf`` (so a teammate can widen a domain without touching this code)."""
-    if isinstance(node, rdflib.URIRef):
-        return [node]
-    union = graph.value(node, OWL.unionOf)
-    if union is None:
-        return []
-    return [member for member in rdflib.collection.Collection(graph, union)]
-
-
-def ontology_diagram(graph: rdflib.Graph | None = None) -> nx.MultiDiGraph:
+def ontology_diagram(
+    graph: rdflib.Graph | None = None, structure: OntologyStructure | None = None
+) -> nx.MultiDiGraph:
     """The pikg classes as a graph: an edge per object property (domain → range, ``kind="property"``)
     and per ``rdfs:subClassOf`` between pikg classes (child → parent, ``kind="subclass"``).
 
-    Node attributes: ``en`` and ``zh`` labels, ``iri``, ``external`` (superclasses from other
-    vocabularies as CURIEs). Properties whose range is a pikg class but whose domain is not
-    declared are kept in ``diagram.graph["range_only"]`` as ``(property, range)`` pairs.
+    Drawn from :func:`kg.graph.structure.ontology_structure` of ``graph`` (default: the
+    ontology files), the reading the ontology view draws too. Node attributes: ``en`` and
+    ``zh`` labels, ``iri``, ``external`` (superclasses from other vocabularies as CURIEs).
+    Properties whose range is a pikg class but whose domain is not declared are kept in
+    ``diagram.graph["range_only"]`` as ``(property, range)`` pairs.
     """
-    graph = graph if graph is not None else ontology_graph()
+    if structure is None:
+        structure = ontology_structure(graph if graph is not None else ontology_graph())
     diagram = nx.MultiDiGraph()
-    classes = sorted(c for c in graph.subjects(RDF.type, OWL.Class) if str(c).startswith(DEF))
-    local = {c: str(c).removeprefix(DEF) for c in classes}
-    for cls in classes:
-        labels = _labels(graph, cls)
-        external = sorted(
-            curie(str(sup))
-            for sup in graph.objects(cls, RDFS.subClassOf)
-            if isinstance(sup, rdflib.URIRef) and sup not in local
-        )
+    local = {iri: iri.removeprefix(DEF) for iri in structure.classes}
+    for iri, cls in structure.classes.items():
         diagram.add_node(
-            local[cls],
-            iri=str(cls),
-            en=labels.get("en", local[cls]),
-            zh=labels.get("zh", ""),
-            external=external,
+            local[iri],
+            iri=iri,
+            en=cls.en or local[iri],
+            zh=cls.zh,
+            external=sorted(curie(sup) for sup in cls.external_superclasses),
         )
-        for sup in sorted(graph.objects(cls, RDFS.subClassOf)):
-            if sup in local:
-                diagram.add_edge(local[cls], local[sup], key="subClassOf", kind="subclass")
+        for sup in cls.own_superclasses:
+            diagram.add_edge(local[iri], local[sup], key="subClassOf", kind="subclass")
     range_only: list[tuple[str, str]] = []
-    for prop in sorted(graph.subjects(RDF.type, OWL.ObjectProperty)):
-        name = str(prop).removeprefix(DEF)
-        ranges = [r for rng in graph.objects(prop, RDFS.range) for r in _class_list(graph, rng)]
-        domains = [d for dom in graph.objects(prop, RDFS.domain) for d in _class_list(graph, dom)]
-        for rng in sorted(r for r in ranges if r in local):
-            if not domains:
+    for prop in structure.properties.values():
+        if prop.kind != "object":
+            continue
+        name = prop.iri.removeprefix(DEF)
+        for rng in (r for r in prop.ranges if r in local):
+            if not prop.domains:
                 range_only.append((name, local[rng]))
-            for dom in sorted(d for d in domains if d in local):
+            for dom in (d for d in prop.domains if d in local):
                 diagram.add_edge(local[dom], local[rng], key=name, kind="property")
     diagram.graph["range_only"] = range_only
     return diagram
@@ -253,6 +227,109 @@ def _layers(diagram: nx.MultiDiGraph) -> list[list[str]]:
     return layers
 
 
+_TITLE_SIZE, _SMALL_SIZE, _PAD = 13.0, 11.0, 10.0
+_ROW_GAP, _COL_GAP, _MARGIN = 70.0, 26.0, 24.0
+
+
+def _box_lines(data: dict) -> list[str]:
+    """The lines under a box's title: the Chinese label, then the external superclasses."""
+    return [data["zh"]] + ["⊂ " + sup for sup in data["external"]]
+
+
+def _place_boxes(diagram: nx.MultiDiGraph) -> tuple[dict[str, _Box], float, float]:
+    """A box per class, row by row of :func:`_layers`, each row centred; the boxes, the
+    diagram's width and the y below the last row."""
+    layers = _layers(diagram)
+    sizes: dict[str, tuple[float, float]] = {}
+    for node, data in diagram.nodes(data=True):
+        lines = [_text_width(data["en"], _TITLE_SIZE)]
+        lines += [_text_width(line, _SMALL_SIZE) for line in _box_lines(data)]
+        height = _PAD * 2 + _TITLE_SIZE + (_SMALL_SIZE + 4) * len(_box_lines(data))
+        sizes[node] = (max(lines) + _PAD * 2, height)
+    row_widths = [sum(sizes[n][0] for n in layer) + _COL_GAP * (len(layer) - 1) for layer in layers]
+    width = max(row_widths, default=0.0) + _MARGIN * 2
+    boxes: dict[str, _Box] = {}
+    y = _MARGIN
+    for layer, row_width in zip(layers, row_widths, strict=True):
+        x = _MARGIN + (width - _MARGIN * 2 - row_width) / 2
+        row_height = max(sizes[n][1] for n in layer)
+        for node in layer:
+            w, h = sizes[node]
+            boxes[node] = _Box(round(x, 1), round(y, 1), round(w, 1), round(h, 1))
+            x += w + _COL_GAP
+        y += row_height + _ROW_GAP
+    return boxes, width, y
+
+
+def _edge_svg(a: _Box, b: _Box, key: str, kind: str) -> tuple[str, str | None]:
+    """An edge between two boxes as an SVG path, and its label (None for sub-class links)."""
+    if a.y < b.y:
+        x1, y1, x2, y2 = a.center, a.y + a.height, b.center, b.y
+    elif a.y > b.y:
+        x1, y1, x2, y2 = a.center, a.y, b.center, b.y + b.height
+    else:
+        x1, y1, x2, y2 = a.center, a.y, b.center, b.y
+    bend = max(abs(y2 - y1) / 2, 40.0) * (1 if y2 >= y1 else -1)
+    if a.y == b.y:
+        bend = -40.0
+    c1y, c2y = (y1 + bend, y2 - bend) if a.y != b.y else (y1 + bend, y2 + bend)
+    path = f"M{x1:.1f},{y1:.1f} C{x1:.1f},{c1y:.1f} {x2:.1f},{c2y:.1f} {x2:.1f},{y2:.1f}"
+    if kind == "subclass":
+        return (
+            f'<path d="{path}" fill="none" stroke="#666" stroke-dasharray="5,4" '
+            'marker-end="url(#hollow)"/>'
+        ), None
+    edge = (
+        f'<path d="{path}" fill="none" stroke="#35618f" marker-end="url(#arrow)">'
+        f"<title>pi:{html.escape(key)}</title></path>"
+    )
+    # label near the head (t = 0.7): heads are spread over the targets, tails bunch up
+    t, s = 0.7, 0.3
+    mx = s**3 * x1 + 3 * s * s * t * x1 + 3 * s * t * t * x2 + t**3 * x2
+    my = s**3 * y1 + 3 * s * s * t * c1y + 3 * s * t * t * c2y + t**3 * y2
+    label = (
+        f'<text x="{mx:.1f}" y="{my:.1f}" font-size="{_SMALL_SIZE - 1:.0f}" '
+        'text-anchor="middle" fill="#35618f" stroke="#fff" stroke-width="3" '
+        f'paint-order="stroke">{html.escape(key)}</text>'
+    )
+    return edge, label
+
+
+def _box_svg(box: _Box, data: dict) -> list[str]:
+    """A class box: its IRI as tooltip, the English title, then the other lines."""
+    out = [
+        f"<g><title>{html.escape(data['iri'])}</title>",
+        f'<rect x="{box.x}" y="{box.y}" width="{box.width}" height="{box.height}" rx="6" '
+        'fill="#eef4fb" stroke="#35618f"/>',
+    ]
+    ty = box.y + _PAD + _TITLE_SIZE
+    out.append(
+        f'<text x="{box.center:.1f}" y="{ty:.1f}" font-size="{_TITLE_SIZE:.0f}" '
+        f'font-weight="bold" text-anchor="middle">{html.escape(data["en"])}</text>'
+    )
+    for line in _box_lines(data):
+        ty += _SMALL_SIZE + 4
+        colour = "#222" if line == data["zh"] else "#777"
+        out.append(
+            f'<text x="{box.center:.1f}" y="{ty:.1f}" font-size="{_SMALL_SIZE:.0f}" '
+            f'text-anchor="middle" fill="{colour}">{html.escape(line)}</text>'
+        )
+    out.append("</g>")
+    return out
+
+
+def _legend_lines(diagram: nx.MultiDiGraph) -> list[str]:
+    range_only = diagram.graph.get("range_only", [])
+    lines = [
+        "── object property (domain → range)",
+        "- - ▷ subclass of (child → parent)",
+    ]
+    if range_only:
+        lines.append("Properties with a range but no declared domain:")
+        lines += [f"   pi:{prop} → pi:{rng}" for prop, rng in range_only]
+    return lines
+
+
 def diagram_svg(diagram: nx.MultiDiGraph | None = None) -> str:
     """The class diagram as a standalone SVG (no scripts, no external fonts or links).
 
@@ -260,41 +337,9 @@ def diagram_svg(diagram: nx.MultiDiGraph | None = None) -> str:
     object properties (domain → range), dashed arrows with a hollow head are ``rdfs:subClassOf``.
     """
     diagram = diagram if diagram is not None else ontology_diagram()
-    layers = _layers(diagram)
-    title_size, small_size, pad = 13.0, 11.0, 10.0
-    row_gap, col_gap, margin = 70.0, 26.0, 24.0
-
-    sizes: dict[str, tuple[float, float]] = {}
-    for node, data in diagram.nodes(data=True):
-        lines = [_text_width(data["en"], title_size), _text_width(data["zh"], small_size)]
-        lines += [_text_width("⊂ " + sup, small_size) for sup in data["external"]]
-        height = pad * 2 + title_size + (small_size + 4) * (1 + len(data["external"]))
-        sizes[node] = (max(lines) + pad * 2, height)
-
-    row_widths = [sum(sizes[n][0] for n in layer) + col_gap * (len(layer) - 1) for layer in layers]
-    width = max(row_widths, default=0.0) + margin * 2
-    boxes: dict[str, _Box] = {}
-    y = margin
-    for layer, row_width in zip(layers, row_widths, strict=True):
-        x = margin + (width - margin * 2 - row_width) / 2
-        row_height = max(sizes[n][1] for n in layer)
-        for node in layer:
-            w, h = sizes[node]
-            boxes[node] = _Box(round(x, 1), round(y, 1), round(w, 1), round(h, 1))
-            x += w + col_gap
-        y += row_height + row_gap
-
-    range_only = diagram.graph.get("range_only", [])
-    legend_lines = [
-        "── object property (domain → range)",
-        "- - ▷ subclass of (child → parent)",
-    ]
-    if range_only:
-        legend_lines.append("Properties with a range but no declared domain:")
-        legend_lines += [f"   pi:{prop} → pi:{rng}" for prop, rng in range_only]
-    legend_top = y
-    height = legend_top + (small_size + 6) * len(legend_lines) + margin
-
+    boxes, width, legend_top = _place_boxes(diagram)
+    legend_lines = _legend_lines(diagram)
+    height = legend_top + (_SMALL_SIZE + 6) * len(legend_lines) + _MARGIN
     out: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
         f'width="{width:.0f}" height="{height:.0f}" font-family="sans-serif" '
@@ -310,67 +355,20 @@ def diagram_svg(diagram: nx.MultiDiGraph | None = None) -> str:
         "</defs>",
         f'<rect width="{width:.0f}" height="{height:.0f}" fill="#fff"/>',
     ]
-    edge_parts: list[str] = []
-    label_parts: list[str] = []
+    labels: list[str] = []
     for u, v, key, data in sorted(diagram.edges(keys=True, data=True)):
-        a, b = boxes[u], boxes[v]
-        if a.y < b.y:
-            x1, y1, x2, y2 = a.center, a.y + a.height, b.center, b.y
-        elif a.y > b.y:
-            x1, y1, x2, y2 = a.center, a.y, b.center, b.y + b.height
-        else:
-            x1, y1, x2, y2 = a.center, a.y, b.center, b.y
-        bend = max(abs(y2 - y1) / 2, 40.0) * (1 if y2 >= y1 else -1)
-        if a.y == b.y:
-            bend = -40.0
-        c1y, c2y = (y1 + bend, y2 - bend) if a.y != b.y else (y1 + bend, y2 + bend)
-        path = f"M{x1:.1f},{y1:.1f} C{x1:.1f},{c1y:.1f} {x2:.1f},{c2y:.1f} {x2:.1f},{y2:.1f}"
-        if data["kind"] == "subclass":
-            edge_parts.append(
-                f'<path d="{path}" fill="none" stroke="#666" stroke-dasharray="5,4" '
-                'marker-end="url(#hollow)"/>'
-            )
-            continue
-        edge_parts.append(
-            f'<path d="{path}" fill="none" stroke="#35618f" marker-end="url(#arrow)">'
-            f"<title>pi:{html.escape(key)}</title></path>"
-        )
-        # label near the head (t = 0.7): heads are spread over the targets, tails bunch up
-        t, s = 0.7, 0.3
-        mx = s**3 * x1 + 3 * s * s * t * x1 + 3 * s * t * t * x2 + t**3 * x2
-        my = s**3 * y1 + 3 * s * s * t * c1y + 3 * s * t * t * c2y + t**3 * y2
-        label_parts.append(
-            f'<text x="{mx:.1f}" y="{my:.1f}" font-size="{small_size - 1:.0f}" '
-            'text-anchor="middle" fill="#35618f" stroke="#fff" stroke-width="3" '
-            f'paint-order="stroke">{html.escape(key)}</text>'
-        )
-    out += edge_parts
+        edge, label = _edge_svg(boxes[u], boxes[v], key, data["kind"])
+        out.append(edge)
+        if label is not None:
+            labels.append(label)
     for node in sorted(boxes):
-        box, data = boxes[node], diagram.nodes[node]
-        out.append(f"<g><title>{html.escape(data['iri'])}</title>")
-        out.append(
-            f'<rect x="{box.x}" y="{box.y}" width="{box.width}" height="{box.height}" rx="6" '
-            'fill="#eef4fb" stroke="#35618f"/>'
-        )
-        ty = box.y + pad + title_size
-        out.append(
-            f'<text x="{box.center:.1f}" y="{ty:.1f}" font-size="{title_size:.0f}" '
-            f'font-weight="bold" text-anchor="middle">{html.escape(data["en"])}</text>'
-        )
-        for line in [data["zh"]] + ["⊂ " + sup for sup in data["external"]]:
-            ty += small_size + 4
-            colour = "#222" if line == data["zh"] else "#777"
-            out.append(
-                f'<text x="{box.center:.1f}" y="{ty:.1f}" font-size="{small_size:.0f}" '
-                f'text-anchor="middle" fill="{colour}">{html.escape(line)}</text>'
-            )
-        out.append("</g>")
-    out += label_parts
+        out += _box_svg(boxes[node], diagram.nodes[node])
+    out += labels
     ty = legend_top
     for line in legend_lines:
-        ty += small_size + 6
+        ty += _SMALL_SIZE + 6
         out.append(
-            f'<text x="{margin:.0f}" y="{ty:.1f}" font-size="{small_size:.0f}" fill="#444" '
+            f'<text x="{_MARGIN:.0f}" y="{ty:.1f}" font-size="{_SMALL_SIZE:.0f}" fill="#444" '
             f'xml:space="preserve">{html.escape(line)}</text>'
         )
     out.append("</svg>")

@@ -11,13 +11,11 @@ from functools import cache
 from pathlib import Path
 
 import networkx as nx
-import pyoxigraph as ox
 
-from kg.graph.namespace import PREFIXES, curie, ontology_files, vocab_files
+from kg.graph.namespace import PREFIXES, curie
 from kg.graph.queries import read_rq
+from kg.graph.structure import OntologyScheme, OntologyStructure, ontology_structure
 from kg.views.render import Style, View, short_label
-
-_OWL = "http://www.w3.org/2002/07/owl#"
 
 ONTOLOGY_STYLES = {
     "class": Style("pikg class", "#1f77b4", "box"),
@@ -28,23 +26,6 @@ ONTOLOGY_EDGES = {
     "subclass": Style("sub-class of", "#1f77b4"),
     "property": Style("object property: domain → range", "#ff7f0e", dashes=True),
 }
-_KIND_OF_TYPE = {
-    _OWL + "Class": "class",
-    _OWL + "ObjectProperty": "object_property",
-    _OWL + "DatatypeProperty": "datatype_property",
-}
-_SCHEMES = """
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?scheme (SAMPLE(?zh) AS ?labelZh) (SAMPLE(?en) AS ?labelEn)
-       (GROUP_CONCAT(DISTINCT ?notation; separator=", ") AS ?codes)
-WHERE {
-  ?scheme a skos:ConceptScheme .
-  OPTIONAL { ?scheme skos:prefLabel ?zh FILTER (lang(?zh) = "zh") }
-  OPTIONAL { ?scheme skos:prefLabel ?en FILTER (lang(?en) = "en") }
-  OPTIONAL { ?concept skos:inScheme ?scheme ; skos:notation ?notation }
-}
-GROUP BY ?scheme ORDER BY ?scheme
-"""
 
 
 @cache
@@ -53,91 +34,83 @@ def read_query(name: str) -> str:
     return read_rq(Path(__file__).resolve().parent / "queries" / f"{name}.rq")
 
 
-def ontology_graph() -> nx.DiGraph:
+def ontology_graph(structure: OntologyStructure | None = None) -> nx.DiGraph:
     """The class diagram: classes as nodes, object properties as edges (domain → range),
     sub-class links, datatype properties in each class's details, SKOS schemes on their own.
+
+    Drawn from :func:`kg.graph.structure.ontology_structure` (default: the Turtle files), the
+    reading the SVG diagram of the reference pages draws too.
     """
-    store = ox.Store()
-    for path in [*ontology_files(), *vocab_files()]:
-        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
-    terms: dict[str, dict[str, str]] = {}
-    for row in store.query(read_query("ontology_terms")):
-        terms[row["term"].value] = {
-            "kind": _KIND_OF_TYPE[row["type"].value],
-            "zh": row["labelZh"].value if row["labelZh"] else "",
-            "en": row["labelEn"].value if row["labelEn"] else "",
-            "definition": row["definition"].value if row["definition"] else "",
-        }
+    if structure is None:
+        structure = ontology_structure()
     graph = nx.DiGraph()
-    for iri, term in terms.items():
-        if term["kind"] == "class":
-            name = curie(iri)
-            graph.add_node(
-                iri,
-                kind="class",
-                label=name.removeprefix("pi:"),  # pikg's own classes: the prefix is implied
-                caption=short_label(term["zh"], 16),
-                details=[
-                    ("IRI", iri),
-                    ("label", " / ".join(x for x in (term["en"], term["zh"]) if x)),
-                    ("definition", term["definition"]),
-                ],
-            )
-    domains: dict[str, list[str]] = defaultdict(list)
-    ranges: dict[str, list[str]] = defaultdict(list)
-    for row in store.query(read_query("ontology_links")):
-        link, subject, obj = row["link"].value, row["subject"].value, row["object"].value
-        if link == "subclass" and subject in graph:
-            _ensure_class(graph, obj)
-            graph.add_edge(subject, obj, kind="subclass", label="sub-class of")
-        elif link == "domain":
-            domains[subject].append(obj)
-        elif link == "range":
-            ranges[subject].append(obj)
+    for iri, cls in structure.classes.items():
+        graph.add_node(
+            iri,
+            kind="class",
+            label=curie(iri).removeprefix("pi:"),  # pikg's own classes: the prefix is implied
+            caption=short_label(cls.zh, 16),
+            details=[
+                ("IRI", iri),
+                ("label", " / ".join(x for x in (cls.en, cls.zh) if x)),
+                ("definition", cls.definition),
+            ],
+        )
+    for iri, cls in structure.classes.items():
+        for sup in (*cls.own_superclasses, *cls.external_superclasses):
+            _ensure_class(graph, sup)
+            graph.add_edge(iri, sup, kind="subclass", label="sub-class of")
+    _add_properties(graph, structure)
+    _grid(graph)
+    _add_schemes(graph, structure.schemes)
+    return graph
+
+
+def _is_datatype(iri: str) -> bool:
+    return iri.startswith(PREFIXES["xsd"]) or iri == PREFIXES["rdf"] + "langString"
+
+
+def _add_properties(graph: nx.DiGraph, structure: OntologyStructure) -> None:
+    """Every property in its domains' details; an object property as an edge from each
+    domain to each class of its range (one edge per pair, the property names joined)."""
     listed: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for prop, term in sorted(terms.items()):
-        if term["kind"] == "class":
-            continue
-        name = curie(prop)
-        targets = [curie(r) for r in ranges.get(prop, [])] or ["(any)"]
-        for domain in domains.get(prop, []):
-            listed[domain].append((f"{term['kind'].replace('_', ' ')} {name}", ", ".join(targets)))
-            if term["kind"] != "object_property":
+    for prop in structure.properties.values():
+        name = curie(prop.iri)
+        targets = [curie(r) for r in prop.ranges] or ["(any)"]
+        for domain in prop.domains:
+            listed[domain].append((f"{prop.kind} property {name}", ", ".join(targets)))
+            if prop.kind != "object":
                 continue
-            for target in ranges.get(prop, []):
-                if target.startswith(PREFIXES["xsd"]) or target == PREFIXES["rdf"] + "langString":
+            for target in prop.ranges:
+                if _is_datatype(target):
                     continue
                 _ensure_class(graph, domain)
                 _ensure_class(graph, target)
-                if (
-                    graph.has_edge(domain, target)
-                    and graph.edges[domain, target]["kind"] == "property"
-                ):
-                    graph.edges[domain, target]["label"] += " / " + name
-                elif not graph.has_edge(domain, target):
+                if not graph.has_edge(domain, target):
                     graph.add_edge(domain, target, kind="property", label=name)
+                elif graph.edges[domain, target]["kind"] == "property":
+                    graph.edges[domain, target]["label"] += " / " + name
     for iri, pairs in listed.items():
         if iri in graph:
             graph.nodes[iri]["details"].extend(pairs)
-    _grid(graph)
-    for index, row in enumerate(store.query(_SCHEMES)):
-        iri = row["scheme"].value
-        codes = row["codes"].value if row["codes"] else ""
-        label_zh = row["labelZh"].value if row["labelZh"] else ""
-        count = len(codes.split(", ")) if codes else 0
+
+
+def _add_schemes(graph: nx.DiGraph, schemes: list[OntologyScheme]) -> None:
+    """The SKOS schemes in rows of :data:`SCHEME_COLUMNS` below the classes."""
+    for index, scheme in enumerate(schemes):
+        codes = ", ".join(scheme.notations)
         graph.add_node(
-            iri,
+            scheme.iri,
             kind="scheme",
-            label=f"{short_label(label_zh or curie(iri), 16)} ({count})",
+            label=f"{short_label(scheme.zh or curie(scheme.iri), 16)} ({len(scheme.notations)})",
             details=[
-                ("IRI", iri),
-                ("scheme", curie(iri)),
-                ("label", row["labelEn"].value if row["labelEn"] else ""),
+                ("IRI", scheme.iri),
+                ("scheme", curie(scheme.iri)),
+                ("label", scheme.en),
                 ("codes (skos:notation)", codes),
             ],
             cell=(index % SCHEME_COLUMNS, 100 + index // SCHEME_COLUMNS),
         )
-    return graph
 
 
 SCHEME_COLUMNS = 6
