@@ -1,7 +1,8 @@
 """A labelled-set generator for the detector's own tests and benchmarks (duplicates.md §6.3).
 
-``generate(seed, size)`` builds synthetic departments (jurisdictions × unit types), duty
-activities and sub-activity instances, plants families of every kind — verbatim (a), surface
+``generate(seed, size)`` builds synthetic departments (the places of
+:data:`kg.synth.vocabulary.PLACES` × unit types), duty activities and sub-activity instances,
+plants families of every kind — verbatim (a), surface
 edits (a′), jurisdiction swaps (a″), slot substitutions (b) and block copies (d) — plus
 groups of unrelated names on one distinctive ladder (reused ladders, labelled in
 ``Labels.reused``, *not* copy families: duplicates.md §3, revised note), hard negatives of
@@ -39,61 +40,10 @@ from kg.duplicates.rules import (
     slot_frame,
 )
 from kg.records.indicators import IndicatorRecord
+from kg.synth.vocabulary import PLACES
 
 REFERENCE_GUARD_LIMIT = 30_000
 
-PLACES = [
-    "青龙",
-    "昌黎",
-    "卢龙",
-    "抚宁",
-    "海港",
-    "山海关",
-    "北戴河",
-    "滦南",
-    "乐亭",
-    "迁西",
-    "遵化",
-    "丰润",
-    "玉田",
-    "滦州",
-    "涞水",
-    "阜平",
-    "定兴",
-    "唐县",
-    "高阳",
-    "容城",
-    "望都",
-    "安新",
-    "易县",
-    "曲阳",
-    "蠡县",
-    "顺平",
-    "博野",
-    "雄县",
-    "涿州",
-    "安国",
-    "高碑店",
-    "平山",
-    "灵寿",
-    "赞皇",
-    "无极",
-    "元氏",
-    "赵县",
-    "辛集",
-    "晋州",
-    "新乐",
-    "鹿泉",
-    "栾城",
-    "藁城",
-    "井陉",
-    "行唐",
-    "深泽",
-    "宁晋",
-    "隆尧",
-    "内丘",
-    "柏乡",
-]
 UNITS = [
     "财政局",
     "教育局",
@@ -344,7 +294,7 @@ class _Builder:
         self.counter = 0
         n_departments = max(110, size // 45)
         self.departments = [
-            f"{self.rng.choice(PLACES)}{self.rng.choice(JURISDICTIONS)}{unit}"
+            f"{self.rng.choice(PLACES)}{unit}"
             for unit in (UNITS * (n_departments // len(UNITS) + 1))[:n_departments]
         ]
 

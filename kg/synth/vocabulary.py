@@ -229,7 +229,7 @@ def mine_folder(folder: str | Path) -> Vocabulary:
 
 # --- Built-in vocabulary ----------------------------------------------------------------------
 
-_PLACES = [
+PLACES = [  # the one place list: the corpus, the national templates and the copy benchmark
     "北戴河区",
     "海港区",
     "山海关区",
@@ -552,7 +552,7 @@ def builtin_vocabulary() -> Vocabulary:
         for measure in _COUNT_MEASURES[:1]
     ]
     return Vocabulary(
-        places=list(_PLACES),
+        places=list(PLACES),
         unit_types=list(_UNIT_TYPES),
         activities=[TextRow(*row) for row in _ACTIVITIES],
         sub_activities=[TextRow(*row) for row in _SUB_ACTIVITIES],
