@@ -204,7 +204,7 @@ def _safe_process(path: str, recorded_path: str, version: str):
 
 def _warm_up(parent: int) -> None:
     """Prepare a worker: die with ``parent`` (no orphan after a ``kill -9`` of ingest), lower
-    its CPU priority, and load the NLP models once, not per file.
+    its CPU priority, and load jieba and its dictionaries once, not per file.
 
     The store's bulk loader (a thread of the parent) is the slowest stage and runs on one core;
     with as many workers as cores it would share that core with a worker and crawl. At a lower
@@ -213,9 +213,9 @@ def _warm_up(parent: int) -> None:
     die_with_parent(parent)
     with contextlib.suppress(OSError):
         os.nice(_WORKER_NICENESS)
-    from kg.nlp import get_nlp
+    from kg.nlp.segment import load_user_dictionary
 
-    get_nlp()
+    load_user_dictionary()
 
 
 def ingest(

@@ -2,7 +2,8 @@
 
 Public API (stable):
 
-* :func:`get_nlp` – the cached spaCy pipeline (blank ``zh`` + jieba + pikg components)
+* :func:`get_nlp` – the cached spaCy pipeline (blank ``zh`` + jieba + pikg components;
+  spaCy is imported on first use, :func:`analyze_document` never needs it)
 * :func:`get_cell_nlp` – the cached pipeline for grade cells (one token per character)
 * :func:`parse_cell` – one grade cell or project value → :class:`~kg.model.Band`
 * :func:`analyze_name` – one indicator name → :class:`~kg.model.NameAnalysis`
@@ -18,9 +19,20 @@ Public API (stable):
 
 from kg.nlp.document import analyze_document, analyze_name, document_places
 from kg.nlp.lexicon import load_lexicon
-from kg.nlp.pipeline import get_cell_nlp, get_nlp, pipe_cells, pipe_names
 from kg.nlp.scheme import analyze_scheme, ladder_issues, signatures
 from kg.nlp.thresholds import parse_cell
+
+_SPACY_NAMES = frozenset({"get_cell_nlp", "get_nlp", "pipe_cells", "pipe_names"})
+
+
+def __getattr__(name: str):
+    """The spaCy pipelines load spaCy (~0.7 s) on first use only: ingest never needs them."""
+    if name in _SPACY_NAMES:
+        from kg.nlp import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(f"module 'kg.nlp' has no attribute {name!r}")
+
 
 __all__ = [
     "analyze_document",

@@ -11,14 +11,15 @@
 
 Nothing is downloaded: jieba ships its dictionary, and the domain user dictionary
 (``kg/nlp/data/userdict.txt``) is loaded into jieba once per process by :func:`get_nlp`.
+The components call :mod:`kg.nlp.segment`, which :func:`kg.nlp.analyze_document` (the ingest
+path) calls directly without importing spaCy: both read names and cells alike.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterable
-from functools import cache, lru_cache
+from functools import cache
 
 import spacy
 from spacy.language import Language
@@ -26,15 +27,10 @@ from spacy.tokens import Doc, Span
 from spacy.util import get_words_and_spaces, registry
 from spacy.vocab import Vocab
 
-from kg.model import Band
-from kg.nlp.lexicon import user_dictionary_path
 from kg.nlp.names import analyze_name_text
-from kg.nlp.thresholds import (
-    _parse_cached,
-    band_from_parsed,
-    convert_chinese_numerals,
-    normalise_cell_text,
-)
+from kg.nlp.segment import cache_clear as _segment_cache_clear
+from kg.nlp.segment import cell_reading as _cell_reading
+from kg.nlp.segment import load_user_dictionary, words_of
 
 THRESHOLD_SPANS = "threshold"
 THRESHOLD_PIPE = "pikg_threshold"
@@ -89,12 +85,11 @@ def create_char_tokenizer():
 
 
 class CachedTokenizer:
-    """Memoises jieba's segmentation per text: ladders and names repeat a lot in a batch.
+    """jieba's segmentation as spaCy's ``ChineseTokenizer`` makes it, memoised per text.
 
-    The words are those of spaCy's own ``ChineseTokenizer`` (jieba, ``cut_all=False``, spaces
-    aligned by ``get_words_and_spaces``), computed here so they are kept without reading the Doc
-    back token by token. The cache is bounded and cleared wholesale when full, so memory stays
-    flat on long runs.
+    The words come from :func:`kg.nlp.segment.words_of` (jieba, ``cut_all=False``, shared
+    with the spaCy-free ingest path); spaces are aligned by ``get_words_and_spaces`` as spaCy
+    does. The cache is bounded and cleared wholesale when full, so memory stays flat.
     """
 
     def __init__(self, inner, maxsize: int = 100_000):
@@ -106,12 +101,12 @@ class CachedTokenizer:
     def __call__(self, text: str) -> Doc:
         known = self.words.get(text)
         if known is None:
-            words = [w for w in self.inner.jieba_seg.cut(text, cut_all=False) if w]
+            words, tokens = words_of(text)
             if _SPACE.search(text) is None and "".join(words) == text:
                 spaces = [False] * len(words)  # what the alignment below finds, without the walk
             else:
                 words, spaces = get_words_and_spaces(words, text)
-            known = (words, spaces, tuple(w for w in words if not w.isspace()))
+            known = (words, spaces, tokens)
             if len(self.words) >= self.maxsize:
                 self.words.clear()
             self.words[text] = known
@@ -120,29 +115,6 @@ class CachedTokenizer:
 
     def clear(self) -> None:
         self.words.clear()
-
-
-@lru_cache(maxsize=100_000)
-def _cell_reading(raw: str) -> tuple[Band, tuple[int, int] | None]:
-    """Grade-less Band and the character span (in ``raw``) of the expression that carried it.
-
-    Shared between identical texts: read ``doc._.band`` as read-only (``kg.nlp.parse_cell``
-    and ``analyze_document`` hand out private copies).
-    """
-    text = normalise_cell_text(raw)
-    if not text:
-        return Band(grade="", rank=0, raw=raw, text=""), None
-    parsed = _parse_cached(text)
-    band = band_from_parsed(parsed, raw, text, "", 0)
-    if parsed.span is None:
-        return band, None
-    if convert_chinese_numerals(text)[0] != text:  # the span counts in the rewritten text
-        return band, (0, len(raw))
-    fragment = text[parsed.span[0] : parsed.span[1]]
-    start = raw.find(fragment)
-    if start < 0:  # folding changed the characters (≧ → ≥): the whole cell carries it
-        return band, (0, len(raw))
-    return band, (start, start + len(fragment))
 
 
 def _text_of(doc: Doc) -> str:
@@ -175,20 +147,6 @@ def name_component(doc: Doc) -> Doc:
         tokens = [t.text for t in doc if not t.is_space]
     doc._.name_analysis = analyze_name_text(_text_of(doc), tokens=tokens)
     return doc
-
-
-@cache
-def load_user_dictionary() -> None:
-    """Quiet jieba and add the domain words (完成率, 工管委 …); once per process."""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
-    for line in user_dictionary_path().read_text(encoding="utf-8").splitlines():
-        parts = line.split()
-        if parts:
-            freq = int(parts[1]) if len(parts) > 1 else None
-            jieba.add_word(parts[0], freq=freq, tag=parts[2] if len(parts) > 2 else None)
 
 
 @cache
@@ -225,7 +183,7 @@ def get_cell_nlp() -> Language:
 def cache_clear() -> None:
     """Forget memoised segmentations and cell readings (for cold benchmarks)."""
     get_nlp().tokenizer.clear()
-    _cell_reading.cache_clear()
+    _segment_cache_clear()
 
 
 def pipe_cells(texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
