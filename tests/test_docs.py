@@ -103,3 +103,38 @@ def test_pylode_quietening_gives_the_root_logger_its_level_back():
         assert root.level == logging.DEBUG
     finally:
         root.setLevel(before)
+
+
+def test_outward_properties_are_written_in_their_domain_box():
+    diagram = ontology_diagram()
+    assert ("findingType", "skos:Concept") in diagram.nodes["Finding"]["outward"]
+    assert ("member", "(any)") in diagram.nodes["Finding"]["outward"]
+    texts = {t.text for t in ET.fromstring(diagram_svg(diagram)).iter(SVG + "text")}
+    assert "findingType → skos:Concept" in texts
+
+
+def test_the_svg_diagram_and_the_ontology_view_draw_the_same_structure():
+    """Both drawings read kg.graph.structure: the same classes, sub-class links and object
+    properties between pikg classes, and every property the SVG writes inside a box (range
+    outside pikg) or in the legend (no domain) is in the view too."""
+    from kg.views.ontology import ontology_graph as view_graph
+
+    diagram, view = ontology_diagram(), view_graph()
+    pikg = {n: d["iri"] for n, d in diagram.nodes(data=True)}
+    assert {n for n, kind in view.nodes(data="kind") if kind == "class"} == set(pikg.values())
+    drawn = {
+        (pikg[u], pikg[v], DEF + k if d["kind"] == "property" else "subclass")
+        for u, v, k, d in diagram.edges(keys=True, data=True)
+    }
+    shown = set()
+    for u, v, d in view.edges(data=True):
+        if u in pikg.values() and v in pikg.values():
+            names = d["label"].split(" / ") if d["kind"] == "property" else ["subclass"]
+            shown |= {(u, v, n.replace("pi:", DEF)) for n in names}
+    assert drawn == shown
+    for node, data in diagram.nodes(data=True):
+        details = {key for key, _value in view.nodes[pikg[node]]["details"]}
+        assert {f"object property pi:{prop}" for prop, _target in data["outward"]} <= details
+    for prop, rng in diagram.graph["range_only"]:
+        texts = [value for key, value in view.nodes[DEF + rng]["details"] if key == "range of"]
+        assert any(f"pi:{prop} " in text for text in texts)

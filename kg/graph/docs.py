@@ -43,7 +43,12 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from kg.errors import KgError
 from kg.graph.namespace import DEF, PREFIXES, curie, turtle_graph, vocab_files
-from kg.graph.structure import OntologyStructure, ontology_graph, ontology_structure
+from kg.graph.structure import (
+    OntologyStructure,
+    is_datatype,
+    ontology_graph,
+    ontology_structure,
+)
 
 __all__ = [
     "DocsResult",
@@ -129,9 +134,11 @@ def ontology_diagram(
 
     Drawn from :func:`kg.graph.structure.ontology_structure` of ``graph`` (default: the
     ontology files), the reading the ontology view draws too. Node attributes: ``en`` and
-    ``zh`` labels, ``iri``, ``external`` (superclasses from other vocabularies as CURIEs).
-    Properties whose range is a pikg class but whose domain is not declared are kept in
-    ``diagram.graph["range_only"]`` as ``(property, range)`` pairs.
+    ``zh`` labels, ``iri``, ``external`` (superclasses from other vocabularies as CURIEs) and
+    ``outward`` (the class's object properties whose range is not a pikg class, as
+    ``(property, range CURIE or "(any)")`` pairs). Properties whose range is a pikg class but
+    whose domain is not declared are kept in ``diagram.graph["range_only"]`` as
+    ``(property, range)`` pairs.
     """
     if structure is None:
         structure = ontology_structure(graph if graph is not None else ontology_graph())
@@ -144,6 +151,7 @@ def ontology_diagram(
             en=cls.en or local[iri],
             zh=cls.zh,
             external=sorted(curie(sup) for sup in cls.external_superclasses),
+            outward=[],
         )
         for sup in cls.own_superclasses:
             diagram.add_edge(local[iri], local[sup], key="subClassOf", kind="subclass")
@@ -152,6 +160,10 @@ def ontology_diagram(
         if prop.kind != "object":
             continue
         name = prop.iri.removeprefix(DEF)
+        outside = [curie(r) for r in prop.ranges if r not in local and not is_datatype(r)]
+        for dom in (d for d in prop.domains if d in local):
+            for target in outside or ([] if prop.ranges else ["(any)"]):
+                diagram.nodes[local[dom]]["outward"].append((name, target))
         for rng in (r for r in prop.ranges if r in local):
             if not prop.domains:
                 range_only.append((name, local[rng]))
@@ -232,8 +244,13 @@ _ROW_GAP, _COL_GAP, _MARGIN = 70.0, 26.0, 24.0
 
 
 def _box_lines(data: dict) -> list[str]:
-    """The lines under a box's title: the Chinese label, then the external superclasses."""
-    return [data["zh"]] + ["⊂ " + sup for sup in data["external"]]
+    """The lines under a box's title: the Chinese label, the external superclasses, then the
+    object properties that point outside pikg."""
+    return (
+        [data["zh"]]
+        + ["⊂ " + sup for sup in data["external"]]
+        + [f"{prop} → {target}" for prop, target in data.get("outward", [])]
+    )
 
 
 def _place_boxes(diagram: nx.MultiDiGraph) -> tuple[dict[str, _Box], float, float]:
@@ -333,8 +350,9 @@ def _legend_lines(diagram: nx.MultiDiGraph) -> list[str]:
 def diagram_svg(diagram: nx.MultiDiGraph | None = None) -> str:
     """The class diagram as a standalone SVG (no scripts, no external fonts or links).
 
-    Boxes carry the English and Chinese labels and external superclasses; solid arrows are
-    object properties (domain → range), dashed arrows with a hollow head are ``rdfs:subClassOf``.
+    Boxes carry the English and Chinese labels, external superclasses and the object properties
+    whose range is outside pikg; solid arrows are object properties (domain → range), dashed
+    arrows with a hollow head are ``rdfs:subClassOf``.
     """
     diagram = diagram if diagram is not None else ontology_diagram()
     boxes, width, legend_top = _place_boxes(diagram)
@@ -430,7 +448,8 @@ Generated from <code>ontology/*.ttl</code> by <code>scripts/build_docs.py</code>
 {% endfor %}</table>
 <h2>Class diagram</h2>
 <p>Classes of the core with their object properties (domain → range) and subclass links;
-superclasses from other vocabularies are written inside the boxes. Also as
+superclasses from other vocabularies (⊂) and object properties whose range is outside pikg
+(→) are written inside the boxes. Also as
 <a href="ontology.svg">ontology.svg</a>.</p>
 <div class="diagram">{{ svg }}</div>
 <h2>Alignments</h2>

@@ -30,6 +30,7 @@ __all__ = [
     "OntologyProperty",
     "OntologyScheme",
     "OntologyStructure",
+    "is_datatype",
     "ontology_graph",
     "ontology_structure",
 ]
@@ -90,6 +91,15 @@ class OntologyStructure:
     def is_own(self, iri: str) -> bool:
         """The IRI is one of pikg's own classes."""
         return iri in self.classes
+
+
+def is_datatype(iri: str) -> bool:
+    """The range IRI is a literal datatype (``xsd:``, ``rdf:langString``, ``rdfs:Literal``),
+    not a class a link can point to."""
+    return iri.startswith(PREFIXES["xsd"]) or iri in (
+        PREFIXES["rdf"] + "langString",
+        _RDFS + "Literal",
+    )
 
 
 def ontology_graph() -> rdflib.Graph:

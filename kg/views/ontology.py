@@ -12,9 +12,14 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.graph.namespace import PREFIXES, curie
+from kg.graph.namespace import curie
 from kg.graph.queries import read_rq
-from kg.graph.structure import OntologyScheme, OntologyStructure, ontology_structure
+from kg.graph.structure import (
+    OntologyScheme,
+    OntologyStructure,
+    is_datatype,
+    ontology_structure,
+)
 from kg.views.render import Style, View, short_label
 
 ONTOLOGY_STYLES = {
@@ -66,23 +71,23 @@ def ontology_graph(structure: OntologyStructure | None = None) -> nx.DiGraph:
     return graph
 
 
-def _is_datatype(iri: str) -> bool:
-    return iri.startswith(PREFIXES["xsd"]) or iri == PREFIXES["rdf"] + "langString"
-
-
 def _add_properties(graph: nx.DiGraph, structure: OntologyStructure) -> None:
     """Every property in its domains' details; an object property as an edge from each
-    domain to each class of its range (one edge per pair, the property names joined)."""
+    domain to each class of its range (one edge per pair, the property names joined); an object
+    property with no declared domain in the details of the pikg classes of its range."""
     listed: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for prop in structure.properties.values():
         name = curie(prop.iri)
         targets = [curie(r) for r in prop.ranges] or ["(any)"]
+        if prop.kind == "object" and not prop.domains:
+            for target in filter(structure.is_own, prop.ranges):
+                listed[target].append(("range of", f"object property {name} (no declared domain)"))
         for domain in prop.domains:
             listed[domain].append((f"{prop.kind} property {name}", ", ".join(targets)))
             if prop.kind != "object":
                 continue
             for target in prop.ranges:
-                if _is_datatype(target):
+                if is_datatype(target):
                     continue
                 _ensure_class(graph, domain)
                 _ensure_class(graph, target)
