@@ -151,3 +151,15 @@ def test_invalid_ladder_flag_needs_no_nlp_for_the_rate_floor():
         ]
     )
     assert issued.clusters[0].ladder_issues == ["gap"]
+
+
+def test_the_first_reused_ladders_are_the_ones_the_docs_name(seeds):
+    """docs/duplicates.md ("Reused ladders"): on the seeds the first reused ladders are
+    ≥80%/≤60%/>60%/≤50% (18 unrelated indicators in 000), ≥90%/80%-89%/70%-79%/<69% (12)
+    and 1/95%及以上/90%及以上/80%以下 (10); a change here must update that sentence."""
+    first = [(r.ladder, r.units) for r in seeds.reused_ladders[:3]]
+    assert first == [
+        (("≥80%", "≤60%", ">60%", "≤50%"), 18),
+        (("≥90%", "80%-89%", "70%-79%", "<69%"), 12),
+        (("1", "95%及以上", "90%及以上", "80%以下"), 10),
+    ]
