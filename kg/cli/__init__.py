@@ -5,7 +5,9 @@ Commands live one per module in this package and register themselves on :data:`a
 
 from __future__ import annotations
 
+import inspect
 import os
+import re
 import signal
 import sys
 
@@ -49,6 +51,47 @@ from kg.cli import docs  # noqa: E402,F401
 from kg.cli import review  # noqa: E402,F401
 from kg.cli import load  # noqa: E402,F401
 # (each command module adds its import here)
+
+_LIST_ITEM = re.compile(r"\s*(?:[-*•]|\d+[.)])\s")
+
+
+def reflow(text: str) -> str:
+    """A docstring's paragraphs as single lines, so the terminal wraps them at its width.
+
+    typer's rich help keeps every line break of a docstring: text wrapped at 92 columns in the
+    source came out as ragged short lines at 80 and never used the width at 120. Paragraphs
+    (blank-line separated) and list items stay apart.
+
+    >>> reflow("One line\n  and the next.\n\n- item\n- item two\n  continued")
+    'One line and the next.\n\n- item\n- item two continued'
+    """
+    paragraphs = []
+    for paragraph in inspect.cleandoc(text).split("\n\n"):
+        lines: list[str] = []
+        for line in paragraph.split("\n"):
+            if lines and not _LIST_ITEM.match(line) and not line.startswith("\b"):
+                lines[-1] += " " + line.strip()
+            else:
+                lines.append(line)
+        paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
+
+
+def _reflow_help(typer_app: typer.Typer) -> None:
+    """Reflow the help of every command and group of ``typer_app`` (docstrings included)."""
+    for command in typer_app.registered_commands:
+        text = command.help or inspect.getdoc(command.callback)
+        if text:
+            command.help = reflow(text)
+    for group in typer_app.registered_groups:
+        if group.help:
+            group.help = reflow(group.help)
+        if group.typer_instance.info.help:
+            group.typer_instance.info.help = reflow(group.typer_instance.info.help)
+        _reflow_help(group.typer_instance)
+
+
+_reflow_help(app)
 
 
 def main() -> None:
