@@ -56,7 +56,7 @@ _LIST_ITEM = re.compile(r"\s*(?:[-*•]|\d+[.)])\s")
 
 
 def reflow(text: str) -> str:
-    """A docstring's paragraphs as single lines, so the terminal wraps them at its width.
+    r"""A docstring's paragraphs as single lines, so the terminal wraps them at its width.
 
     typer's rich help keeps every line break of a docstring: text wrapped at 92 columns in the
     source came out as ragged short lines at 80 and never used the width at 120. Paragraphs
