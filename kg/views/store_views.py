@@ -306,29 +306,10 @@ def duplicate_clusters(
     from kg.duplicates.review import review_states
 
     reviews = {state.finding: state.decision for state in review_states(store) if state.finding}
-    hidden: set[str] = set()
     indicators = indicator_records(store)
-    findings: dict[str, dict[str, Any]] = {}
-    for row in store.select(read_query("findings")):
-        decision = reviews.get(row["finding"])
-        if decision is not None and decision.status == "dismissed" and not show_dismissed:
-            hidden.add(row["finding"])
-            continue
-        entry = findings.setdefault(row["finding"], {"row": row, "members": []})
-        if row["member"] not in entry["members"]:
-            entry["members"].append(row["member"])
-    evidence: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
-    for row in store.select(read_query("evidence")):
-        for a, b in ((row["subject"], row["object"]), (row["object"], row["subject"])):
-            evidence[(row["finding"], a)].append((b, row.get("method", "")))
-
-    confidence: dict[str, str] = {}
-    rank: dict[str, float] = {}
-    for row in store.select(read_query("finding_confidence")):
-        if row.get("flag"):
-            confidence[row["finding"]] = row["flag"].split(":", 1)[1]
-        if row.get("rank") is not None:
-            rank[row["finding"]] = float(row["rank"])
+    findings, hidden = _copy_findings(store, reviews, show_dismissed)
+    evidence = _finding_evidence(store)
+    confidence, rank = _finding_confidence(store)
 
     def department_of(member: str) -> str:
         info = indicators.get(member)
@@ -393,19 +374,9 @@ def duplicate_clusters(
             )
             graph.add_edge(finding, group_id, kind="member")
             for member in group:
-                info = indicators.get(member)
-                attributes = _indicator_attributes(info) if info else {"kind": "indicator"}
-                links = [
-                    f"{_name(indicators, other)} ({method or 'linked'})"
-                    for other, method in evidence.get((finding, member), [])
-                ]
-                if links:
-                    attributes["details"] = [
-                        *attributes.get("details", []),
-                        ("matched with", links),
-                    ]
+                links = evidence.get((finding, member), [])
                 copy_id = f"{finding}#member-{len(graph)}"
-                graph.add_node(copy_id, ref=member, **attributes)
+                graph.add_node(copy_id, ref=member, **_member_attributes(indicators, member, links))
                 graph.add_edge(group_id, copy_id, kind="member")
     styles = (
         {
@@ -436,6 +407,57 @@ def duplicate_clusters(
             else ""
         ),
     )
+
+
+def _copy_findings(
+    store: Store, reviews: dict[str, Any], show_dismissed: bool
+) -> tuple[dict[str, dict[str, Any]], set[str]]:
+    """Every copy finding (its first row and its members in order), and the findings left out
+    because a reviewer dismissed them (unless ``show_dismissed``)."""
+    hidden: set[str] = set()
+    findings: dict[str, dict[str, Any]] = {}
+    for row in store.select(read_query("findings")):
+        decision = reviews.get(row["finding"])
+        if decision is not None and decision.status == "dismissed" and not show_dismissed:
+            hidden.add(row["finding"])
+            continue
+        entry = findings.setdefault(row["finding"], {"row": row, "members": []})
+        if row["member"] not in entry["members"]:
+            entry["members"].append(row["member"])
+    return findings, hidden
+
+
+def _finding_evidence(store: Store) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """``(finding, member) -> [(other member, method)]``, both ways round."""
+    evidence: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    for row in store.select(read_query("evidence")):
+        for a, b in ((row["subject"], row["object"]), (row["object"], row["subject"])):
+            evidence[(row["finding"], a)].append((b, row.get("method", "")))
+    return evidence
+
+
+def _finding_confidence(store: Store) -> tuple[dict[str, str], dict[str, float]]:
+    """The detector's confidence (``high``, ``medium`` …) and rank score of each finding."""
+    confidence: dict[str, str] = {}
+    rank: dict[str, float] = {}
+    for row in store.select(read_query("finding_confidence")):
+        if row.get("flag"):
+            confidence[row["finding"]] = row["flag"].split(":", 1)[1]
+        if row.get("rank") is not None:
+            rank[row["finding"]] = float(row["rank"])
+    return confidence, rank
+
+
+def _member_attributes(
+    indicators: dict[str, dict[str, Any]], member: str, links: list[tuple[str, str]]
+) -> dict[str, Any]:
+    """A member indicator's node attributes, its details naming what it was matched with."""
+    info = indicators.get(member)
+    attributes = _indicator_attributes(info) if info else {"kind": "indicator"}
+    matched = [f"{_name(indicators, other)} ({method or 'linked'})" for other, method in links]
+    if matched:
+        attributes["details"] = [*attributes.get("details", []), ("matched with", matched)]
+    return attributes
 
 
 def _review_text(decision: Any) -> str:
