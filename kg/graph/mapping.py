@@ -235,41 +235,38 @@ class _Mapper:
             add(node, T.parseStatus, status)
         if (cmp := self.concept(_by_notation(CMP, band.comparator))) is not None:
             add(node, T.comparator, cmp)
-        if band.lower is not None:
-            add(node, T.lowerBound, _dec(band.lower))
-        if band.lower_inclusive is not None:
-            add(node, T.lowerInclusive, _bool(band.lower_inclusive))
-        if band.upper is not None:
-            add(node, T.upperBound, _dec(band.upper))
-        if band.upper_inclusive is not None:
-            add(node, T.upperInclusive, _bool(band.upper_inclusive))
-        if band.point is not None:
-            add(node, T.pointValue, _dec(band.point))
+        for prop, value, literal in (
+            (T.lowerBound, band.lower, _dec),
+            (T.lowerInclusive, band.lower_inclusive, _bool),
+            (T.upperBound, band.upper, _dec),
+            (T.upperInclusive, band.upper_inclusive, _bool),
+            (T.pointValue, band.point, _dec),
+        ):
+            if value is not None:
+                add(node, prop, literal(value))
         if band.unit:
             add(node, T.unitCode, _lit(band.unit))
             if (unit := self.concept(_by_notation(UNIT, band.unit))) is not None:
                 add(node, T.unit, unit)
-        if band.unit_kind:
-            add(node, T.unitKind, _lit(band.unit_kind))
-        if band.form:
-            add(node, T.form, _lit(band.form))
-        if band.reference:
-            add(node, T.reference, _lit(band.reference))
+        self.texts(node, (T.unitKind, band.unit_kind), (T.form, band.form))
+        self.texts(node, (T.reference, band.reference))
         if band.deadline:
             add(
                 node,
                 T.deadline,
                 _lit(json.dumps(band.deadline, ensure_ascii=False, sort_keys=True)),
             )
-        if band.qual_scale:
-            add(node, T.qualitativeScale, _lit(band.qual_scale))
+        self.texts(node, (T.qualitativeScale, band.qual_scale))
         if band.qual_rank is not None:
             add(node, T.qualitativeRank, _int(band.qual_rank))
-        if band.level:
-            add(node, T.administrativeLevel, _lit(band.level))
-        if band.reason:
-            add(node, T.parseNote, _lit(band.reason))
+        self.texts(node, (T.administrativeLevel, band.level), (T.parseNote, band.reason))
         self.flags(node, band.flags)
+
+    def texts(self, node: str, *pairs: tuple[str, str | None], lang: str | None = None) -> None:
+        """A literal for each ``(property, text)`` pair whose text is not empty, in order."""
+        for prop, text in pairs:
+            if text:
+                self.w.add(node, prop, _lit(text, lang))
 
     # --- document -----------------------------------------------------------------------------
 
@@ -485,10 +482,7 @@ class _Mapper:
         ):
             if amount is not None:
                 add(iri, prop, _dec(amount))
-        if project.purpose:
-            add(iri, T.contentText, _lit(project.purpose, "zh"))
-        if project.goal:
-            add(iri, T.goalText, _lit(project.goal, "zh"))
+        self.texts(iri, (T.contentText, project.purpose), (T.goalText, project.goal), lang="zh")
         for period, value in project.spending_plan.items():
             add(iri, T.spendingPlan, _lit(f"{period}: {value}"))
         if self.year:
@@ -501,45 +495,50 @@ class _Mapper:
             project.indicators, key=lambda i: f"{i.level1}|{i.level2}|{i.name}"
         )
         for ind_key, ind in numbered:
-            node = str(mint("indicator", iri, ind_key))
-            add(node, A, T.Indicator)
-            add(node, A, T.ProjectIndicator)
-            self.counts["project_indicators"] += 1
-            add(iri, T.hasIndicator, node)
-            if dept:
-                add(node, T.ofDepartment, dept)
-            add(node, T.indicatorName, _lit(ind.name, "zh"))
-            if ind.raw_name and ind.raw_name != ind.name:
-                add(node, T.rawText, _lit(ind.raw_name))
-            for prop_text, prop_cat, label in (
-                (T.level1Text, T.level1Category, ind.level1),
-                (T.level2Text, T.level2Category, ind.level2),
-            ):
-                if label:
-                    add(node, prop_text, _lit(label))
-                    if (cat := self.concept(CAT.by_label(compact_fold(label)))) is not None:
-                        add(node, prop_cat, cat)
-            if ind.description:
-                add(node, T.indicatorDescription, _lit(ind.description, "zh"))
-            if self.year:
-                add(node, T.fiscalYear, self.year)
-            self.ordinal += 1
-            add(node, T.ordinal, _int(self.ordinal))
-            self.flags(node, ind.flags)
-            add(node, DERIVED, self.span(ind.line, ind.end_line, ind.place))
-            self.map_indicator_columns(node, ind)
-            self.name_hub(node, ind.name, ind.analysis)
-            self.name_analysis(node, ind.analysis)
-            if ind.value or ind.target is not None:
-                target = f"{node[:-1]}/target>"
-                add(node, T.hasTargetValue, target)
-                add(target, A, T.TargetValue)
-                add(target, T.rawText, _lit(ind.raw_value or ind.value))
-                if ind.basis:
-                    add(target, T.valueBasis, _lit(ind.basis, "zh"))
-                if ind.target is not None:
-                    self.value_constraint(target, ind.target)
-                self.counts["targets"] += 1
+            self.map_project_indicator(iri, dept, ind_key, ind)
+
+    def map_project_indicator(
+        self, iri: str, dept: str | None, ind_key: str, ind: ProjectIndicator
+    ) -> None:
+        """One indicator of a project table: categories, name analysis, target value."""
+        add = self.w.add
+        node = str(mint("indicator", iri, ind_key))
+        add(node, A, T.Indicator)
+        add(node, A, T.ProjectIndicator)
+        self.counts["project_indicators"] += 1
+        add(iri, T.hasIndicator, node)
+        if dept:
+            add(node, T.ofDepartment, dept)
+        add(node, T.indicatorName, _lit(ind.name, "zh"))
+        if ind.raw_name and ind.raw_name != ind.name:
+            add(node, T.rawText, _lit(ind.raw_name))
+        for prop_text, prop_cat, label in (
+            (T.level1Text, T.level1Category, ind.level1),
+            (T.level2Text, T.level2Category, ind.level2),
+        ):
+            if label:
+                add(node, prop_text, _lit(label))
+                if (cat := self.concept(CAT.by_label(compact_fold(label)))) is not None:
+                    add(node, prop_cat, cat)
+        self.texts(node, (T.indicatorDescription, ind.description), lang="zh")
+        if self.year:
+            add(node, T.fiscalYear, self.year)
+        self.ordinal += 1
+        add(node, T.ordinal, _int(self.ordinal))
+        self.flags(node, ind.flags)
+        add(node, DERIVED, self.span(ind.line, ind.end_line, ind.place))
+        self.map_indicator_columns(node, ind)
+        self.name_hub(node, ind.name, ind.analysis)
+        self.name_analysis(node, ind.analysis)
+        if ind.value or ind.target is not None:
+            target = f"{node[:-1]}/target>"
+            add(node, T.hasTargetValue, target)
+            add(target, A, T.TargetValue)
+            add(target, T.rawText, _lit(ind.raw_value or ind.value))
+            self.texts(target, (T.valueBasis, ind.basis), lang="zh")
+            if ind.target is not None:
+                self.value_constraint(target, ind.target)
+            self.counts["targets"] += 1
 
     def map_table_header(self, iri: str, project: Project) -> None:
         """What the national templates print around the grid (layouts.md §1)."""
