@@ -170,6 +170,22 @@ class Slot:
     carried: bool = False  # a vertical-merge continuation showing its origin's text
 
 
+def _text_label(project: Project, kind: str, value: str) -> None:
+    """A header label that sets one text field of the project (name, code, goals …)."""
+    if kind == "name" and not project.name:
+        project.name = value
+    elif kind == "implementing":
+        project.implementing_unit = value
+    elif kind == "code" and not project.code:
+        project.code = value
+    elif kind == "goal":
+        project.goal = "\n".join(x for x in (project.goal, value) if x)
+    elif kind == "long_goal":
+        project.long_term_goal = value
+    elif kind == "achieved":
+        project.achieved = value
+
+
 class Grid:
     """Turns reader rows into dense rows of :class:`Slot`, honouring merges both ways."""
 
@@ -184,32 +200,43 @@ class Grid:
         row: list[Slot | None] = [None] * width
         for cell in cells:
             if cell.covered:
-                origin = self.above.get(cell.col)
-                if origin is not None:
-                    source = origin[0]
-                    for offset in range(max(source.col_span, 1)):
-                        if cell.col + offset < width:
-                            row[cell.col + offset] = Slot(
-                                source, clean_cell(source.raw), False, carried=True
-                            )
+                self._carry(row, cell)
                 continue
             for offset in range(max(cell.col_span, 1)):
                 row[cell.col + offset] = Slot(cell, clean_cell(cell.raw), offset == 0)
             if cell.row_span > 1:
                 self.above[cell.col] = (cell, cell.row_span - 1)
-        # covered positions the reader did not emit (HTML omits them)
+        self._fill_omitted(row)
+        self._step_down(row)
+        return row
+
+    def _carry(self, row: list[Slot | None], cell: Cell) -> None:
+        """A covered cell the reader emitted: its origin's text, across the origin's span."""
+        origin = self.above.get(cell.col)
+        if origin is None:
+            return
+        source = origin[0]
+        for offset in range(max(source.col_span, 1)):
+            if cell.col + offset < len(row):
+                row[cell.col + offset] = Slot(source, clean_cell(source.raw), False, carried=True)
+
+    def _fill_omitted(self, row: list[Slot | None]) -> None:
+        """Covered positions the reader did not emit (HTML omits them)."""
+        width = len(row)
         for col, (source, _) in list(self.above.items()):
             if col < width and row[col] is None:
                 for offset in range(max(source.col_span, 1)):
                     if col + offset < width and row[col + offset] is None:
                         row[col + offset] = Slot(source, clean_cell(source.raw), False, True)
+
+    def _step_down(self, row: list[Slot | None]) -> None:
+        """One row fewer for every vertical merge this row continued; done ones are dropped."""
         for col, (source, left) in list(self.above.items()):
             if row[col] is not None and row[col].cell is source and not row[col].origin:
                 if left <= 1:
                     del self.above[col]
                 else:
                     self.above[col] = (source, left - 1)
-        return row
 
 
 def _texts(row: list[Slot | None]) -> list[str]:
@@ -655,14 +682,11 @@ class TemplateReader:
             return
         project = current.project
         value = value.strip()
-        if value:
-            project.header.setdefault(clean_cell(label).rstrip(":："), value)
         if not value:
             return
+        project.header.setdefault(clean_cell(label).rstrip(":："), value)
         if kind.startswith("money:"):  # 年初预算数 | 200 written as pairs, not as a block
             project.execution.setdefault(kind[len("money:") :], value)
-        elif kind == "name" and not project.name:
-            project.name = value
         elif kind == "department":
             project.competent_department = project.competent_department or value
             if project.kind == "project" and not project.indicators:
@@ -673,21 +697,13 @@ class TemplateReader:
         elif kind == "competent":
             project.competent_department = value
             self._department(value, line, place)
-        elif kind == "implementing":
-            project.implementing_unit = value
-        elif kind == "code" and not project.code:
-            project.code = value
         elif kind in ("total", "fiscal", "other"):
             amount = parse_budget(_money_text(value))
             attr = {"total": "budget", "fiscal": "fiscal_funds", "other": "other_funds"}[kind]
             if amount is not None and getattr(project, attr) is None:
                 setattr(project, attr, amount)
-        elif kind == "goal":
-            project.goal = "\n".join(x for x in (project.goal, value) if x)
-        elif kind == "long_goal":
-            project.long_term_goal = value
-        elif kind == "achieved":
-            project.achieved = value
+        else:
+            _text_label(project, kind, value)
 
     def _department(self, value: str, line: int, place: str) -> None:
         name = _CODE_SUFFIX.sub("", value).strip()
