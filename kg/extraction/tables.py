@@ -210,59 +210,74 @@ def _is_duty_header(texts: list[str]) -> bool:
 
 def segment(result: ReadResult) -> Segmented:
     """Split a document's blocks into paragraphs and typed tables."""
-    out = Segmented()
-    current: Table | None = None
-    gatherer: _DutyGatherer | None = None
-    last_title = ""
+    segmenter = _Segmenter()
+    for block in result.blocks:
+        if isinstance(block, Paragraph):
+            segmenter.paragraph(block)
+        else:
+            segmenter.row(block)
+    segmenter.close()
+    return segmenter.out
 
-    def close() -> None:
-        nonlocal current, gatherer
-        if gatherer is not None:
-            gatherer.flush()
+
+class _Segmenter:
+    """The open table (and the duty-table gatherer) while :func:`segment` walks the blocks."""
+
+    def __init__(self) -> None:
+        self.out = Segmented()
+        self.current: Table | None = None
+        self.gatherer: _DutyGatherer | None = None
+        self.last_title = ""
+
+    def close(self) -> None:
+        if self.gatherer is not None:
+            self.gatherer.flush()
+        current = self.current
         if current is not None and current.kind is None:
             current.kind = title_kind(current.title) or "unknown"
-        current = None
-        gatherer = None
+        self.current = None
+        self.gatherer = None
 
-    def start(kind: str | None, row: Row, department: Department | None = None) -> Table:
-        nonlocal current, gatherer
-        close()
-        current = Table(
+    def start(self, kind: str | None, row: Row, department: Department | None = None) -> Table:
+        self.close()
+        current = self.current = Table(
             kind=kind,
             line=row.line,
             end_line=row.end_line,
-            title=last_title,
+            title=self.last_title,
             department=department,
             exact_rows=row.table != 0,
         )
-        out.items.append(current)
+        self.out.items.append(current)
         if kind == "duty":
-            gatherer = _DutyGatherer(current, out.diagnostics)
+            self.gatherer = _DutyGatherer(current, self.out.diagnostics)
         return current
 
-    for block in result.blocks:
-        if isinstance(block, Paragraph):
-            if gatherer is not None and gatherer.continue_cell(block):
-                continue
-            close()
-            out.items.append(block)
-            last_title = clean_cell(block.raw)
-            continue
+    def paragraph(self, block: Paragraph) -> None:
+        if self.gatherer is not None and self.gatherer.continue_cell(block):
+            return
+        self.close()
+        self.out.items.append(block)
+        self.last_title = clean_cell(block.raw)
+
+    def row(self, block: Row) -> None:
         texts = [clean_cell(cell.raw) for cell in block.cells]
         department = parse_department(block.cells, texts)
+        gatherer = self.gatherer
         if department is not None and (gatherer is None or not gatherer.pending):
-            out.departments.append(department)
-            start(None, block, department)
-            continue
+            self.out.departments.append(department)
+            self.start(None, block, department)
+            return
         kind = header_kind(texts)
         if gatherer is not None:
             if kind is not None and kind != "duty" and not gatherer.pending:
-                start(kind, block).rows.append(block.cells)
+                self.start(kind, block).rows.append(block.cells)
             else:
                 gatherer.add_row(block)
-            continue
+            return
+        current = self.current
         if _starts_new_table(current, kind):
-            current = start(kind, block)
+            current = self.start(kind, block)
         elif kind is not None and current.kind is None:
             current.kind = kind
         if current.kind is None and len([t for t in texts if t]) == 1:
@@ -270,13 +285,11 @@ def segment(result: ReadResult) -> Segmented:
             if current.kind is not None:
                 current.title = current.title or texts[0]
         if current.kind == "duty":
-            gatherer = _DutyGatherer(current, out.diagnostics)
-            gatherer.add_row(block)
+            self.gatherer = _DutyGatherer(current, self.out.diagnostics)
+            self.gatherer.add_row(block)
         else:
             current.rows.append(block.cells)
             current.end_line = block.end_line
-    close()
-    return out
 
 
 def _starts_new_table(current: Table | None, kind: str | None) -> bool:
