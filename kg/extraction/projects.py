@@ -76,42 +76,7 @@ class ProjectBuilder:
             elif keys[0] == "一级指标":
                 in_indicators = True
             elif in_indicators:
-                if len(cells) != INDICATOR_COLUMNS:
-                    self.warn(
-                        cells[0].line,
-                        f"project indicator row has {len(cells)} cells, expected "
-                        f"{INDICATOR_COLUMNS} (kept positionally)",
-                        "column_count",
-                        raw_row,
-                    )
-                padded = [*cells, *(Cell("", cells[-1].end_line, cells[-1].end_line),) * 6]
-                l1, l2, name, description, value, basis = (clean_cell(c.raw) for c in padded[:6])
-                level1 = l1 or level1
-                level2 = l2 or level2
-                if not (name or description or value or basis):
-                    continue
-                indicator = ProjectIndicator(
-                    level1=level1,
-                    level2=level2,
-                    name=name,
-                    line=padded[2].line,
-                    description=description,
-                    value=value,
-                    basis=basis,
-                    raw_name=padded[2].raw,
-                    raw_value=padded[4].raw,
-                    end_line=cells[-1].end_line,
-                )
-                if not l1:
-                    indicator.flags.append("level1_carried")
-                if not l2:
-                    indicator.flags.append("level2_carried")
-                if not name:
-                    indicator.flags.append("name_missing")
-                    self.warn(
-                        padded[2].line, "project indicator without a name", "name_missing", raw_row
-                    )
-                project.indicators.append(indicator)
+                level1, level2 = self._indicator_row(project, cells, raw_row, level1, level2)
             else:
                 self.warn(
                     cells[0].line,
@@ -119,6 +84,47 @@ class ProjectBuilder:
                     "project_unknown_row",
                     raw_row,
                 )
+
+    def _indicator_row(
+        self, project: Project, cells: list[Cell], raw_row: str, level1: str, level2: str
+    ) -> tuple[str, str]:
+        """One row under 一级指标 … as a :class:`ProjectIndicator` (the 一级/二级 labels carried
+        down from the rows above); the labels to carry on."""
+        if len(cells) != INDICATOR_COLUMNS:
+            self.warn(
+                cells[0].line,
+                f"project indicator row has {len(cells)} cells, expected "
+                f"{INDICATOR_COLUMNS} (kept positionally)",
+                "column_count",
+                raw_row,
+            )
+        padded = [*cells, *(Cell("", cells[-1].end_line, cells[-1].end_line),) * 6]
+        l1, l2, name, description, value, basis = (clean_cell(c.raw) for c in padded[:6])
+        level1 = l1 or level1
+        level2 = l2 or level2
+        if not (name or description or value or basis):
+            return level1, level2
+        indicator = ProjectIndicator(
+            level1=level1,
+            level2=level2,
+            name=name,
+            line=padded[2].line,
+            description=description,
+            value=value,
+            basis=basis,
+            raw_name=padded[2].raw,
+            raw_value=padded[4].raw,
+            end_line=cells[-1].end_line,
+        )
+        if not l1:
+            indicator.flags.append("level1_carried")
+        if not l2:
+            indicator.flags.append("level2_carried")
+        if not name:
+            indicator.flags.append("name_missing")
+            self.warn(padded[2].line, "project indicator without a name", "name_missing", raw_row)
+        project.indicators.append(indicator)
+        return level1, level2
 
     def _start(self, cells, text, keys, department_code) -> Project:
         def after(label: str) -> tuple[str, int]:
