@@ -401,33 +401,9 @@ class _Drawer:
     def _indicator_rows(self, table: Table, year: int, evaluate: bool) -> None:
         rng = self.rng
         if "two_row_header" in self.hazards:
-            table.group_label = rng.choice(W.GRID_GROUP_LABELS)
-            self.used.add("two_row_header")
-            if evaluate and rng.random() < 0.5:  # 年度 over 指标值 and 实际完成值
-                for column in table.columns:
-                    if column.kind == "target":
-                        column.label, column.group = rng.choice(("指标值", "目标值")), "年度"
-                    elif column.kind == "actual":
-                        column.label, column.group = (
-                            rng.choice(("实际完成值", "全年实际值")),
-                            "年度",
-                        )
+            self._two_row_header(table, evaluate)
         long_grid = "page_break" in self.hazards
-        plan: list[tuple[str, str, int]] = []
-        cost_first = rng.random() < 0.2
-        out_level2 = [
-            c for c in W.CATEGORIES[W.LEVEL1_OUTPUT] if not (cost_first and c == "成本指标")
-        ]
-        picks = sorted(rng.sample(range(len(out_level2)), rng.randint(2, len(out_level2))))
-        for i in picks:
-            plan.append((W.LEVEL1_OUTPUT, out_level2[i], rng.randint(1, 4 if long_grid else 2)))
-        if cost_first:
-            plan.append((W.LEVEL1_COST, rng.choice(W.CATEGORIES[W.LEVEL1_COST]), 1))
-        benefit = W.CATEGORIES[W.LEVEL1_BENEFIT]
-        benefit_label = "效果指标" if rng.random() < 0.1 else W.LEVEL1_BENEFIT
-        for i in sorted(rng.sample(range(len(benefit)), rng.randint(1, 3))):
-            plan.append((benefit_label, benefit[i], rng.randint(1, 3 if long_grid else 2)))
-        plan.append((W.LEVEL1_SATISFACTION, "服务对象满意度指标", rng.randint(1, 2)))
+        plan = self._category_plan(long_grid)
         slots = "empty_slots" in self.hazards and not table.two_level
         names_used: set[str] = set()
         for level1, level2, count in plan:
@@ -452,11 +428,51 @@ class _Drawer:
             table.continued_caption = rng.choice(("", "", "续表", "（续表）"))
             self.used.add("page_break")
         if "fullwidth_digits" in self.hazards:
-            for row in table.rows:
-                for key in ("target", "actual", "long_term"):
-                    if key in row.cells and any(ch.isdigit() for ch in row.cells[key]):
-                        row.cells[key] = row.cells[key].translate(_FULLWIDTH)
-                        self.used.add("fullwidth_digits")
+            self._fullwidth_digits(table)
+
+    def _two_row_header(self, table: Table, evaluate: bool) -> None:
+        """A group label over the indicator columns; in a self-evaluation, sometimes 年度 over
+        指标值 and 实际完成值 as well."""
+        rng = self.rng
+        table.group_label = rng.choice(W.GRID_GROUP_LABELS)
+        self.used.add("two_row_header")
+        if evaluate and rng.random() < 0.5:  # 年度 over 指标值 and 实际完成值
+            for column in table.columns:
+                if column.kind == "target":
+                    column.label, column.group = rng.choice(("指标值", "目标值")), "年度"
+                elif column.kind == "actual":
+                    column.label, column.group = (
+                        rng.choice(("实际完成值", "全年实际值")),
+                        "年度",
+                    )
+
+    def _category_plan(self, long_grid: bool) -> list[tuple[str, str, int]]:
+        """Which (一级, 二级) categories get how many indicators: some output categories, a
+        cost one now and then, one to three benefit ones and satisfaction."""
+        rng = self.rng
+        plan: list[tuple[str, str, int]] = []
+        cost_first = rng.random() < 0.2
+        out_level2 = [
+            c for c in W.CATEGORIES[W.LEVEL1_OUTPUT] if not (cost_first and c == "成本指标")
+        ]
+        picks = sorted(rng.sample(range(len(out_level2)), rng.randint(2, len(out_level2))))
+        for i in picks:
+            plan.append((W.LEVEL1_OUTPUT, out_level2[i], rng.randint(1, 4 if long_grid else 2)))
+        if cost_first:
+            plan.append((W.LEVEL1_COST, rng.choice(W.CATEGORIES[W.LEVEL1_COST]), 1))
+        benefit = W.CATEGORIES[W.LEVEL1_BENEFIT]
+        benefit_label = "效果指标" if rng.random() < 0.1 else W.LEVEL1_BENEFIT
+        for i in sorted(rng.sample(range(len(benefit)), rng.randint(1, 3))):
+            plan.append((benefit_label, benefit[i], rng.randint(1, 3 if long_grid else 2)))
+        plan.append((W.LEVEL1_SATISFACTION, "服务对象满意度指标", rng.randint(1, 2)))
+        return plan
+
+    def _fullwidth_digits(self, table: Table) -> None:
+        for row in table.rows:
+            for key in ("target", "actual", "long_term"):
+                if key in row.cells and any(ch.isdigit() for ch in row.cells[key]):
+                    row.cells[key] = row.cells[key].translate(_FULLWIDTH)
+                    self.used.add("fullwidth_digits")
 
     def _weights(self, table: Table, evaluate: bool) -> None:
         """Spread 90 (self-evaluation) or 100 points: 产出 50, 效益 30, 满意度 10 (财预〔2020〕10号)."""
