@@ -93,3 +93,13 @@ def test_xsd_boolean_reads_all_four_lexical_forms(lexical, value):
     from kg.graph.store import to_python
 
     assert to_python(ox.Literal(lexical, datatype=XSD.boolean)) is value
+
+
+def test_a_new_store_may_sit_in_folders_that_do_not_exist_yet(tmp_path):
+    """`kg ingest --store out/run1/store` on a fresh machine: RocksDB creates only the last
+    folder, so the store makes the missing parents (a read-only open still refuses)."""
+    location = tmp_path / "out" / "run1" / "store"
+    with pytest.raises(KgError, match="no graph store"):
+        Store(location, read_only=True)
+    Store(location).close()
+    assert Store(location, read_only=True).select("SELECT ?r WHERE { grade:fair pi:rank ?r }")

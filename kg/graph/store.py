@@ -173,6 +173,7 @@ class Store:
                     raise KgError("no graph store here (run `kg ingest` first)", str(self.path))
                 self._ox = ox.Store.read_only(str(self.path))
             else:
+                self.path.mkdir(parents=True, exist_ok=True)  # RocksDB makes only the last level
                 self._ox = ox.Store(str(self.path))
         except OSError as exc:
             raise KgError(f"cannot open the graph store: {exc}", str(self.path)) from None
