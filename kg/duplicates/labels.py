@@ -71,8 +71,37 @@ def reference_partition(
         key, ladder = name_key(record.text), canonical_ladder(record.grades)
         if key and not is_placeholder_ladder(ladder):
             groups[(key, ladder)].append(record)
-    graph = nx.Graph()
     group_list = list(groups)
+    graph = _group_graph(groups, group_list, std)
+    family: dict[str, str | None] = {r.id: None for r in records}
+    kind: dict[str, str] = {}
+    for component in nx.connected_components(graph):
+        ids = [r.id for number in component for r in groups[group_list[number]]]
+        if len(ids) == 1:
+            continue
+        name = f"n:{min(ids)}"
+        kind[name] = "slot" if len(component) > 1 else "exact"
+        for record_id in ids:
+            family[record_id] = name
+    blocks = reference_blocks(records, min_shared=block_min_shared, min_jaccard=block_min_jaccard)
+    empty = _empty_ladder_links(records, blocks, block_min_shared, block_min_jaccard)
+    for component in nx.connected_components(empty):
+        name = f"e:{min(component)}"
+        kind[name] = "block"
+        for record_id in component:
+            family[record_id] = name
+    return Labels(family=family, kind=kind, blocks=blocks)
+
+
+def _group_graph(
+    groups: dict[tuple[str, tuple[str, ...]], list[IndicatorRecord]],
+    group_list: list[tuple[str, tuple[str, ...]]],
+    std: Any,
+) -> nx.Graph:
+    """The name groups (numbered as in ``group_list``) linked as the rules relate them: every
+    pair of names on one ladder that is an edit or a slot pair, every pair of ladders under
+    one name with one band edited (both distinctive, or rows of one sub-activity)."""
+    graph = nx.Graph()
     graph.add_nodes_from(range(len(group_list)))
     by_ladder: dict[tuple[str, ...], list[int]] = defaultdict(list)
     by_key: dict[str, list[int]] = defaultdict(list)
@@ -94,17 +123,17 @@ def reference_partition(
             }
             if (ladder_a not in std and ladder_b not in std) or same_sub:
                 graph.add_edge(a, b)
-    family: dict[str, str | None] = {r.id: None for r in records}
-    kind: dict[str, str] = {}
-    for component in nx.connected_components(graph):
-        ids = [r.id for number in component for r in groups[group_list[number]]]
-        if len(ids) == 1:
-            continue
-        name = f"n:{min(ids)}"
-        kind[name] = "slot" if len(component) > 1 else "exact"
-        for record_id in ids:
-            family[record_id] = name
-    blocks = reference_blocks(records, min_shared=block_min_shared, min_jaccard=block_min_jaccard)
+    return graph
+
+
+def _empty_ladder_links(
+    records: Sequence[IndicatorRecord],
+    blocks: dict[str, str | None],
+    min_shared: int,
+    min_jaccard: float,
+) -> nx.Graph:
+    """Empty-ladder rows linked when they have one name at one position of two copied
+    blocks."""
     empty = nx.Graph()
     by_sub: dict[str, dict[tuple[int, str], str]] = defaultdict(dict)
     for record in records:
@@ -112,18 +141,11 @@ def reference_partition(
         if record.sub_id and key and is_placeholder_ladder(canonical_ladder(record.grades)):
             by_sub[record.sub_id].setdefault((record.pos, key), record.id)
     for a, b in combinations(sorted(by_sub), 2):
-        if blocks.get(a) is not None and _block_pair(
-            records, a, b, block_min_shared, block_min_jaccard
-        ):
+        if blocks.get(a) is not None and _block_pair(records, a, b, min_shared, min_jaccard):
             empty.add_edges_from(
                 (rid, by_sub[b][at]) for at, rid in by_sub[a].items() if at in by_sub[b]
             )
-    for component in nx.connected_components(empty):
-        name = f"e:{min(component)}"
-        kind[name] = "block"
-        for record_id in component:
-            family[record_id] = name
-    return Labels(family=family, kind=kind, blocks=blocks)
+    return empty
 
 
 def _items(records: Iterable[IndicatorRecord], sub: str) -> set[tuple[str, tuple[str, ...]]]:
