@@ -1,5 +1,6 @@
 # The two commands of the README: `make demo` and `make test`. Both work on a fresh clone.
-PYTHON ?= python3
+# The README's interpreter (a fresh machine has python3.11; `make demo PYTHON=python3.12` for another).
+PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= demo-out
@@ -45,4 +46,4 @@ bench: install-test
 	$(BIN)/python scripts/bench.py
 
 clean:
-	rm -rf $(VENV) $(OUT) kg-store bench-out .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(OUT) kg-store tour bench-out .pytest_cache .ruff_cache
