@@ -95,8 +95,8 @@ class PackedTable(dict):
         piece = self.packed.pop(key[:1], None)
         if piece is not None:
             self.unpacked += 1
-            for word, value in pickle.loads(piece).items():
-                dict.setdefault(self, word, value)  # what was assigned since stays
+            # No assignment can be lost: assigning a key unpacks its piece first.
+            dict.update(self, pickle.loads(piece))
 
     def unpack_all(self) -> dict:
         """Everything, as a plain ``dict``."""
