@@ -531,37 +531,11 @@ def analyze_scheme(bands: list[Band], analysis: NameAnalysis | None = None) -> S
             if band.form == "C":
                 band.form = "E"
     issues, direction = ladder_issues(bands, hint)
-    if kind == "deadline":
-        direction = "lower_better"
-    elif kind in ("qualitative", "rank_level", "free_text") or direction == "unknown":
-        ranked = [b for b in bands if b.qual_rank is not None and "heuristic_rank" not in b.flags]
-        if len(ranked) >= 2:
-            ranks = [b.qual_rank for b in ranked]
-            if any(b < a for a, b in itertools.pairwise(ranks)):
-                issues.append("ordinal_inversion")
-            if kind != "numeric" and direction == "unknown":
-                direction = "higher_better"
+    direction = _ranked_direction(bands, kind, direction, issues)
     if direction == "unknown" and hint in ("higher_better", "lower_better"):
         direction = hint
     if analysis is not None and kind in ("numeric", "count_scale"):
-        ladder_dir = direction
-        if hint == "lower_better" and ladder_dir == "higher_better":
-            issues.append("polarity_mismatch")
-        if (
-            hint != "lower_better"
-            and ladder_dir == "lower_better"
-            and analysis.measure_head
-            and any(h in analysis.measure_head or h in analysis.key for h in _HIGHER_HEADS)
-            and not any(w in analysis.key for w in LEX.reduction_words)
-        ):
-            issues.append("polarity_mismatch")
-        percent_cells = sum(b.unit_kind == "percent" for b in bands)
-        if analysis.metric_kind in ("count", "amount") and percent_cells >= 2:
-            issues.append("unit_mismatch")
-        declared = unit_kind(analysis.declared_unit)
-        units = {b.unit_kind for b in bands if is_numeric(b) and b.unit_kind}
-        if declared and units and declared not in units and declared != "money":
-            issues.append("unit_mismatch")
+        issues += _name_ladder_issues(bands, analysis, direction)
     present = [b for b in bands if b.status != "empty"]
     if 0 < len(present) < len(bands) and kind not in ("placeholder",):
         issues.append("missing_band")
@@ -580,3 +554,44 @@ def analyze_scheme(bands: list[Band], analysis: NameAnalysis | None = None) -> S
         signature_full=full,
         qual_scale=scale,
     )
+
+
+def _ranked_direction(bands: list[Band], kind: str, direction: str, issues: list[str]) -> str:
+    """The direction once deadlines and ranked scale words are taken into account; an
+    ``ordinal_inversion`` is added to ``issues`` where the ranks run the wrong way."""
+    if kind == "deadline":
+        return "lower_better"
+    if kind in ("qualitative", "rank_level", "free_text") or direction == "unknown":
+        ranked = [b for b in bands if b.qual_rank is not None and "heuristic_rank" not in b.flags]
+        if len(ranked) >= 2:
+            ranks = [b.qual_rank for b in ranked]
+            if any(b < a for a, b in itertools.pairwise(ranks)):
+                issues.append("ordinal_inversion")
+            if kind != "numeric" and direction == "unknown":
+                direction = "higher_better"
+    return direction
+
+
+def _name_ladder_issues(bands: list[Band], analysis: NameAnalysis, direction: str) -> list[str]:
+    """Where a numeric ladder disagrees with its indicator name: the direction the name says
+    (``polarity_mismatch``) or the unit it declares or implies (``unit_mismatch``)."""
+    issues = []
+    hint = analysis.direction_hint
+    if hint == "lower_better" and direction == "higher_better":
+        issues.append("polarity_mismatch")
+    if (
+        hint != "lower_better"
+        and direction == "lower_better"
+        and analysis.measure_head
+        and any(h in analysis.measure_head or h in analysis.key for h in _HIGHER_HEADS)
+        and not any(w in analysis.key for w in LEX.reduction_words)
+    ):
+        issues.append("polarity_mismatch")
+    percent_cells = sum(b.unit_kind == "percent" for b in bands)
+    if analysis.metric_kind in ("count", "amount") and percent_cells >= 2:
+        issues.append("unit_mismatch")
+    declared = unit_kind(analysis.declared_unit)
+    units = {b.unit_kind for b in bands if is_numeric(b) and b.unit_kind}
+    if declared and units and declared not in units and declared != "money":
+        issues.append("unit_mismatch")
+    return issues

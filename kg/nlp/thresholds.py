@@ -577,6 +577,42 @@ def normalise_cell_text(raw: str) -> str:
 
 def _parse_text(text: str) -> _Parsed:
     """The body of :func:`parse_cell` on already normalised text."""
+    marker = _parse_marker(text)
+    if marker is not None:
+        return marker
+    converted, had_cn = convert_chinese_numerals(text)
+    extra = ("chinese_numeral",) if had_cn else ()
+    deadline = _parse_deadline(converted)
+    if deadline is not None:
+        return deadline._replace(flags=deadline.flags + extra) if extra else deadline
+    m = RATIO_RE.fullmatch(converted) if ":" in converted else None
+    if m:
+        return _from_ratio(m, "A" if m.group("op") in _SYMBOL_OPS else "B")._replace(flags=extra)
+    m = FULL_RE.fullmatch(converted)
+    if m:
+        parsed = _from_expression(m, _full_form(m, converted, text))
+        return parsed._replace(flags=parsed.flags + extra) if extra else parsed
+    m = TWO_WORDS_RE.search(converted)
+    if m and (parsed := _from_two_words(m)):
+        return parsed._replace(flags=parsed.flags + extra) if extra else parsed
+    words = _parse_words(converted)
+    if words is not None and words.form == "H":
+        return words
+    m = SEARCH_RE.search(converted)
+    if m:
+        return _embedded(m, converted, extra)
+    if words is not None:
+        return words
+    return _Parsed(
+        "J",
+        None,
+        status="unparsed",
+        reason="free text with no number, scale word or level cue",
+    )
+
+
+def _parse_marker(text: str) -> _Parsed | None:
+    """A placeholder (待定, ——, 涉密 …) or a reviewer's comment instead of a threshold."""
     if text in LEX.placeholders:
         kind = LEX.placeholders[text]
         return _Parsed(
@@ -597,60 +633,38 @@ def _parse_text(text: str) -> _Parsed:
                 flags=("review_comment",),
                 reason=f"reviewer comment in a grade cell (cue {cue!r})",
             )
-    converted, had_cn = convert_chinese_numerals(text)
-    extra = ("chinese_numeral",) if had_cn else ()
-    deadline = _parse_deadline(converted)
-    if deadline is not None:
-        return deadline._replace(flags=deadline.flags + extra) if extra else deadline
-    m = RATIO_RE.fullmatch(converted) if ":" in converted else None
-    if m:
-        return _from_ratio(m, "A" if m.group("op") in _SYMBOL_OPS else "B")._replace(flags=extra)
-    m = FULL_RE.fullmatch(converted)
-    if m:
-        op, suf = m.group("op"), m.group("suf")
-        if m.group("b") is not None:
-            form = "D"
-        elif op in _SYMBOL_OPS:
-            form = "A"
-        elif op or suf:
-            form = "B"
-        else:
-            form = "C"
-        if ("50%" in converted and "一半" in text) or "分之" in text:
-            form = "I"  # fractions are free text in the taxonomy (domain.md §2.1 I)
-        parsed = _from_expression(m, form)
-        return parsed._replace(flags=parsed.flags + extra) if extra else parsed
-    m = TWO_WORDS_RE.search(converted)
-    if m and (parsed := _from_two_words(m)):
-        return parsed._replace(flags=parsed.flags + extra) if extra else parsed
-    words = _parse_words(converted)
-    if words is not None and words.form == "H":
-        return words
-    m = SEARCH_RE.search(converted)
-    if m:
-        parsed = _from_expression(m, "I")
-        if parsed.status == "malformed":
-            return parsed
-        flags = list(parsed.flags) + list(extra) + ["embedded"]
-        if len(SEARCH_RE.findall(converted)) > 1:
-            flags.append("multiple_numbers")
-        unit, reference = parsed.unit, None
-        for word, context_unit in _CONTEXT_UNITS:
-            if unit is None and word in converted:
-                unit = context_unit
-        for word, ref in _REFERENCES:
-            if word in converted:
-                reference = ref
-                break
-        return parsed._replace(form="I", unit=unit, reference=reference, flags=tuple(flags))
-    if words is not None:
-        return words
-    return _Parsed(
-        "J",
-        None,
-        status="unparsed",
-        reason="free text with no number, scale word or level cue",
-    )
+    return None
+
+
+def _full_form(m: re.Match[str], converted: str, text: str) -> str:
+    """The taxonomy form of a cell that is one whole expression (domain.md §2.1)."""
+    op, suf = m.group("op"), m.group("suf")
+    if ("50%" in converted and "一半" in text) or "分之" in text:
+        return "I"  # fractions are free text in the taxonomy (domain.md §2.1 I)
+    if m.group("b") is not None:
+        return "D"
+    if op in _SYMBOL_OPS:
+        return "A"
+    return "B" if op or suf else "C"
+
+
+def _embedded(m: re.Match[str], converted: str, extra: tuple[str, ...]) -> _Parsed:
+    """A number inside free text (form I), with a unit or reference the words around it give."""
+    parsed = _from_expression(m, "I")
+    if parsed.status == "malformed":
+        return parsed
+    flags = list(parsed.flags) + list(extra) + ["embedded"]
+    if len(SEARCH_RE.findall(converted)) > 1:
+        flags.append("multiple_numbers")
+    unit, reference = parsed.unit, None
+    for word, context_unit in _CONTEXT_UNITS:
+        if unit is None and word in converted:
+            unit = context_unit
+    for word, ref in _REFERENCES:
+        if word in converted:
+            reference = ref
+            break
+    return parsed._replace(form="I", unit=unit, reference=reference, flags=tuple(flags))
 
 
 @lru_cache(maxsize=65536)
