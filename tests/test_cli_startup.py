@@ -55,3 +55,23 @@ def test_help_shows_no_type_beside_a_flag_and_each_default_once(path):
     assert result.exit_code == 0, result.output
     assert "<bool>" not in result.output
     assert not re.search(r"\(default: ([^)]*)\)\.? +\[default: \1\]", result.output)
+
+
+INGEST_NEEDS_NOT = ("spacy", "thinc", "datasketch", "pyshacl", "rdflib", "pyvis", "pkg_resources")
+
+
+def test_ingesting_a_document_loads_no_library_it_does_not_need(tmp_path, seed_path):
+    """`kg ingest` of one document reads names and cells without spaCy (kg.nlp.segment) and
+    imports nothing of validation, copy detection or the views (issue 16: < 1.5 s)."""
+    probe = (
+        "import sys\n"
+        "from kg.cli import main\n"
+        f"sys.argv = ['kg', 'ingest', {str(seed_path('003'))!r}, '--store', "
+        f"{str(tmp_path / 'store')!r}, '-q']\n"
+        "try:\n    main()\nexcept SystemExit as exit:\n    assert not exit.code, exit.code\n"
+        f"print(sorted(set({INGEST_NEEDS_NOT!r}) & set(sys.modules)))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=tmp_path
+    ).stdout
+    assert out.strip().splitlines()[-1] == "[]", out
