@@ -383,18 +383,27 @@ class _Mapper:
         for sub_key, child in self._numbered(activity.sub_activities):
             self.map_activity(sub_key, child, parent=iri, parent_key=iri)
 
-    def map_indicator(self, key: str, ind: Indicator, parent: str, dept: str | None) -> None:
+    def indicator_node(
+        self, parent: str, key: str, kind: str, dept: str | None, name: str, raw_name: str
+    ) -> str:
+        """An indicator of ``parent`` (class ``pi:{kind}`` beside ``pi:Indicator``, counted
+        under ``counts``): its IRI, department, name and raw text when it differs."""
         add = self.w.add
         iri = str(mint("indicator", parent, key))
         add(iri, A, T.Indicator)
-        add(iri, A, T.ActivityIndicator)
-        self.counts["indicators"] += 1
+        add(iri, A, getattr(T, kind))
+        self.counts["indicators" if kind == "ActivityIndicator" else "project_indicators"] += 1
         add(parent, T.hasIndicator, iri)
         if dept:
             add(iri, T.ofDepartment, dept)
-        add(iri, T.indicatorName, _lit(ind.name, "zh"))
-        if ind.raw_name and ind.raw_name != ind.name:
-            add(iri, T.rawText, _lit(ind.raw_name))
+        add(iri, T.indicatorName, _lit(name, "zh"))
+        if raw_name and raw_name != name:
+            add(iri, T.rawText, _lit(raw_name))
+        return iri
+
+    def map_indicator(self, key: str, ind: Indicator, parent: str, dept: str | None) -> None:
+        add = self.w.add
+        iri = self.indicator_node(parent, key, "ActivityIndicator", dept, ind.name, ind.raw_name)
         if self.year:
             add(iri, T.fiscalYear, self.year)
         self.ordinal += 1
@@ -502,16 +511,7 @@ class _Mapper:
     ) -> None:
         """One indicator of a project table: categories, name analysis, target value."""
         add = self.w.add
-        node = str(mint("indicator", iri, ind_key))
-        add(node, A, T.Indicator)
-        add(node, A, T.ProjectIndicator)
-        self.counts["project_indicators"] += 1
-        add(iri, T.hasIndicator, node)
-        if dept:
-            add(node, T.ofDepartment, dept)
-        add(node, T.indicatorName, _lit(ind.name, "zh"))
-        if ind.raw_name and ind.raw_name != ind.name:
-            add(node, T.rawText, _lit(ind.raw_name))
+        node = self.indicator_node(iri, ind_key, "ProjectIndicator", dept, ind.name, ind.raw_name)
         for prop_text, prop_cat, label in (
             (T.level1Text, T.level1Category, ind.level1),
             (T.level2Text, T.level2Category, ind.level2),

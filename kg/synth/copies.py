@@ -562,21 +562,27 @@ class _Builder:
             self.used_keys.add(name_key(text))
             self.place(text, ladder, family)
 
+    def moved_threshold(self, ladder: Sequence[str]) -> list[str] | None:
+        """The ladder with the number of one random band raised by 1 to 4 (None when that band
+        has no number)."""
+        rng = self.rng
+        moved = list(ladder)
+        position = rng.randrange(4)
+        digits = "".join(ch for ch in moved[position] if ch.isdigit())
+        if not digits:
+            return None
+        moved[position] = moved[position].replace(digits, str(int(digits) + rng.randint(1, 4)), 1)
+        return moved
+
     def plant_probable(self) -> None:
         """A probable copy: one name on a distinctive ladder and a copy with one band edited
         (a number moved), both distinctive (duplicates.md §3 note; lower confidence)."""
-        rng = self.rng
         name = self.fresh_name()
         ladder = self.unique_ladder(True)
         for _ in range(20):
-            edited = list(ladder)
-            position = rng.randrange(4)
-            digits = "".join(ch for ch in edited[position] if ch.isdigit())
-            if not digits:
+            edited = self.moved_threshold(ladder)
+            if edited is None:
                 continue
-            edited[position] = edited[position].replace(
-                digits, str(int(digits) + rng.randint(1, 4)), 1
-            )
             canon = canonical_ladder(edited)
             if (
                 canon not in self.used_ladders
@@ -674,19 +680,13 @@ class _Builder:
 
     def plant_threshold_moved(self, anchor_tag: str | None) -> None:
         """A fresh name on the anchor's distinctive ladder with one threshold moved."""
-        rng = self.rng
         anchor = anchor_tag or self.plant_reused_ladder()
         sub, index = self.locate(anchor)
         _name, ladder, _ = sub.items[index]
         for _ in range(100):
-            moved = list(ladder)
-            position = rng.randrange(4)
-            digits = "".join(ch for ch in moved[position] if ch.isdigit())
-            if not digits:
+            moved = self.moved_threshold(ladder)
+            if moved is None:
                 continue
-            moved[position] = moved[position].replace(
-                digits, str(int(digits) + rng.randint(1, 4)), 1
-            )
             canon = canonical_ladder(moved)
             if canon not in self.used_ladders and canon not in default_standard_ladders():
                 self.used_ladders.add(canon)
