@@ -16,7 +16,7 @@ from pathlib import Path
 
 from kg.errors import KgError
 from kg.readers.base import Block, Cell, Paragraph, ReadResult, Row
-from kg.readers.limits import MAX_FILE_BYTES, describe
+from kg.readers.limits import MAX_FILE_BYTES, describe, is_parser_crash
 from kg.readers.sniff import sniff
 from kg.readers.text_reader import ENCODINGS, decode_bytes, parse_dump, read_text_bytes
 
@@ -62,7 +62,7 @@ def read_bytes(data: bytes, path: str = "<bytes>") -> ReadResult:
         # Every reader turns the failures it knows into a KgError; anything else a parser
         # library raises on a strange file (Rust's calamine even panics, a BaseException) is
         # still one line naming the file, never a traceback. Interrupts and exits propagate.
-        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+        if not is_parser_crash(exc):
             raise
         raise KgError(f"could not read this {fmt} file ({describe(exc)})", path=path) from exc
 

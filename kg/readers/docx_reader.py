@@ -16,12 +16,10 @@ types). Carrying labels down is left to extraction, which knows which columns ar
 
 from __future__ import annotations
 
-from lxml import etree
-
 from kg.errors import KgError
 from kg.readers.base import Cell, Paragraph, ReadResult, Row
 from kg.readers.grid import read_result
-from kg.readers.limits import check_cells, describe, open_zip, read_member
+from kg.readers.limits import check_cells, open_zip, parse_xml, read_member
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -35,7 +33,6 @@ _P, _TBL, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
 _T, _TAB, _BR, _CR = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
 _VAL = qn("w:val")
 _WRAPPERS = {qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml"), qn("w:smartTag")}
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
 def _paragraph_text(element) -> str:
@@ -130,12 +127,7 @@ def read_docx_bytes(data: bytes, path: str) -> ReadResult:
     """Read a .docx given as bytes; raise :class:`KgError` if it is not a valid Word file."""
     archive = open_zip(data, path, ".docx")
     xml = read_member(archive, "word/document.xml", path, ".docx")
-    try:
-        root = etree.fromstring(xml, _PARSER)
-    except etree.XMLSyntaxError as exc:
-        raise KgError(
-            f"not a readable .docx file (word/document.xml: {describe(exc)})", path=path
-        ) from exc
+    root = parse_xml(xml, path, ".docx", "word/document.xml")
     body = root.find(qn("w:body"))
     if body is None:
         raise KgError("not a readable .docx file (word/document.xml has no body)", path=path)

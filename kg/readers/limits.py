@@ -38,6 +38,31 @@ def describe(exc: BaseException) -> str:
     return text if len(text) <= 200 else text[:199] + "…"
 
 
+def is_parser_crash(exc: BaseException) -> bool:
+    """What a parser library may raise on a strange file and a reader turns into one
+    :class:`KgError` line: any ``Exception``, and a Rust panic (PyO3's ``PanicException``, as
+    calamine raises on some damaged files, derives from ``BaseException``). Interrupts and
+    exits are not crashes: they propagate.
+
+    >>> is_parser_crash(ValueError("bad")), is_parser_crash(KeyboardInterrupt())
+    (True, False)
+    """
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
+
+
+def parse_xml(data: bytes, path: str, what: str, member: str = ""):
+    """An XML document parsed without entities, network access or huge trees; malformed XML is
+    a :class:`KgError` "not a readable {what} file ({member}: …)"."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        return etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        where = f"{member}: " if member else ""
+        raise KgError(f"not a readable {what} file ({where}{describe(exc)})", path=path) from exc
+
+
 ZIP_ERRORS = (
     zipfile.BadZipFile,
     zipfile.LargeZipFile,

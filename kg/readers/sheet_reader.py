@@ -26,12 +26,18 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from lxml import etree
-
 from kg.errors import KgError
 from kg.readers.base import Cell, Paragraph, ReadResult, Row
 from kg.readers.grid import Origin, column_letters, grid_rows, read_result
-from kg.readers.limits import MAX_CELLS, check_cells, describe, open_zip, read_member
+from kg.readers.limits import (
+    MAX_CELLS,
+    check_cells,
+    describe,
+    is_parser_crash,
+    open_zip,
+    parse_xml,
+    read_member,
+)
 
 
 @dataclass
@@ -255,9 +261,7 @@ def _calamine_sheets(data: bytes, path: str) -> list[Sheet]:
     except KgError:
         raise
     except BaseException as exc:
-        # calamine is Rust: on some damaged files it panics, which PyO3 raises as a
-        # PanicException deriving from BaseException; interrupts and exits still propagate.
-        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+        if not is_parser_crash(exc):  # calamine is Rust: it panics on some damaged files
             raise
         raise KgError(f"not a readable .xlsx file ({describe(exc)})", path=path) from exc
     return sheets
@@ -337,13 +341,7 @@ def _ods_sheets(data: bytes, path: str, notes: list[tuple[int, str]]) -> list[Sh
                 path=path,
             )
     content = read_member(archive, "content.xml", path, ".ods")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-    try:
-        root = etree.fromstring(content, parser)
-    except etree.XMLSyntaxError as exc:
-        raise KgError(
-            f"not a readable .ods file (content.xml: {describe(exc)})", path=path
-        ) from exc
+    root = parse_xml(content, path, ".ods", "content.xml")
     repeat_rows, repeat_cols = (
         _q("table", "number-rows-repeated"),
         _q("table", "number-columns-repeated"),
@@ -401,11 +399,7 @@ def _spreadsheetml_sheets(data: bytes, path: str, notes: list[tuple[int, str]]) 
     """Excel 2003 XML ("XML Spreadsheet", often served as .xls): rows, cells, merges, formats."""
     if re.search(rb"<!(DOCTYPE|ENTITY)", data[:65536], re.IGNORECASE):
         raise KgError("refused Excel 2003 XML file: it declares a DTD or entities", path=path)
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        raise KgError(f"not a readable Excel 2003 XML file ({describe(exc)})", path=path) from exc
+    root = parse_xml(data, path, "Excel 2003 XML")
     formats = {}
     for style in root.iter(_ss("Style")):
         number_format = style.find(_ss("NumberFormat"))
