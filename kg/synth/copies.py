@@ -853,19 +853,7 @@ def _planted_records(
     for sub in builder.subs:
         for pos, (text, grades, tag) in enumerate(sub.items):
             record_id = id_of[tag] = f"r{ids[len(records)]:09d}"
-            records.append(
-                IndicatorRecord(
-                    id=record_id,
-                    text=text,
-                    grades=grades,  # type: ignore[arg-type]
-                    department=sub.department,
-                    activity=sub.activity,
-                    sub_activity=sub.name,
-                    sub_id=sub.sub_id,
-                    pos=pos,
-                    content=sub.content,
-                )
-            )
+            records.append(_record(sub, record_id, text, grades, pos))
             family_of[record_id] = builder.tag_family.get(tag)
     return records, family_of, id_of
 
@@ -881,15 +869,22 @@ def _extra_background(builder: _Builder, taken: set[int]) -> IndicatorRecord:
     sub = rng.choice(builder.open_subs)
     text = builder.background_name()
     sub.items.append((text, ladder, builder.tag()))
+    return _record(sub, f"r{number:09d}", text, ladder, len(sub.items) - 1)
+
+
+def _record(
+    sub: _Sub, record_id: str, text: str, grades: Sequence[str], pos: int
+) -> IndicatorRecord:
+    """The indicator record of one item of a sub-activity instance."""
     return IndicatorRecord(
-        id=f"r{number:09d}",
+        id=record_id,
         text=text,
-        grades=ladder,  # type: ignore[arg-type]
+        grades=grades,  # type: ignore[arg-type]
         department=sub.department,
         activity=sub.activity,
         sub_activity=sub.name,
         sub_id=sub.sub_id,
-        pos=len(sub.items) - 1,
+        pos=pos,
         content=sub.content,
     )
 
