@@ -1,14 +1,14 @@
 """A labelled-set generator for the detector's own tests and benchmarks (duplicates.md §6.3).
 
 ``generate(seed, size)`` builds synthetic departments (the places of
-:data:`kg.synth.vocabulary.PLACES` × unit types), duty activities and sub-activity instances,
-plants families of every kind — verbatim (a), surface
-edits (a′), jurisdiction swaps (a″), slot substitutions (b) and block copies (d) — plus
-groups of unrelated names on one distinctive ladder (reused ladders, labelled in
-``Labels.reused``, *not* copy families: duplicates.md §3, revised note), hard negatives of
-every trap type next to their anchors, and a guarded background. Real indicator rows
-(``real_records``, e.g. from the seeds via
-:func:`kg.records.indicators.records_from_document`) are mixed in under their real
+:data:`~kg.synth.vocabulary.PLACES` × the unit types of
+:data:`~kg.synth.vocabulary.UNIT_TYPES`, the corpus generator's lists), duty activities and
+sub-activity instances, plants families of every kind — verbatim (a), surface edits (a′),
+jurisdiction swaps (a″), slot substitutions (b) and block copies (d) — plus groups of unrelated
+names on one distinctive ladder (reused ladders, labelled in ``Labels.reused``, *not* copy
+families: duplicates.md §3, revised note), hard negatives of every trap type next to their
+anchors, and a guarded background. Real indicator rows (``real_records``, e.g. from the seeds
+via :func:`kg.records.indicators.records_from_document`) are mixed in under their real
 departments; their labels come from the rules. The same seed always gives the same set.
 
 The labels are the planted families, as constructed. By default they are **never
@@ -40,37 +40,10 @@ from kg.duplicates.rules import (
     slot_frame,
 )
 from kg.records.indicators import IndicatorRecord
-from kg.synth.vocabulary import PLACES
+from kg.synth.vocabulary import PLACES, UNIT_TYPES
 
 REFERENCE_GUARD_LIMIT = 30_000
 
-UNITS = [
-    "财政局",
-    "教育局",
-    "卫生健康局",
-    "民政局",
-    "司法局",
-    "自然资源局",
-    "住房和城乡建设局",
-    "交通运输局",
-    "水务局",
-    "农业农村局",
-    "商务局",
-    "文化和旅游局",
-    "应急管理局",
-    "审计局",
-    "统计局",
-    "市场监督管理局",
-    "医疗保障局",
-    "退役军人事务局",
-    "人力资源和社会保障局",
-    "生态环境局",
-    "林业局",
-    "信访局",
-    "档案馆",
-    "地方志办公室",
-    "政府办公室",
-]
 SUBJECTS = [
     "档案",
     "路灯",
@@ -295,7 +268,7 @@ class _Builder:
         n_departments = max(110, size // 45)
         self.departments = [
             f"{self.rng.choice(PLACES)}{unit}"
-            for unit in (UNITS * (n_departments // len(UNITS) + 1))[:n_departments]
+            for unit in (UNIT_TYPES * (n_departments // len(UNIT_TYPES) + 1))[:n_departments]
         ]
 
     # --- vocabulary -------------------------------------------------------------------

@@ -229,7 +229,7 @@ def mine_folder(folder: str | Path) -> Vocabulary:
 
 # --- Built-in vocabulary ----------------------------------------------------------------------
 
-PLACES = [  # the one place list: the corpus, the national templates and the copy benchmark
+PLACES = [  # the one list of places: the corpus, the national templates and the copy benchmark
     "北戴河区",
     "海港区",
     "山海关区",
@@ -309,7 +309,7 @@ PLACES = [  # the one place list: the corpus, the national templates and the cop
     "崇礼区",
 ]
 
-_UNIT_TYPES = [
+UNIT_TYPES = [  # the one list of unit types, used as PLACES is
     "人民政府办公室",
     "财政局",
     "发展和改革局",
@@ -553,7 +553,7 @@ def builtin_vocabulary() -> Vocabulary:
     ]
     return Vocabulary(
         places=list(PLACES),
-        unit_types=list(_UNIT_TYPES),
+        unit_types=list(UNIT_TYPES),
         activities=[TextRow(*row) for row in _ACTIVITIES],
         sub_activities=[TextRow(*row) for row in _SUB_ACTIVITIES],
         indicators=indicators,
