@@ -18,15 +18,17 @@ Inclusivity follows 民法典 第1259条: 以上/以下/以内 include the numbe
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from kg.model import GRADES, Band
 from kg.nlp.lexicon import ScaleTerm, any_word_pattern, load_lexicon, unit_kind
 from kg.textnorm import clean_cell, fold
 
 LEX = load_lexicon()
+_T = TypeVar("_T")
 
 
 _NUM = r"\d+(?:\.\d+)?"
@@ -491,44 +493,37 @@ def scale_matches(text: str) -> list[tuple[str, int]]:
 _ZERO_RE = re.compile(r"^(?:无|零|没有|未发生)(故障|差错|错误|投诉|事故|失误|失泄密|泄密)")
 
 
+def _first_word(text: str, words: Iterable[tuple[str, _T]]) -> tuple[tuple[int, int], _T] | None:
+    """The span of the first ``(word, value)`` pair (in the given order) whose word occurs in
+    ``text``, and its value."""
+    for word, value in words:
+        if word in text:
+            start = text.index(word)
+            return (start, start + len(word)), value
+    return None
+
+
 def _parse_words(text: str) -> _Parsed | None:
     m = _ZERO_RE.search(text)
     if not m and not _WORDS_ANY.search(text):
         return None  # no lexicon word at all: every loop below would come up empty
     if m:  # "无故障": none of the counted events, i.e. zero (a stated assumption, flagged)
         return _Parsed("J", "eq", **_bounds("eq", 0.0), span=m.span(), flags=("none_as_zero",))
-    for word, level in LEX.levels:
-        if word in text:
-            start = text.index(word)
-            return _Parsed(
-                "H",
-                "qualitative",
-                level=level,
-                qual_scale="LEVEL4",
-                qual_rank=["national", "provincial", "municipal", "below_municipal"].index(level)
-                + 1,
-                span=(start, start + len(word)),
-            )
-    for word, rank in LEX.rank_positions:
-        if word in text:
-            start = text.index(word)
-            return _Parsed(
-                "H",
-                "qualitative",
-                qual_scale="POSITION3",
-                qual_rank=rank,
-                span=(start, start + len(word)),
-            )
-    for word in LEX.directive_words:
-        if word in text:
-            start = text.index(word)
-            return _Parsed(
-                "G",
-                "qualitative",
-                qual_rank=1,
-                span=(start, start + len(word)),
-                flags=("directive",),
-            )
+    if found := _first_word(text, LEX.levels):
+        span, level = found
+        return _Parsed(
+            "H",
+            "qualitative",
+            level=level,
+            qual_scale="LEVEL4",
+            qual_rank=["national", "provincial", "municipal", "below_municipal"].index(level) + 1,
+            span=span,
+        )
+    if found := _first_word(text, LEX.rank_positions):
+        span, rank = found
+        return _Parsed("H", "qualitative", qual_scale="POSITION3", qual_rank=rank, span=span)
+    if found := _first_word(text, ((word, None) for word in LEX.directive_words)):
+        return _Parsed("G", "qualitative", qual_rank=1, span=found[0], flags=("directive",))
     matches = scale_matches(text)
     if matches:
         scale, rank = matches[0]
