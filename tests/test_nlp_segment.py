@@ -3,6 +3,7 @@ persistent jieba cache is rebuilt, never trusted, when it is stale or broken."""
 
 from __future__ import annotations
 
+import os
 import pickle
 import subprocess
 import sys
@@ -95,6 +96,10 @@ def test_the_jieba_cache_is_written_once_and_rebuilt_when_broken_or_unwritable(t
     cache.write_bytes(b"not a pickle")
     assert _probe(tmp_path, SEGMENT) == first  # rebuilt, same words
     assert pickle.loads(cache.read_bytes())[1] > 0
+    if os.getuid() == 0:  # a cache another user wrote is not loaded (a pickle runs code)
+        os.chown(cache, 65534, 65534)
+        cache.write_bytes(pickle.dumps((1, 2, 3, 4)))  # would break every cut if loaded
+        assert _probe(tmp_path, SEGMENT) == first
     blocker = tmp_path / "file"  # a cache folder that cannot be made only costs time
     blocker.write_text("")
     code = f"import os; os.environ['PIKG_CACHE_DIR'] = {str(blocker / 'sub')!r}; " + SEGMENT

@@ -14,7 +14,7 @@ After :data:`UNPACK_ALL_AFTER` pieces a table is unpacked whole and handed to ji
 ``dict``, so a long run segments at jieba's own speed. The file name carries a fingerprint of
 the jieba version, its dictionary, pikg's user dictionary and the Python version, so a change
 to any of them builds a new one; a cache that cannot be read or written is rebuilt or skipped,
-never an error.
+never an error, and a cache file another user owns is never loaded (a pickle can run code).
 
 >>> segment("网络故障次数 (次)")  # jieba's words, pikg's 故障次数 among them; no space
 ('网络', '故障次数', '(', '次', ')')
@@ -238,6 +238,9 @@ def _write_cache(path: Path, state: tuple) -> None:
 def _read_cache(path: Path) -> tuple | None:
     try:
         with open(path, "rb") as cached:
+            if os.fstat(cached.fileno()).st_uid != os.getuid():
+                log.debug("jieba cache %s belongs to another user: not loaded", path)
+                return None  # a pickle runs code: only one this user wrote is loaded
             state = pickle.load(cached)
     except FileNotFoundError:
         return None
