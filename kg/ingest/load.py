@@ -4,6 +4,9 @@ Committed exactly as ``kg ingest`` commits: new document graphs through
 :meth:`Store.bulk_add_documents` in bounded batches (intent record, bulk load, commit record),
 graphs already in the store through :meth:`Store.replace_document`; a document whose graph is
 committed with the manifest's pipeline version is skipped, so loading twice changes nothing.
+Both go through local ingest's writer (:class:`kg.ingest.local.BatchLoader`), whose batches
+load on a background thread, so reading and splitting the gzip N-Quads overlaps the store's
+bulk load as parsing does in local ingest.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from kg.graph.store import Store
+from kg.ingest.local import BatchLoader
 from kg.ingest.spark_output import current_run, iter_current, read_manifest
 
 
@@ -56,27 +60,18 @@ def load_output(
             summary.skipped += 1
         else:
             todo.append(row)
-    batch: list[tuple[ox.NamedNode, str, bytes]] = []
-    size = 0
     found: set[str] = set()
-    for row, nquads in iter_current(out, todo):
-        graph, version = row["graph"], row["version"]
-        found.add(graph)
-        node = ox.NamedNode(graph)
-        summary.triples += nquads.count(b"\n")
-        if graph in committed or store.oxigraph.contains_named_graph(node):
-            store.replace_document(node, version, nquads)
-            summary.replaced += 1
-        else:
-            batch.append((node, version, nquads))
-            size += len(nquads)
-            summary.loaded += 1
-            if size >= batch_bytes:
-                store.bulk_add_documents(batch)
-                batch, size = [], 0
-        if on_progress:
-            on_progress(len(found), len(todo))
-    store.bulk_add_documents(batch)
+    with BatchLoader(store, committed, batch_bytes) as loader:  # loads while the next is read
+        for row, nquads in iter_current(out, todo):
+            found.add(row["graph"])
+            summary.triples += nquads.count(b"\n")
+            if loader.add(ox.NamedNode(row["graph"]), row["version"], nquads):
+                summary.replaced += 1
+            else:
+                summary.loaded += 1
+            if on_progress:
+                on_progress(len(found), len(todo))
+        loader.finish()
     summary.failed.extend(
         (row["path"], f"{row['path']}: N-Quads missing from the output of run {row['run']}")
         for row in todo

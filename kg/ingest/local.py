@@ -24,7 +24,7 @@ import stat
 import sys
 import traceback
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
@@ -258,10 +258,8 @@ def ingest(
         seen_graphs.add(graph)
         todo.append((file, recorded))
 
-    batch: list[tuple[ox.NamedNode, str, bytes]] = []
-    batch_size = 0
     done = summary.skipped
-    with _Loader(store) as loader:
+    with BatchLoader(store, committed, batch_bytes) as loader:
         for recorded, result in _results(todo, version, jobs):
             done += 1
             if isinstance(result, KgError):
@@ -275,35 +273,61 @@ def ingest(
                 summary.triples += counts.get("triples", 0)
                 if counts.get("unread"):
                     summary.unread.append(recorded)
-                if graph.value in committed or store.oxigraph.contains_named_graph(graph):
-                    store.replace_document(graph, version, nquads)
+                if loader.add(graph, version, nquads):
                     summary.replaced += 1
                 else:
-                    batch.append((graph, version, nquads))
-                    batch_size += len(nquads)
                     summary.ingested += 1
-                    if batch_size >= batch_bytes:
-                        loader.load(batch)
-                        batch, batch_size = [], 0
             if on_progress:
                 on_progress(done, len(files), recorded)
-        loader.load(batch)
+        loader.finish()
     return summary
 
 
-class _Loader:
-    """Bulk-loads batches on one background thread while the next batch is collected.
+class BatchLoader:
+    """Writes mapped documents into the store: a new one joins the current batch, and a full
+    batch (``batch_bytes`` of N-Quads) is bulk-loaded on one background thread while the next
+    one is collected; a graph the store holds already (``committed``, or left over) is
+    replaced at once (:meth:`Store.replace_document`). Local ingest and ``kg load``
+    (:mod:`kg.ingest.load`) both write through it.
 
     pyoxigraph's bulk loader releases the GIL, so parsing (the workers) and loading overlap
     instead of taking turns. At most one batch loads while one fills, so memory stays bounded
     by two batches; loads stay one at a time, as :meth:`Store.bulk_add_documents` requires.
-    Leaving the ``with`` block waits for the last load and re-raises its error, if any.
+    :meth:`finish` loads the last batch; leaving the ``with`` block waits for the last load and
+    re-raises its error, if any (a batch never loaded stays out of the store, uncommitted).
     """
 
-    def __init__(self, store: Store):
+    def __init__(
+        self,
+        store: Store,
+        committed: Mapping[str, str] | None = None,
+        batch_bytes: int = 32 * 1024 * 1024,
+    ):
         self.store = store
+        self.committed = committed or {}
+        self.batch_bytes = batch_bytes
+        self.batch: list[tuple[ox.NamedNode, str, bytes]] = []
+        self.size = 0
         self.pool = ThreadPoolExecutor(1, thread_name_prefix="kg-bulk-load")
         self.running: Future | None = None
+
+    def add(self, graph: ox.NamedNode, version: str, nquads: bytes) -> bool:
+        """Write one document; ``True`` when it replaced a graph the store held."""
+        if graph.value in self.committed or self.store.oxigraph.contains_named_graph(graph):
+            self.store.replace_document(graph, version, nquads)
+            return True
+        self.batch.append((graph, version, nquads))
+        self.size += len(nquads)
+        if self.size >= self.batch_bytes:
+            self.load(self.batch)
+            self.batch, self.size = [], 0
+        return False
+
+    def finish(self) -> None:
+        """Load the last batch and wait until it is committed."""
+        self.load(self.batch)
+        self.batch, self.size = [], 0
+        self.wait()
 
     def load(self, batch: list[tuple[ox.NamedNode, str, bytes]]) -> None:
         self.wait()
@@ -315,7 +339,7 @@ class _Loader:
             running, self.running = self.running, None
             running.result()
 
-    def __enter__(self) -> _Loader:
+    def __enter__(self) -> BatchLoader:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -369,6 +393,7 @@ def _results(
 
 
 __all__ = [
+    "BatchLoader",
     "IngestSummary",
     "analyse_file",
     "discover",

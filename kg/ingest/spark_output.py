@@ -72,22 +72,90 @@ def graph_of(line: bytes) -> bytes:
     return b""
 
 
+CHUNK_BYTES = 16 * 1024 * 1024
+"""How much N-Quads text :func:`iter_documents` decompresses at a time."""
+
+
+def _line_at(data: bytes, pos: int) -> tuple[int, int]:
+    """Start and end (after its newline) of the line of ``data`` holding byte ``pos``."""
+    return data.rfind(b"\n", 0, pos) + 1, data.find(b"\n", pos) + 1
+
+
+def _graph_runs(data: bytes) -> Iterator[tuple[bytes, int, int]]:
+    """``(graph, start, end)`` of each stretch of lines in one graph; ``data`` ends with a
+    newline.
+
+    A document's lines are together, so the end of its stretch is found by galloping over
+    the bytes (a few lines looked at per document, not every line); the stretch is then
+    checked in one pass (every line ends with `` <graph> .``) and, should it not be one graph
+    after all, split line by line."""
+    start, size = 0, len(data)
+    while start < size:
+        end = data.find(b"\n", start) + 1
+        graph = graph_of(data[start:end])
+        low, high, step = end, size, 4096
+        while low < high:  # gallop: lines before ``low`` are in ``graph``, ``high`` is not
+            line_start, line_end = _line_at(data, min(low + step, high) - 1)
+            if graph_of(data[line_start:line_end]) == graph:
+                low, step = line_end, step * 2
+            else:
+                high = line_start
+                break
+        while low < high:  # bisect between the two
+            line_start, line_end = _line_at(data, (low + high) // 2)
+            if graph_of(data[line_start:line_end]) == graph:
+                low = line_end
+            else:
+                high = line_start
+        if graph and data.count(b" <" + graph + b"> .\n", start, low) == data.count(
+            b"\n", start, low
+        ):
+            yield graph, start, low
+        else:  # not one graph's lines (a default-graph line, another spacing): line by line
+            yield from _line_runs(data, start, low)
+        start = low
+
+
+def _line_runs(data: bytes, start: int, stop: int) -> Iterator[tuple[bytes, int, int]]:
+    run_graph, run_start = b"", start
+    while start < stop:
+        end = data.find(b"\n", start, stop) + 1 or stop
+        graph = graph_of(data[start:end])
+        if graph != run_graph and start > run_start:
+            yield run_graph, run_start, start
+            run_start = start
+        run_graph, start = graph, end
+    if stop > run_start:
+        yield run_graph, run_start, stop
+
+
 def iter_documents(files: list[Path]) -> Iterator[tuple[str, bytes]]:
     """``(graph IRI, N-Quads bytes)`` per document, streamed: a document's lines are together
-    in one part file, so memory holds one document at a time."""
+    in one part file, so memory holds a chunk (:data:`CHUNK_BYTES`) and one document."""
     for path in files:
         try:
             with gzip.open(path, "rb") as handle:
-                graph, lines = b"", []
-                for line in handle:
-                    g = graph_of(line)
-                    if g != graph and lines:
-                        yield graph.decode("utf-8"), b"".join(lines)
-                        lines = []
-                    graph = g
-                    lines.append(line)
-                if lines:
-                    yield graph.decode("utf-8"), b"".join(lines)
+                graph, pieces, rest = b"", [], b""
+                while True:
+                    chunk = handle.read(CHUNK_BYTES)
+                    if chunk:  # whole lines now, the last partial line with the next chunk
+                        data = rest + chunk
+                        cut = data.rfind(b"\n") + 1
+                        data, rest = data[:cut], data[cut:]
+                        runs = _graph_runs(data)
+                    else:  # a last line without a newline, if any
+                        data, rest = rest, b""
+                        runs = _line_runs(data, 0, len(data))
+                    for run_graph, start, end in runs:
+                        if run_graph != graph and pieces:
+                            yield graph.decode("utf-8"), b"".join(pieces)
+                            pieces = []
+                        graph = run_graph
+                        pieces.append(data[start:end])
+                    if not chunk:
+                        break
+                if pieces:
+                    yield graph.decode("utf-8"), b"".join(pieces)
         except (OSError, EOFError) as exc:
             raise KgError(f"cannot read N-Quads part file: {exc}", str(path)) from None
 
