@@ -88,3 +88,33 @@ def test_a_folder_without_a_manifest_is_one_line(tmp_path):
     assert (
         str(result.exception) == f"{tmp_path}: no Spark ingest output here (no complete manifest)"
     )
+
+
+@pytest.mark.parametrize("chunk", [7, 100, 4096, 1 << 24])
+def test_part_files_split_into_the_documents_of_a_line_by_line_reading(
+    tmp_path, monkeypatch, chunk
+):
+    """The splitter gallops over a document's bytes; what it yields is what reading the part
+    line by line gives, whatever the chunk size: long documents, one-line documents, a graph
+    seen again later, default-graph lines, odd spacing and a last line without a newline."""
+    import kg.ingest.spark_output as output
+
+    def quad(graph: int | None, n: int, end: str = " .\n") -> bytes:
+        where = f" <urn:g:{graph}>" if graph is not None else ""
+        return f'<urn:s:{n}> <urn:p> "a <urn:g:9> .{n}"{where}{end}'.encode()
+
+    lines = [quad(1, n) for n in range(500)] + [quad(2, 0)] + [quad(3, n) for n in range(40)]
+    lines += [quad(None, 1), quad(None, 2), quad(4, 1, "  .\n"), quad(4, 2)]
+    lines += [quad(1, n) for n in range(500, 800)]  # graph 1 again: galloping lands in it
+    lines += [quad(5, n) for n in range(30)] + [quad(5, 30, " .")]
+    part = tmp_path / "part-00000.nq.gz"
+    part.write_bytes(gzip.compress(b"".join(lines)))
+    expected: list[tuple[str, bytes]] = []
+    for line in lines:
+        graph = output.graph_of(line).decode()
+        if expected and expected[-1][0] == graph:
+            expected[-1] = (graph, expected[-1][1] + line)
+        else:
+            expected.append((graph, line))
+    monkeypatch.setattr(output, "CHUNK_BYTES", chunk)
+    assert list(output.iter_documents([part])) == expected
