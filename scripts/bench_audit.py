@@ -21,10 +21,11 @@ def _peak_rss_mb() -> float:
 
 
 def run(size: str = "default") -> dict:
-    from kg.audit import audit_context, context_from_documents, render
+    from kg.audit import audit_context, render
     from kg.audit.clusters import attach_copy_clusters
     from kg.extraction import extract_file
     from kg.nlp import analyze_document
+    from kg.records.from_model import context_from_documents
     from kg.synth import generate_corpus
 
     documents = SIZES[size]

@@ -8,10 +8,11 @@ import os
 import pytest
 from playwright.sync_api import sync_playwright
 
-from kg.audit import audit_context, context_from_documents, render
+from kg.audit import audit_context, render
 from kg.audit.clusters import attach_copy_clusters
 from kg.extraction import extract_file
 from kg.nlp import analyze_document
+from kg.records.from_model import context_from_documents
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kg.audit import AuditContext, context_from_documents
 from kg.model import (
     GRADES,
     Activity,
@@ -16,6 +15,8 @@ from kg.model import (
     SourceRef,
     StatedTotal,
 )
+from kg.records.context import AuditContext
+from kg.records.from_model import context_from_documents
 
 PERCENT_LADDER = ("≥90%", "≥80%", "≥70%", "<70%")
 
@@ -130,8 +131,8 @@ def test_records_keep_tree_lines_and_money():
 
 
 def test_finding_across_documents_names_its_first_evidence_file():
-    from kg.audit.context import Evidence
     from kg.audit.registry import Finding
+    from kg.records.context import Evidence
 
     shared = Finding(
         "copies.cluster",

@@ -8,8 +8,9 @@ from decimal import Decimal
 import pytest
 from test_audit_builders import activity, band, context_of, document, indicator
 
-from kg.audit import RULES, CopyCluster
+from kg.audit import RULES
 from kg.model import NameAnalysis
+from kg.records.context import CopyCluster
 
 
 def run(rule_id: str, context, **params):
@@ -320,7 +321,7 @@ def test_numbering_restart_is_an_orphan_block():
 
 
 def test_every_rule_has_a_finding_type_of_the_ontology_and_a_description():
-    from kg.audit.from_store import registered_types
+    from kg.audit.findings_io import registered_types
     from kg.graph.namespace import FTYPE
 
     assert all(FTYPE.by_notation(code) is not None for code in registered_types())

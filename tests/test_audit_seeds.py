@@ -10,10 +10,11 @@ from decimal import Decimal
 
 import pytest
 
-from kg.audit import audit_context, context_from_documents
+from kg.audit import audit_context
 from kg.audit.clusters import attach_copy_clusters
 from kg.extraction import extract_file
 from kg.nlp import analyze_document
+from kg.records.from_model import context_from_documents
 
 DOCS = ("000", "002", "003", "004")
 

@@ -8,7 +8,7 @@ import pytest
 from layout_docs import DEPARTMENT_TABLE, PROJECT_TABLE, SELF_EVALUATION, read, replace_row
 
 from kg.audit import RULES
-from kg.audit.from_model import context_from_documents
+from kg.records.from_model import context_from_documents
 
 
 def run(rule_id: str, rows, **params):

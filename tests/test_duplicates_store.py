@@ -8,7 +8,6 @@ from pyoxigraph import NamedNode
 from kg.duplicates import detect
 from kg.duplicates.graph_io import (
     COPY_GRAPHS,
-    records_from_store,
     reused_ladders_from_store,
     write_findings,
 )
@@ -17,6 +16,7 @@ from kg.extraction import extract_file
 from kg.graph.namespace import audit_graph
 from kg.graph.store import Store
 from kg.ingest import ingest
+from kg.records.from_store import records_from_store
 from kg.records.indicators import records_from_document
 
 

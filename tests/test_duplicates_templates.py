@@ -7,9 +7,9 @@ from __future__ import annotations
 from layout_docs import PROJECT_TABLE, read, replace_row
 
 from kg.duplicates import detect
-from kg.duplicates.graph_io import records_from_store
 from kg.graph.store import Store
 from kg.ingest import ingest
+from kg.records.from_store import records_from_store
 from kg.records.indicators import records_from_document
 
 

@@ -89,8 +89,8 @@ def test_published_style_samples_read_with_their_planted_defects(samples_dir):
     """104 is a portal page (HTML, rowspans, furniture); 105 a Markdown self-evaluation. The
     rows and defects below are the ones written into those files."""
     from kg.audit import RULES
-    from kg.audit.from_model import context_from_documents
     from kg.nlp import analyze_document
+    from kg.records.from_model import context_from_documents
 
     page = extract_file(samples_dir / "104_yunxi_transport_project_targets.html")
     assert page.source.format == "html" and page.issuer == "云溪县交通运输局"

@@ -27,12 +27,12 @@ from test_audit_builders import activity, context_of, document, indicator
 from typer.testing import CliRunner
 
 from kg.audit import audit_context
-from kg.audit.context import Evidence
 from kg.audit.registry import Rule, new_finding
 from kg.audit.report import to_csv, to_html, to_json, to_markdown
 from kg.cli import app
 from kg.graph.store import Store
 from kg.output import csv_cell
+from kg.records.context import Evidence
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example/x","点击")',

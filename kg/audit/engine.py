@@ -9,9 +9,9 @@ from typing import Any
 
 import kg.audit.rules  # noqa: F401  (registers the built-in rules)
 from kg.audit.config import AuditConfig
-from kg.audit.context import AuditContext, AuditDocument
 from kg.audit.registry import RULES, SEVERITY_RANK, Finding, Rule
 from kg.errors import KgError
+from kg.records.context import AuditContext, AuditDocument
 
 
 @dataclass

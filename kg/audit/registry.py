@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from kg.audit.context import AuditContext, Evidence
 from kg.model import SEVERITIES
+from kg.records.context import AuditContext, Evidence
 
 SEVERITY_RANK = {name: rank for rank, name in enumerate(reversed(SEVERITIES))}
 """info < warning < error, for ``--fail-on`` and sorting."""

@@ -8,9 +8,10 @@ from pathlib import Path
 from kg.audit.clusters import detect_copies
 from kg.audit.config import AuditConfig
 from kg.audit.engine import AuditResult, audit_context
-from kg.audit.from_store import load_context, write_findings
+from kg.audit.findings_io import write_findings
 from kg.audit.review import apply_reviews
 from kg.audit.sparql_rules import sparql_rule
+from kg.records.from_store import load_context
 
 
 def run_audit(

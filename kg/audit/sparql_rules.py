@@ -23,13 +23,13 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from kg.audit.context import AuditContext, Evidence
 from kg.audit.registry import Finding, Rule, new_finding
 from kg.errors import KgError
 from kg.graph.namespace import FTYPE
 from kg.graph.queries import read_rq, rq_header
 from kg.graph.sparql_guard import check_depth, check_service
 from kg.model import SEVERITIES
+from kg.records.context import AuditContext, Evidence
 
 CUSTOM_FINDING_TYPE = "custom"
 DEFAULT_RULE_TIMEOUT = 60.0

@@ -383,8 +383,9 @@ def duplicates_command(
 
     from kg.duplicates import detect, read_records, write_assignments
     from kg.duplicates.detect import CONFIDENCE_LEVELS
-    from kg.duplicates.graph_io import COPY_GRAPHS, records_from_store, write_findings
+    from kg.duplicates.graph_io import COPY_GRAPHS, write_findings
     from kg.output import flush
+    from kg.records.from_store import records_from_store
 
     if fmt not in ("table", "json", "csv"):
         raise KgError(f"unknown --format {fmt!r} (use table, json or csv)")

@@ -3,9 +3,10 @@
 The detector itself (:func:`kg.duplicates.detect`) works on plain records and never touches
 the store. This module is the only bridge:
 
-* :func:`records_from_store` reads every duty-activity indicator of the store (the union of
-  all document graphs) as :class:`~kg.records.indicators.IndicatorRecord` objects, with the
-  indicator IRI as id and file:line provenance, in four SPARQL queries joined in Python;
+* :func:`detect_in_store` compares every indicator of the store (the union of all document
+  graphs), read as :class:`~kg.records.indicators.IndicatorRecord` objects by
+  :func:`kg.records.from_store.records_from_store`, with the indicator IRI as id and file:line
+  provenance;
 * :func:`write_findings` writes one ``pi:Finding`` per cluster, with its members, kind,
   confidence, scores, method, template and pairwise ``pi:SimilarityEvidence``, into the
   ``pig:audit/<finding type>`` graphs of the copy kinds, and one ``ftype:reused-ladder``
@@ -18,7 +19,7 @@ findings and review decisions in ``pig:curation`` stay attached.
 
 >>> from kg.graph.store import Store
 >>> store = Store()
->>> records_from_store(store)
+>>> detect_in_store(store).clusters
 []
 >>> write_findings(store, detect([]))
 0
@@ -27,7 +28,6 @@ findings and review decisions in ``pig:curation`` stay attached.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -49,8 +49,7 @@ from kg.graph.namespace import (
     mint,
 )
 from kg.graph.store import Store
-from kg.model import GRADES
-from kg.records.indicators import IndicatorRecord
+from kg.records.from_store import records_from_store
 
 FINDING_TYPE: dict[str, str] = {
     "verbatim": "verbatim-copy",
@@ -88,96 +87,6 @@ COPY_GRAPHS: tuple[str, ...] = (
 """The audit graphs this module owns and replaces on every write. ``threshold-reuse`` held
 the threshold-only families of earlier versions (no longer copies): it stays owned, so a
 write empties it and the audit never writes its summary there."""
-
-_INDICATORS = """
-SELECT ?ind ?parent ?name ?raw ?dept ?ordinal ?line ?path ?doc WHERE {
-  ?parent pi:hasIndicator ?ind .
-  ?ind a pi:Indicator ; pi:indicatorName ?name ; prov:wasDerivedFrom ?span .
-  ?span pi:startLine ?line ; oa:hasSource ?doc .
-  ?doc pi:filePath ?path .
-  OPTIONAL { ?ind pi:rawText ?raw }
-  OPTIONAL { ?ind pi:ordinal ?ordinal }
-  OPTIONAL { ?ind pi:ofDepartment/skos:prefLabel ?dept }
-}"""
-
-_BANDS = """
-SELECT ?ind ?rank ?text WHERE {
-  { ?ind a pi:ActivityIndicator ; pi:hasGradeBand ?band . ?band pi:gradeRank ?rank }
-  UNION { ?ind a pi:ProjectIndicator ; pi:hasTargetValue ?band . BIND(1 AS ?rank) }
-  ?band pi:rawText ?text .
-}"""
-
-_NODES = """
-SELECT ?node ?label ?content ?activity ?activityLabel ?sub WHERE {
-  ?node pi:hasIndicator ?ind .
-  OPTIONAL { ?node skos:prefLabel ?label }
-  OPTIONAL { ?node pi:contentText|pi:goalText ?content }
-  OPTIONAL { ?node a pi:SubActivity . BIND(true AS ?sub)
-             OPTIONAL { ?activity pi:hasSubActivity ?node .
-                        OPTIONAL { ?activity skos:prefLabel ?activityLabel } } }
-}"""
-
-_ISSUES = """
-SELECT ?ind ?issue WHERE {
-  ?ind a pi:ActivityIndicator ; pi:ladderIssue/skos:notation ?issue .
-}"""
-
-
-def records_from_store(store: Store) -> list[IndicatorRecord]:
-    """Every indicator in ``store`` (duty-activity rows and project-table rows) as a detector
-    record; a project indicator's ladder is its one target value.
-
-    The record id is the indicator IRI and ``sub_id`` the IRI of the node that holds the
-    indicator list (sub-activity, or the activity itself), so findings can link back to the
-    graph; ``text`` and ``grades`` are as printed (``pi:rawText`` when the cleaned form
-    differs), ``source``/``line`` give file:line. ``extra["ladder_issues"]`` holds the
-    ladder issues the NLP stage recorded. Records come in document order.
-    """
-    grades: dict[str, list[str]] = defaultdict(lambda: [""] * len(GRADES))
-    for row in store.select(_BANDS):
-        rank = int(row["rank"])
-        if 1 <= rank <= len(GRADES):
-            grades[row["ind"]][rank - 1] = row["text"]
-    issues: dict[str, set[str]] = defaultdict(set)
-    for row in store.select(_ISSUES):
-        issues[row["ind"]].add(row["issue"])
-    nodes: dict[str, dict[str, Any]] = {}
-    for row in store.select(_NODES):
-        node = nodes.setdefault(row["node"], {})
-        for key in ("label", "content", "activity", "activityLabel", "sub"):
-            if key in row:
-                node.setdefault(key, row[key])
-    rows = store.select(_INDICATORS)
-    rows.sort(key=lambda r: (r["path"], r.get("ordinal", 0), int(r["line"]), r["ind"]))
-    seen: set[str] = set()
-    position: dict[str, int] = defaultdict(int)
-    records = []
-    for row in rows:
-        iri = row["ind"]
-        if iri in seen:
-            continue  # an indicator printed over several spans: keep its first line
-        seen.add(iri)
-        parent = row["parent"]
-        node = nodes.get(parent, {})
-        is_sub = bool(node.get("sub"))
-        records.append(
-            IndicatorRecord(
-                id=iri,
-                text=row.get("raw") or row["name"],
-                grades=tuple(grades[iri]),  # type: ignore[arg-type]
-                department=row.get("dept", ""),
-                activity=(node.get("activityLabel", "") if is_sub else node.get("label", "")),
-                sub_activity=node.get("label", "") if is_sub else "",
-                sub_id=parent,
-                pos=position[parent],
-                content=node.get("content", ""),
-                source=row["path"],
-                line=int(row["line"]),
-                extra={"document": row["doc"], "ladder_issues": sorted(issues.get(iri, ()))},
-            )
-        )
-        position[parent] += 1
-    return records
 
 
 def _decimal(value: float) -> ox.Literal:
@@ -384,7 +293,6 @@ __all__ = [
     "detect_in_store",
     "finding_iris",
     "finding_triples",
-    "records_from_store",
     "reused_ladder_triples",
     "reused_ladders_from_store",
     "write_findings",

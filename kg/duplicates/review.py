@@ -37,11 +37,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.duplicates.graph_io import records_from_store
 from kg.duplicates.rules import canonical_ladder, name_key
 from kg.errors import KgError
 from kg.graph.namespace import CURATION_GRAPH, DCTERMS, PI, REV, SKOS, XSD, mint
 from kg.graph.store import Store
+from kg.records.from_store import records_from_store
 from kg.records.indicators import IndicatorRecord
 
 STATUSES = ("confirmed", "dismissed")

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
 from kg.errors import KgError
 from kg.model import GRADES, Document
+from kg.records.context import AuditContext, AuditDocument
+from kg.records.from_model import context_from_documents
 
 FIELDS: tuple[str, ...] = (
     "id",
@@ -233,69 +236,63 @@ def read_assignments(path: str | Path, *, key: str = "id") -> dict[str, Any]:
     return result
 
 
-def records_from_document(document: Document) -> list[IndicatorRecord]:
-    """Indicator records of an extracted document, with file:line provenance.
+def records_from_context(
+    context: AuditContext, *, name: Callable[[AuditDocument, int], str] | None = None
+) -> list[IndicatorRecord]:
+    """Every indicator of ``context`` as a detector record, in the context's order.
 
-    The department of an activity is the last department header printed before it (the
-    issuer when there is none); the sub-activity instance id is ``<file stem>:<line>`` of the
-    node that holds the indicator list. When the NLP stage has run
-    (:func:`kg.nlp.analyze_document`), ``extra["ladder_issues"]`` holds each ladder's issues,
-    which the detector turns into the ``invalid_ladder`` cluster flag. A project-table indicator
-    is a record whose "ladder" is its one target value, its table standing for the
-    sub-activity.
+    The one place both paths make records (:func:`records_from_document`,
+    :func:`kg.records.from_store.records_from_store`), so the audit and ``kg duplicates`` feed
+    the detector the same thing. ``text`` and ``grades`` are as printed; the department is
+    the header a row is printed under; ``activity`` is the top-level activity (or project),
+    ``sub_activity`` the sub-activity's name ("" on an activity's own rows); ``pos`` counts
+    from 0 in the node holding the list, which is the "sub-activity" instance ``sub_id``. A
+    project indicator's ladder is its one target value. ``extra["ladder_issues"]`` holds
+    each analysed ladder's issues (the detector's ``invalid_ladder`` flag). Ids are the
+    context's, or ``name(document, line)`` of the row (records of files name ``stem:line``).
     """
-    source = document.source.path
-    stem = Path(source).stem
-    headers = sorted(document.departments, key=lambda d: d.line)
-
-    def department_at(line: int) -> str:
-        name = document.issuer or document.title
-        for header in headers:
-            if header.line <= line:
-                name = header.name
-        return name
-
     records: list[IndicatorRecord] = []
-    for activity in document.activities:
-        for node in (activity, *activity.sub_activities):
-            is_sub = node is not activity
-            for pos, indicator in enumerate(node.indicators):
-                records.append(
-                    IndicatorRecord(
-                        id=f"{stem}:{indicator.line}",
-                        text=indicator.raw_name or indicator.name,
-                        grades=tuple(  # type: ignore[arg-type]
-                            indicator.raw_grades.get(g, indicator.grades.get(g, "")) for g in GRADES
-                        ),
-                        department=department_at(node.line),
-                        activity=activity.name or "",
-                        sub_activity=(node.name or "") if is_sub else "",
-                        sub_id=f"{stem}:{node.line}",
-                        pos=pos,
-                        content=node.content,
-                        source=source,
-                        line=indicator.line,
-                        extra=(
-                            {"ladder_issues": sorted(indicator.scheme.issues)}
-                            if indicator.scheme is not None
-                            else {}
-                        ),
-                    )
-                )
-    for project in document.projects:
-        for pos, target in enumerate(project.indicators):
-            records.append(
-                IndicatorRecord(
-                    id=f"{stem}:{target.line}",
-                    text=target.raw_name or target.name,
-                    grades=(target.raw_value or target.value, "", "", ""),
-                    department=department_at(project.line),
-                    activity=project.name,
-                    sub_id=f"{stem}:{project.line}",
-                    pos=pos,
-                    content=project.goal,
-                    source=source,
-                    line=target.line,
-                )
+    position: dict[str, int] = defaultdict(int)
+    for ind in context.indicators:
+        node = context.node_of(ind)
+        if node is None:
+            continue
+        doc = context.document_of(ind)
+        top = node
+        while top.parent_id and top.parent_id in context.node_by_id:
+            top = context.node_by_id[top.parent_id]
+        grades = (
+            (ind.value, "", "", "")
+            if ind.kind == "project"
+            else tuple(ind.grades.get(grade, "") for grade in GRADES)
+        )
+        records.append(
+            IndicatorRecord(
+                id=name(doc, ind.line) if name else ind.id,
+                text=ind.raw_name or ind.name,
+                grades=grades,  # type: ignore[arg-type]
+                department=node.department,
+                activity=top.name,
+                sub_activity=node.name if node.kind == "sub_activity" else "",
+                sub_id=name(doc, node.line) if name else node.id,
+                pos=position[node.id],
+                content=node.content,
+                source=doc.file,
+                line=ind.line,
+                extra=(
+                    {"ladder_issues": sorted(ind.scheme.issues)} if ind.scheme is not None else {}
+                ),
             )
+        )
+        position[node.id] += 1
     return records
+
+
+def records_from_document(document: Document) -> list[IndicatorRecord]:
+    """Indicator records of an extracted document (:func:`records_from_context` over its
+    context), named ``<file stem>:<line>``; ``extra["ladder_issues"]`` is filled once the NLP
+    stage has run (:func:`kg.nlp.analyze_document`)."""
+    stem = Path(document.source.path).stem
+    return records_from_context(
+        context_from_documents([document]), name=lambda _doc, line: f"{stem}:{line}"
+    )

@@ -7,13 +7,13 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from kg.audit.context import AuditContext, AuditIndicator
 from kg.audit.registry import Finding, new_finding, rule
 from kg.audit.rules.ladder import ladder_text
 from kg.duplicates.detect import CONFIDENCE_LEVELS
 from kg.duplicates.graph_io import REUSED_LADDER
 from kg.duplicates.rules import INVALID_ISSUES
 from kg.errors import KgError
+from kg.records.context import AuditContext, AuditIndicator
 
 
 @rule(

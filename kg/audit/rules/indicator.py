@@ -8,10 +8,10 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from kg.audit.context import AuditContext, AuditIndicator
 from kg.audit.registry import Finding, new_finding, rule
 from kg.audit.rules.ladder import ladder_text
 from kg.model import GRADES
+from kg.records.context import AuditContext, AuditIndicator
 from kg.textnorm import fold
 
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from kg.audit.context import AuditContext
 from kg.audit.registry import Finding, new_finding, rule
 from kg.model import GRADES
+from kg.records.context import AuditContext
 
 _LADDER_RULES = [
     # rule id, issue code, severity, finding type, zh title, en title, zh explanation, en explanation

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from kg.audit.context import AuditContext, AuditNode, Evidence
 from kg.audit.registry import Finding, new_finding, rule
 from kg.audit.rules.indicator import squash
+from kg.records.context import AuditContext, AuditNode, Evidence
 
 
 def _node_finding(context: AuditContext, node: AuditNode, zh: str, en: str, **data: Any):

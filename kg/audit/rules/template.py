@@ -14,10 +14,10 @@ from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from kg.audit.context import AuditContext, AuditIndicator, AuditNode, Evidence
 from kg.audit.registry import Finding, new_finding, rule
 from kg.audit.rules.indicator import indicator_finding
 from kg.model import Band
+from kg.records.context import AuditContext, AuditIndicator, AuditNode, Evidence
 from kg.textnorm import fold, simplify
 
 CATEGORIES = ("产出", "效益", "满意度")

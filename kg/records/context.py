@@ -1,9 +1,12 @@
-"""Plain, typed records the audit rules read.
+"""Plain, typed records of documents, activities and indicators: what the audit rules and
+the copy detector read.
 
-Rules never touch RDF or the extractor directly: they read these records, which come either
-from the store (:func:`kg.audit.from_store.load_context`) or from extracted documents
-(:func:`kg.audit.from_model.context_from_documents`). Keeping this boundary small means a rule
-is a pure function that can be tested with a handful of hand-written records.
+Neither touches RDF or the extractor directly: they read these records, which come either
+from the store (:func:`kg.records.from_store.load_context`) or from extracted documents
+(:func:`kg.records.from_model.context_from_documents`), and the detector's flat records are
+made from them (:func:`kg.records.indicators.records_from_context`). Keeping this boundary
+small means a rule is a pure function that can be tested with a handful of hand-written
+records.
 """
 
 from __future__ import annotations
@@ -66,6 +69,7 @@ class AuditNode:
     table_kind: str = ""  # project | department | self_evaluation for the national tables
     execution: dict[str, str] = field(default_factory=dict)  # self-evaluation money block
     total_score: str = ""
+    department: str = ""  # the department header it is printed under (pi:ofDepartment)
 
     def row_text(self) -> str:
         cells = [self.name, self.raw_budget, self.content, self.goal]
@@ -82,7 +86,7 @@ class AuditIndicator:
     name: str
     line: int
     kind: str = "graded"  # graded | project
-    grades: dict[str, str] = field(default_factory=dict)
+    grades: dict[str, str] = field(default_factory=dict)  # as printed; "" for a blank cell
     raw_name: str = ""
     bands: list[Band] = field(default_factory=list)
     scheme: Scheme | None = None

@@ -1,24 +1,53 @@
-"""Audit records from extracted documents (:class:`kg.model.Document`), without a store.
+"""Context records from extracted documents (:class:`kg.model.Document`), without a store.
 
-The CLI path reads records from the store (:mod:`kg.audit.from_store`); this path serves the Python
-API and tests on freshly extracted and analysed documents. Both produce the same records, so
-rules never know where their input came from.
+The CLI reads them from the store (:mod:`kg.records.from_store`); this path serves ``kg duplicates
+FILE…``, Spark ingest, the Python API and tests on freshly extracted documents. Both give what
+the store holds (cells as printed, a blank cell as "", each row's department header), so the
+audit and the copy detector never know where their input came from.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from kg.audit.context import AuditContext, AuditDocument, AuditIndicator, AuditNode
-from kg.model import Activity, Document, Project
+from kg.model import GRADES, Activity, Document, Indicator, Project
+from kg.records.context import AuditContext, AuditDocument, AuditIndicator, AuditNode
 
 
 def _doc_key(document: Document) -> str:
     return document.source.sha256[:16] if document.source.sha256 else document.source.path
 
 
+def _department_at(document: Document) -> Callable[[int], str]:
+    """The department a row at ``line`` is printed under: the last header before it, else the
+    issuer (or title) of the document."""
+    headers = sorted(document.departments, key=lambda d: d.line)
+
+    def department_at(line: int) -> str:
+        name = document.issuer or document.title
+        for header in headers:
+            if header.line <= line:
+                name = header.name
+        return name
+
+    return department_at
+
+
+def _grades(indicator: Indicator) -> dict[str, str]:
+    """The four cells as printed, a cell blank once cleaned as "" (as the store keeps them)."""
+    grades = {}
+    for grade in GRADES:
+        cleaned = indicator.grades.get(grade, "")
+        grades[grade] = (indicator.raw_grades.get(grade) or cleaned) if cleaned.strip() else ""
+    return grades
+
+
 def _add_activity(
-    context: AuditContext, key: str, activity: Activity, parent: AuditNode | None
+    context: AuditContext,
+    key: str,
+    activity: Activity,
+    parent: AuditNode | None,
+    department_at: Callable[[int], str],
 ) -> None:
     node = AuditNode(
         id=f"{key}/{'synthetic' if activity.synthetic else activity.level}/L{activity.line}",
@@ -35,6 +64,7 @@ def _add_activity(
         synthetic=activity.synthetic,
         end_line=activity.end_line,
         flags=list(activity.flags),
+        department=department_at(activity.line),
     )
     context.nodes.append(node)
     if parent is not None:
@@ -46,7 +76,7 @@ def _add_activity(
             node_id=node.id,
             name=indicator.name,
             line=indicator.line,
-            grades=dict(indicator.grades),
+            grades=_grades(indicator),
             raw_name=indicator.raw_name,
             bands=list(indicator.bands or []),
             scheme=indicator.scheme,
@@ -57,10 +87,10 @@ def _add_activity(
         context.indicators.append(record)
         node.indicators.append(record.id)
     for sub in activity.sub_activities:
-        _add_activity(context, key, sub, node)
+        _add_activity(context, key, sub, node, department_at)
 
 
-def _add_project(context: AuditContext, key: str, project: Project) -> None:
+def _add_project(context: AuditContext, key: str, project: Project, department: str) -> None:
     node = AuditNode(
         id=f"{key}/project/L{project.line}",
         doc_id=key,
@@ -76,6 +106,7 @@ def _add_project(context: AuditContext, key: str, project: Project) -> None:
         table_kind=project.kind,
         execution=dict(project.execution),
         total_score=project.total_score,
+        department=department,
     )
     context.nodes.append(node)
     for indicator in project.indicators:
@@ -90,7 +121,7 @@ def _add_project(context: AuditContext, key: str, project: Project) -> None:
             bands=[indicator.target] if indicator.target is not None else [],
             analysis=indicator.analysis,
             flags=list(indicator.flags),
-            value=indicator.value,
+            value=(indicator.raw_value or indicator.value) if indicator.value else "",
             basis=indicator.basis,
             level1=indicator.level1,
             level2=indicator.level2,
@@ -107,7 +138,7 @@ def _add_project(context: AuditContext, key: str, project: Project) -> None:
 
 
 def context_from_documents(documents: Iterable[Document]) -> AuditContext:
-    """Build the audit records of extracted (and ideally NLP-analysed) documents."""
+    """The context records of extracted (and ideally NLP-analysed) documents, in their order."""
     context = AuditContext()
     for document in documents:
         key = _doc_key(document)
@@ -122,8 +153,9 @@ def context_from_documents(documents: Iterable[Document]) -> AuditContext:
                 unread=[(d.line, d.message) for d in document.diagnostics if d.code == "unread"],
             )
         )
+        department_at = _department_at(document)
         for activity in document.activities:
-            _add_activity(context, key, activity, None)
+            _add_activity(context, key, activity, None, department_at)
         for project in document.projects:
-            _add_project(context, key, project)
+            _add_project(context, key, project, department_at(project.line))
     return context

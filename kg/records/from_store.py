@@ -1,29 +1,26 @@
-"""The store side of the audit: records in (a handful of SPARQL queries), findings out (RDF in
-``pig:audit/{finding-type}`` named graphs, replaced on every run).
+"""Context records from the store: a handful of SPARQL queries joined in Python.
 
 Queries read the ontology's terms through the SKOS notations (``skos:notation``) the model
-uses, so records from the store equal records built from extracted documents.
+uses, so records from the store equal records built from extracted documents
+(:mod:`kg.records.from_model`). Documents come in file-path order and rows in the order they
+were mapped (``pi:ordinal``), the order ``kg ingest`` read them, so the audit and the copy
+detector list evidence the same way from either source.
+
+>>> from kg.graph.store import Store
+>>> records_from_store(Store())
+[]
 """
 
 from __future__ import annotations
 
-import json
-import secrets
 from collections import defaultdict
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-import pyoxigraph as ox
-
-from kg.audit.context import AuditContext, AuditDocument, AuditIndicator, AuditNode
-from kg.audit.engine import AuditResult
-from kg.audit.registry import RULES
-from kg.duplicates import DuplicateResult
-from kg.duplicates.graph_io import COPY_GRAPHS
-from kg.duplicates.graph_io import write_findings as write_copy_findings
-from kg.graph.namespace import FTYPE, ID, PI, PROV, RDF, SEV, XSD, audit_graph, finding_iri
+from kg.graph.store import Store
 from kg.model import GRADES, Band, NameAnalysis, Scheme
+from kg.records.context import AuditContext, AuditDocument, AuditIndicator, AuditNode
+from kg.records.indicators import IndicatorRecord, records_from_context
 
 Q_DOCUMENTS = """
 SELECT ?doc ?file ?issuer ?title ?year WHERE {
@@ -40,7 +37,7 @@ SELECT ?doc ?label ?amount ?line WHERE {
 
 Q_NODES = """
 SELECT ?node ?kind ?name ?raw ?number ?code ?budget ?rawBudget ?content ?goal ?parent
-       ?doc ?line ?end ?synthetic WHERE {
+       ?doc ?line ?end ?synthetic ?dept WHERE {
   { ?node a pi:DutyActivity . BIND("activity" AS ?kind) }
   UNION { ?node a pi:SubActivity . BIND("sub_activity" AS ?kind) }
   UNION { ?node a pi:Project . BIND("project" AS ?kind) }
@@ -52,18 +49,25 @@ SELECT ?node ?kind ?name ?raw ?number ?code ?budget ?rawBudget ?content ?goal ?p
   OPTIONAL { ?node pi:contentText ?content } OPTIONAL { ?node pi:goalText ?goal }
   OPTIONAL { ?parent pi:hasSubActivity ?node }
   OPTIONAL { ?node pi:synthetic ?synthetic }
+  OPTIONAL { ?node pi:ofDepartment/skos:prefLabel ?dept }
 } ORDER BY ?doc ?line"""
 
 Q_INDICATORS = """
-SELECT ?ind ?node ?kind ?name ?raw ?doc ?line ?end ?schemeKind ?direction ?signature ?metric
-       ?head ?hint ?category ?task ?level1 ?level2 ?description WHERE {
+SELECT ?ind ?node ?kind ?name ?raw ?doc ?line ?end ?ordinal ?signature WHERE {
   ?node pi:hasIndicator ?ind .
   { ?ind a pi:ActivityIndicator . BIND("graded" AS ?kind) }
   UNION { ?ind a pi:ProjectIndicator . BIND("project" AS ?kind) }
   ?ind prov:wasDerivedFrom ?span . ?span oa:hasSource ?doc ; pi:startLine ?line .
-  OPTIONAL { ?span pi:endLine ?end }
+  OPTIONAL { ?span pi:endLine ?end } OPTIONAL { ?ind pi:ordinal ?ordinal }
   OPTIONAL { ?ind pi:indicatorName ?name } OPTIONAL { ?ind pi:rawText ?raw }
-  OPTIONAL { ?ind pi:hasGradingScheme ?scheme . ?scheme pi:signature ?signature .
+  OPTIONAL { ?ind pi:hasGradingScheme/pi:signature ?signature }
+}"""
+
+Q_ANALYSIS = """
+SELECT ?ind ?schemeKind ?direction ?metric ?head ?hint ?category ?task ?level1 ?level2
+       ?description WHERE {
+  ?node pi:hasIndicator ?ind .
+  OPTIONAL { ?ind pi:hasGradingScheme ?scheme .
              OPTIONAL { ?scheme pi:schemeKind/skos:notation ?schemeKind }
              OPTIONAL { ?scheme pi:polarity/skos:notation ?direction } }
   OPTIONAL { ?ind pi:metricKind/skos:notation ?metric } OPTIONAL { ?ind pi:measureHead ?head }
@@ -71,7 +75,7 @@ SELECT ?ind ?node ?kind ?name ?raw ?doc ?line ?end ?schemeKind ?direction ?signa
   OPTIONAL { ?ind pi:isCategoryLabel ?category } OPTIONAL { ?ind pi:isTaskPhrase ?task }
   OPTIONAL { ?ind pi:level1Text ?level1 } OPTIONAL { ?ind pi:level2Text ?level2 }
   OPTIONAL { ?ind pi:indicatorDescription ?description }
-} ORDER BY ?doc ?line"""
+}"""
 
 Q_BANDS = """
 SELECT ?ind ?rank ?raw ?form ?status ?comparator ?lower ?lowerInc ?upper ?upperInc ?point
@@ -89,6 +93,13 @@ SELECT ?ind ?rank ?raw ?form ?status ?comparator ?lower ?lowerInc ?upper ?upperI
   OPTIONAL { ?band pi:qualitativeRank ?qualRank } OPTIONAL { ?band pi:parseNote ?note }
   BIND(?band AS ?b)
 }"""
+
+Q_GRADES = """
+SELECT ?ind ?rank ?raw WHERE {
+  { ?ind pi:hasGradeBand ?band . ?band pi:gradeRank ?rank ; pi:rawText ?raw }
+  UNION { ?ind pi:hasTargetValue ?band . ?band pi:rawText ?raw . BIND(0 AS ?rank) }
+}"""
+"""The cells as printed, without their parse (:data:`Q_BANDS`): all copy detection needs."""
 
 Q_BAND_FLAGS = """
 SELECT ?ind ?rank ?flag WHERE {
@@ -146,16 +157,26 @@ def _first_rows(rows: list[dict[str, Any]], key: str) -> dict[str, dict[str, Any
     return first
 
 
-def load_context(store) -> AuditContext:
-    """Fetch the audit records of every document in ``store`` (:class:`kg.graph.store.Store`)."""
+def load_context(store: Store, *, full: bool = True) -> AuditContext:
+    """The context records of every document in ``store``, documents in file-path order.
+
+    ``full=False`` reads only what indicator records need (:func:`records_from_store`): no
+    parsed bands, name analysis, flags, stated totals or money blocks, which would make copy
+    detection on a large store several times slower. Such a context is not for the audit."""
     context = AuditContext()
     totals = defaultdict(list)
-    for row in store.select(Q_TOTALS):
-        totals[row["doc"]].append((row["label"], Decimal(row["amount"]), int(row.get("line") or 0)))
     unread = defaultdict(list)
-    for row in store.select(Q_UNREAD):
-        unread[row["doc"]].append((int(row.get("line") or 0), str(row["message"])))
-    for doc, row in _first_rows(store.select(Q_DOCUMENTS), "doc").items():
+    flags = defaultdict(list)
+    if full:
+        for row in store.select(Q_TOTALS):
+            amount = Decimal(row["amount"])
+            totals[row["doc"]].append((row["label"], amount, int(row.get("line") or 0)))
+        for row in store.select(Q_UNREAD):
+            unread[row["doc"]].append((int(row.get("line") or 0), str(row["message"])))
+        for row in store.select(Q_FLAGS):
+            flags[row["x"]].append(str(row["flag"]))
+    documents = _first_rows(store.select(Q_DOCUMENTS), "doc")
+    for doc, row in sorted(documents.items(), key=lambda item: (_str(item[1], "file"), item[0])):
         year = row.get("year")
         context.documents.append(
             AuditDocument(
@@ -168,11 +189,9 @@ def load_context(store) -> AuditContext:
                 unread=unread.get(doc, []),
             )
         )
-    flags = defaultdict(list)
-    for row in store.select(Q_FLAGS):
-        flags[row["x"]].append(str(row["flag"]))
+    order = {doc.id: position for position, doc in enumerate(context.documents)}
     nodes = _first_rows(store.select(Q_NODES), "node")
-    for node_id, row in nodes.items():
+    for node_id, row in sorted(nodes.items(), key=lambda item: order.get(item[1]["doc"], -1)):
         budget = row.get("budget")
         context.nodes.append(
             AuditNode(
@@ -190,9 +209,10 @@ def load_context(store) -> AuditContext:
                 synthetic=bool(row.get("synthetic")),
                 end_line=int(row.get("end") or 0),
                 flags=flags.get(node_id, []),
+                department=_str(row, "dept"),
             )
         )
-    for row in store.select(Q_TABLES):
+    for row in store.select(Q_TABLES) if full else ():
         node = context.node_by_id.get(row["node"])
         if node is None:
             continue
@@ -204,20 +224,22 @@ def load_context(store) -> AuditContext:
     for node in context.nodes:
         if node.parent_id in context.node_by_id:
             context.node_by_id[node.parent_id].children.append(node.id)
-    _load_indicators(store, context, flags)
+    _load_indicators(store, context, flags, full)
     return context
 
 
-def _load_indicators(store, context: AuditContext, flags: dict[str, list[str]]) -> None:
+def _load_indicators(
+    store: Store, context: AuditContext, flags: dict[str, list[str]], full: bool
+) -> None:
     issues = defaultdict(list)
     for row in store.select(Q_ISSUES):
         issues[row["ind"]].append(str(row["issue"]))
     band_flags = defaultdict(list)
-    for row in store.select(Q_BAND_FLAGS):
+    for row in store.select(Q_BAND_FLAGS) if full else ():
         band_flags[(row["ind"], int(row["rank"]))].append(str(row["flag"]))
     bands = defaultdict(list)
     actual_bands: dict[str, Band] = {}
-    for row in store.select(Q_BANDS):
+    for row in store.select(Q_BANDS if full else Q_GRADES):
         rank = int(row["rank"])
         band = Band(
             grade=GRADES[rank - 1] if rank > 0 else "",
@@ -245,9 +267,21 @@ def _load_indicators(store, context: AuditContext, flags: dict[str, list[str]]) 
             bands[row["ind"]].append(band)
     columns = {
         ind: {key: _str(row, key) for key in _COLUMN_KEYS}
-        for ind, row in _first_rows(store.select(Q_COLUMNS), "ind").items()
+        for ind, row in _first_rows(store.select(Q_COLUMNS) if full else [], "ind").items()
     }
-    for ind_id, row in _first_rows(store.select(Q_INDICATORS), "ind").items():
+    analysis = _first_rows(store.select(Q_ANALYSIS) if full else [], "ind")
+    order = {doc.id: position for position, doc in enumerate(context.documents)}
+    rows = store.select(Q_INDICATORS)
+    rows.sort(
+        key=lambda row: (
+            order.get(row["doc"], -1),
+            row.get("ordinal", 0),
+            int(row["line"]),
+            row["ind"],
+        )
+    )
+    for ind_id, row in _first_rows(rows, "ind").items():  # an indicator's first span
+        row = {**analysis.get(ind_id, {}), **row}
         own = sorted(bands.get(ind_id, []), key=lambda band: band.rank)
         scheme = None
         if row.get("signature") is not None:
@@ -289,85 +323,7 @@ def _load_indicators(store, context: AuditContext, flags: dict[str, list[str]]) 
             context.node_by_id[record.node_id].indicators.append(record.id)
 
 
-def findings_nquads(result: AuditResult, run_iri: ox.NamedNode) -> dict[str, list[str]]:
-    """N-Quads lines per finding type, ready for :meth:`kg.graph.store.Store.replace_graph`."""
-    by_type: dict[str, list[str]] = defaultdict(list)
-    for finding in result.findings:
-        if not finding.finding_type or finding.finding_type in COPY_GRAPHS:
-            continue  # report only: no declared type (custom rule), or a duplicates-owned graph
-        graph = audit_graph(finding.finding_type)
-        members = [node for node in finding.nodes if node.startswith(ID)]
-        iri = finding_iri(finding.finding_type, finding.rule, finding.message_en, members)
-        subject = str(iri)
-
-        def quad(
-            predicate: ox.NamedNode, obj: ox.NamedNode | ox.Literal, s=subject, g=graph
-        ) -> str:
-            return f"{s} {predicate} {obj} {g} ."
-
-        lines = by_type[finding.finding_type]
-        lines += [
-            quad(RDF.type, PI.Finding),
-            quad(RDF.type, PROV.Entity),
-            quad(PI.findingType, FTYPE.by_notation(finding.finding_type)),
-            quad(PI.severity, SEV.by_notation(finding.severity)),
-            quad(PI.code, ox.Literal(finding.rule)),
-            *(quad(PI.message, message) for message in _messages(finding)),
-            quad(PI.memberCount, ox.Literal(str(len(members)), datatype=XSD.integer)),
-            quad(PROV.wasGeneratedBy, run_iri),
-        ]
-        lines += [quad(PI.member, ox.NamedNode(member)) for member in members]
-        if finding.budget is not None:
-            lines.append(
-                quad(PI.budgetAtStake, ox.Literal(str(finding.budget), datatype=XSD.decimal))
-            )
-    return by_type
-
-
-def _messages(finding) -> list[ox.Literal]:
-    """The message once per language, or once untagged when a custom rule gave one text."""
-    if finding.message_zh == finding.message_en:
-        return [ox.Literal(finding.message_en)]
-    return [
-        ox.Literal(finding.message_zh, language="zh"),
-        ox.Literal(finding.message_en, language="en"),
-    ]
-
-
-def write_findings(
-    store, result: AuditResult, copies: DuplicateResult | None = None
-) -> ox.NamedNode:
-    """Replace ``pig:audit/{type}`` for every finding type the run's rules produce.
-
-    Types whose rules ran but found nothing are emptied, so a fixed defect disappears from
-    the store; types of rules that did not run are left alone. The copy graphs
-    (``COPY_GRAPHS``: verbatim-copy … threshold-reuse) belong to the duplicates module, whose
-    writer keeps the pairwise similarity evidence: they are written from ``copies`` (the
-    detector result of this run) by :func:`kg.duplicates.graph_io.write_findings`, never
-    overwritten with the audit's summary. Returns the audit-run IRI.
-    """
-    now = datetime.now(UTC)
-    run_iri = ox.NamedNode(f"{ID}run/audit/{now:%Y-%m-%dT%H-%M-%SZ}-{secrets.token_hex(2)}")
-    by_type = findings_nquads(result, run_iri)
-    types = {r.finding_type for r in result.rules if r.finding_type} | set(by_type)
-    types -= set(COPY_GRAPHS)
-    if copies is not None:
-        write_copy_findings(store, copies)
-    params = {r.id: {**r.params, **result.config.params.get(r.id, {})} for r in result.rules}
-    for ftype in sorted(types):
-        graph = audit_graph(ftype)
-        run = [
-            f"{run_iri} {RDF.type} {PI.AuditRun} {graph} .",
-            f"{run_iri} {RDF.type} {PROV.Activity} {graph} .",
-            f"{run_iri} {PROV.startedAtTime} "
-            f"{ox.Literal(now.isoformat(), datatype=XSD.dateTime)} {graph} .",
-            f"{run_iri} {PI.parameters} "
-            f"{ox.Literal(json.dumps(params, ensure_ascii=False, sort_keys=True))} {graph} .",
-        ]
-        store.replace_graph(graph, "\n".join(run + by_type.get(ftype, [])) + "\n", fmt="nquads")
-    return run_iri
-
-
-def registered_types() -> set[str]:
-    """Finding types of the built-in rules (all must exist in the ontology's scheme)."""
-    return {r.finding_type for r in RULES.values()}
+def records_from_store(store: Store) -> list[IndicatorRecord]:
+    """Every indicator of ``store`` as a detector record (:func:`records_from_context`): ids
+    are the indicator IRIs and ``sub_id`` the IRI of the node holding the list."""
+    return records_from_context(load_context(store, full=False))
