@@ -10,9 +10,11 @@ skipped; one whose version changed (or every one, with ``force``) is re-mapped a
 the old one, as in local ingest. A file that cannot be read is a diagnostic and a ``failed``
 manifest row naming its path; the job goes on.
 
-From ``spark-submit``::
+From ``spark-submit``, which takes a file, not ``-m`` (``python -m kg.ingest.spark`` is the same
+program)::
 
-    spark-submit --master yarn ... -m kg.ingest.spark hdfs:///disclosures --out hdfs:///pikg
+    MAIN=$(python -c 'import kg.ingest.spark as m; print(m.__file__)')
+    spark-submit --master yarn ... "$MAIN" hdfs:///disclosures --out hdfs:///pikg
 """
 
 from __future__ import annotations
@@ -437,7 +439,7 @@ def report(summary: SparkIngestSummary, *, fail_on_unread: bool = False) -> int:
 
 
 if __name__ == "__main__":
-    # Run as a file (spark-submit …/kg/spark/ingest.py) or with -m: call the imported module,
+    # Run as a file (spark-submit …/kg/ingest/spark.py) or with -m: call the imported module,
     # so what executors receive refers to kg.ingest.spark by name, not to this __main__.
     from kg.ingest.spark import main as imported_main
 
