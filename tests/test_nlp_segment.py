@@ -76,6 +76,31 @@ def test_packed_table_behaves_as_the_dict_it_packs():
     assert pickle.loads(pickle.dumps(table)) == dict(table)
 
 
+def test_packed_table_answers_alike_from_many_threads():
+    import sys
+    import threading
+
+    plain = {f"{c}{i}": i for c in "甲乙丙丁戊己庚辛壬癸" for i in range(20_000)}
+    wrong: list[str] = []
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        for _ in range(3):
+            table = PackedTable.pack(plain)
+
+            def read(table=table) -> None:
+                wrong.extend(k for k in list(plain)[::997] if table.get(k) != plain[k])
+
+            threads = [threading.Thread(target=read) for _ in range(8)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+    finally:
+        sys.setswitchinterval(switch)
+    assert wrong == []
+
+
 def _probe(tmp_path, code: str) -> str:
     env = {"PIKG_CACHE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     return subprocess.run(

@@ -30,6 +30,7 @@ import os
 import pickle
 import sys
 import tempfile
+import threading
 from functools import cache, lru_cache
 from pathlib import Path
 from types import ModuleType
@@ -70,12 +71,13 @@ class PackedTable(dict):
     True
     """
 
-    __slots__ = ("packed", "unpacked")
+    __slots__ = ("_lock", "packed", "unpacked")
 
     def __init__(self, packed: dict[str, bytes]):
         super().__init__()
         self.packed = packed
         self.unpacked = 0
+        self._lock = threading.Lock()
 
     @classmethod
     def pack(cls, table: dict) -> PackedTable:
@@ -92,11 +94,16 @@ class PackedTable(dict):
         }
 
     def _unpack(self, key: str) -> None:
-        piece = self.packed.pop(key[:1], None)
-        if piece is not None:
-            self.unpacked += 1
-            # No assignment can be lost: assigning a key unpacks its piece first.
-            dict.update(self, pickle.loads(piece))
+        first = key[:1]
+        if first in self.packed:
+            # A piece leaves ``packed`` only once its words are in: another thread that finds
+            # it gone reads them. No assignment is lost: assigning a key unpacks its piece first.
+            with self._lock:
+                piece = self.packed.get(first)
+                if piece is not None:
+                    dict.update(self, pickle.loads(piece))
+                    del self.packed[first]
+                    self.unpacked += 1
 
     def unpack_all(self) -> dict:
         """Everything, as a plain ``dict``."""
