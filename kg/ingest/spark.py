@@ -2,8 +2,8 @@
 
 The driver only lists the files; executors read them through Spark's filesystem layer
 (``binaryFile``: local paths, ``hdfs://``, ``s3a://`` …), hash them, run
-:func:`kg.ingest.analyse_file` (the stages of local ingest) with one warm NLP pipeline per
-partition, and write N-Quads,
+:func:`kg.ingest.analyse_file` (the stages of local ingest) with jieba loaded once per Python
+worker, and write N-Quads,
 indicator records, diagnostics and a manifest to an output folder (layout:
 :mod:`kg.ingest.spark_output`). A document whose content and pipeline version are in the manifest is
 skipped; one whose version changed (or every one, with ``force``) is re-mapped and replaces
@@ -242,10 +242,11 @@ def _failed(recorded: str, content: bytes, message: str) -> dict[str, Any]:
 
 
 def process_partition(version: str, rows: Iterator[Any]) -> Iterator[dict[str, Any]]:
-    """``mapPartitions`` body: warm the NLP pipeline once, then map each document."""
-    from kg.nlp import get_nlp
+    """``mapPartitions`` body: load jieba and the domain words once (as local ingest's workers
+    do; cached per Python worker, which Spark reuses across tasks), then map each document."""
+    from kg.nlp.segment import load_user_dictionary
 
-    get_nlp()  # cached per Python worker, which Spark reuses across tasks
+    load_user_dictionary()
     with tempfile.TemporaryDirectory(prefix="kg-spark-") as tmp:
         for row in rows:
             yield process_content(row.recorded, bytes(row.content), version, Path(tmp))
