@@ -7,7 +7,7 @@ import io
 import json
 
 import pytest
-from test_audit_builders import activity, context_of, document, indicator
+from builders import activity, context_of, document, indicator
 
 from kg.audit import audit_context, load_config
 from kg.audit.report import to_csv, to_html, to_json, to_markdown

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from test_audit_builders import activity, band, context_of, document, indicator
+from builders import activity, band, context_of, document, indicator
 
 from kg.audit import RULES
 from kg.model import NameAnalysis

@@ -6,12 +6,12 @@ import subprocess
 import sys
 
 import pytest
+from builders import AUDIT, DOC, EVIL_NAME, expand_ids
 from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.graph.namespace import PIG
 from kg.graph.store import Store
-from tests.test_views_store import AUDIT, DOC, EVIL_NAME, _turtle
 
 runner = CliRunner()
 
@@ -21,8 +21,8 @@ def store_dir(tmp_path_factory):
     path = tmp_path_factory.mktemp("views") / "kg-store"
     with Store(path) as store:
         store.ensure_ontology()
-        store.replace_graph(PIG["doc/a"], _turtle(DOC), fmt="turtle")
-        store.replace_graph(PIG["audit/verbatim-copy"], _turtle(AUDIT), fmt="turtle")
+        store.replace_graph(PIG["doc/a"], expand_ids(DOC), fmt="turtle")
+        store.replace_graph(PIG["audit/verbatim-copy"], expand_ids(AUDIT), fmt="turtle")
     return path
 
 

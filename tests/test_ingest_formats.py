@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from test_readers_formats import make_ole, make_pdf
+from builders import make_ole, make_pdf
 from typer.testing import CliRunner
 
 from kg.cli import app

@@ -17,6 +17,7 @@ import struct
 import zipfile
 
 import pytest
+from builders import cid_font, make_ole, make_pdf
 
 from kg.errors import KgError
 from kg.readers import Row, read_bytes, read_path, sniff
@@ -514,52 +515,6 @@ def test_markdown_pipe_tables_with_real_lines_and_escaped_pipes():
 # ---------------------------------------------------------------- PDF
 
 
-def _cid_font() -> str:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    return "STSong-Light"
-
-
-def make_pdf(encrypt: str | None = None) -> bytes:
-    """Page 1: a title line, then a ruled 4-column table: 项目名称 | value spanning 3 columns;
-    a header; 产出指标 spanning two rows. Then a note line. Page 2: a second ruled table."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import PageBreak, SimpleDocTemplate, Table, TableStyle
-    from reportlab.platypus import Paragraph as Para
-
-    font = _cid_font()
-    style = ParagraphStyle("zh", fontName=font, fontSize=10)
-    data = [
-        ["项目名称", "乡村道路养护", "", ""],
-        ["一级指标", "二级指标", "三级指标", "指标值"],
-        ["产出指标", "数量指标", "养护里程", "≥120公里"],
-        ["", "质量指标", "合格率", "≥95%"],
-    ]
-    table = Table(data)
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), font),
-                ("GRID", (0, 0), (-1, -1), 0.5, "black"),
-                ("SPAN", (1, 0), (3, 0)),
-                ("SPAN", (0, 2), (0, 3)),
-            ]
-        )
-    )
-    second = Table([["效益指标", "满意度"], ["社会效益", "≥90%"]])
-    second.setStyle(
-        TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("GRID", (0, 0), (-1, -1), 0.5, "black")])
-    )
-    buffer = io.BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, encrypt=encrypt).build(
-        [Para("项目支出绩效目标表", style), table, Para("填报说明", style), PageBreak(), second]
-    )
-    return buffer.getvalue()
-
-
 def test_pdf_ruled_table_spans_text_around_and_pages():
     result = read_bytes(make_pdf(), "target.pdf")
     assert result.format == "pdf"
@@ -604,7 +559,7 @@ def test_pdf_cell_text_wrapped_by_a_narrow_column_is_joined():
     from reportlab.platypus import Paragraph as Para
     from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
 
-    font = _cid_font()
+    font = cid_font()
     style = ParagraphStyle("zh", fontName=font, fontSize=10, leading=12)
     table = Table(
         [[Para("产出指标", style), Para("按期完成。<br/>1、人员到位", style)]], colWidths=[30, 140]
@@ -635,7 +590,7 @@ def scan_pdf(pages: int, text_page: int | None = None) -> bytes:
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
 
-    font = _cid_font()
+    font = cid_font()
     picture = ImageReader(Image.new("L", (60, 80), 200))
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer, pagesize=A4)
@@ -668,22 +623,6 @@ def test_password_protected_pdf_is_a_clear_error():
 
 
 # ---------------------------------------------------------------- .doc and sniffing
-
-
-def make_ole(names: list[str]) -> bytes:
-    """A minimal OLE2 compound file (512-byte sectors: FAT in 0, directory in 1) with ``names``."""
-    header = bytearray(512)
-    header[0:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-    struct.pack_into("<HHHHH", header, 0x18, 0x3E, 3, 0xFFFE, 9, 6)
-    struct.pack_into("<IIIIIIII", header, 0x2C, 1, 1, 0, 4096, 0xFFFFFFFE, 0, 0xFFFFFFFE, 0)
-    struct.pack_into("<109I", header, 0x4C, 0, *([0xFFFFFFFF] * 108))
-    fat = struct.pack("<128I", 0xFFFFFFFD, 0xFFFFFFFE, *([0xFFFFFFFF] * 126))
-    directory = bytearray(512)
-    for index, (name, kind) in enumerate([("Root Entry", 5), *((n, 2) for n in names)]):
-        encoded = name.encode("utf-16-le")
-        directory[index * 128 : index * 128 + len(encoded)] = encoded
-        struct.pack_into("<HB", directory, index * 128 + 0x40, len(encoded) + 2, kind)
-    return bytes(header) + fat + bytes(directory)
 
 
 def test_doc_without_libreoffice_is_one_clear_error(monkeypatch, tmp_path):
@@ -1006,7 +945,7 @@ def test_pdf_fake_bold_glyphs_drawn_twice_read_once():
     """Header text drawn twice 0.3 pt apart (how some producers make bold) reads once."""
     from reportlab.pdfgen import canvas
 
-    font = _cid_font()
+    font = cid_font()
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer)
     page.setFont(font, 10)

@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 
 import pytest
-from test_audit_builders import activity, context_of, document, indicator
+from builders import activity, context_of, document, indicator
 
 from kg.audit import AuditConfig, audit_context, load_config, run_audit
 from kg.audit.registry import Rule, new_finding

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_audit_builders import activity, context_of, document, indicator
+from builders import activity, context_of, document, indicator
 
 from kg.audit import audit_context
 from kg.audit.report import to_html, to_markdown

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from builders import activity, context_of, document, indicator
 from markdown_it import MarkdownIt
-from test_audit_builders import activity, context_of, document, indicator
 from typer.testing import CliRunner
 
 from kg.audit import audit_context

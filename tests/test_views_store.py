@@ -12,78 +12,21 @@ import json
 import re
 
 import pytest
+from builders import AUDIT, DOC, EVIL_CELL, EVIL_NAME, expand_ids
 
 from kg.errors import KgError
 from kg.graph.namespace import PIG
 from kg.graph.store import Store
 from kg.views import department_tree, duplicate_clusters, ladder_hubs, ontology_view
 
-EVIL_NAME = '<script>alert("x")</script>办结率'
-EVIL_CELL = "<img src=x onerror=alert(1)>≥90%"
-
-DOC = """
-@prefix pi: <https://w3id.org/pikg/def/> . @prefix pid: <https://w3id.org/pikg/id/> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> . @prefix prov: <http://www.w3.org/ns/prov#> .
-@prefix oa: <http://www.w3.org/ns/oa#> . @prefix grade: <https://w3id.org/pikg/def/grade/> .
-@prefix issue: <https://w3id.org/pikg/def/ladder-issue/> .
-@prefix parse: <https://w3id.org/pikg/def/parse-status/> .
-
-pid:doc/a a pi:SourceDocument ; pi:fileName "000.txt" .
-pid:dept/a a pi:Department ; skos:prefLabel "北戴河新区办公室"@zh ; pi:budgetCode "201" ;
-    pi:hasDutyActivity pid:activity/a1 .
-pid:dept/b a pi:Department ; skos:prefLabel "青龙县政府办"@zh .
-pid:activity/a1 a pi:DutyActivity ; pi:ofDepartment pid:dept/a ; skos:prefLabel "公文运转"@zh ;
-    pi:number "一" ; pi:budget 12.5 ; pi:hasSubActivity pid:activity/a2 ;
-    prov:wasDerivedFrom pid:doc/a/lines/10-10 .
-pid:doc/a/lines/10-10 pi:startLine 10 ; oa:hasSource pid:doc/a .
-pid:activity/a2 a pi:SubActivity ; pi:ofDepartment pid:dept/a ; skos:prefLabel "会务接待"@zh ;
-    pi:hasIndicator pid:indicator/i1 , pid:indicator/i2 .
-pid:indicator/i1 a pi:Indicator , pi:ActivityIndicator ; pi:ofDepartment pid:dept/a ;
-    pi:indicatorName "EVIL_NAME"@zh ; pi:hasGradingScheme pid:indicator/i1/scheme ;
-    pi:usesThresholdTemplate pid:tpl/t1 ;
-    pi:hasGradeBand pid:indicator/i1/band/1 , pid:indicator/i1/band/4 ;
-    prov:wasDerivedFrom pid:doc/a/lines/12-13 .
-pid:indicator/i1/scheme pi:ladderIssue issue:non-monotonic ; pi:usesThresholdTemplate pid:tpl/t1 .
-pid:doc/a/lines/12-13 pi:startLine 12 ; pi:endLine 13 ; oa:hasSource pid:doc/a .
-pid:indicator/i1/band/1 pi:grade grade:excellent ; pi:rawText "EVIL_CELL"@zh ;
-    pi:parseStatus parse:parsed .
-pid:indicator/i1/band/4 pi:grade grade:poor ; pi:rawText "???"@zh ; pi:parseStatus parse:unparsed .
-pid:indicator/i2 a pi:Indicator , pi:ActivityIndicator ; pi:ofDepartment pid:dept/a ;
-    pi:indicatorName "会议控制率"@zh ; pi:usesThresholdTemplate pid:tpl/t1 .
-pid:indicator/i3 a pi:Indicator , pi:ActivityIndicator ; pi:ofDepartment pid:dept/b ;
-    pi:indicatorName "大型会议控制率（%）"@zh ; pi:usesThresholdTemplate pid:tpl/t1 .
-pid:tpl/t1 a pi:ThresholdTemplate ; pi:signature "ge1%|ge0.5%|ge0.3%|lt0.3%" .
-pid:indicator/i4 a pi:Indicator , pi:ActivityIndicator ; pi:ofDepartment pid:dept/b ;
-    pi:indicatorName "会议次数"@zh ; pi:hasGradingScheme pid:indicator/i4/scheme .
-pid:indicator/i4/scheme pi:ladderIssue issue:unit-mismatch ; pi:usesThresholdTemplate pid:tpl/t2 .
-pid:indicator/i5 a pi:Indicator , pi:ActivityIndicator ; pi:ofDepartment pid:dept/a ;
-    pi:indicatorName "会议完成率"@zh ; pi:usesThresholdTemplate pid:tpl/t2 .
-pid:tpl/t2 a pi:ThresholdTemplate ; pi:signature "ge90%|ge80%|ge70%|lt70%" .
-"""
-DOC = DOC.replace("EVIL_NAME", EVIL_NAME.replace('"', '\\"')).replace("EVIL_CELL", EVIL_CELL)
-
-AUDIT = """
-@prefix pi: <https://w3id.org/pikg/def/> . @prefix pid: <https://w3id.org/pikg/id/> .
-@prefix ftype: <https://w3id.org/pikg/def/finding-type/> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-pid:finding/f1 a pi:Finding ; pi:findingType ftype:verbatim-copy ; skos:prefLabel "大型会议控制率" ;
-    pi:member pid:indicator/i2 , pid:indicator/i3 ; pi:similarityScore 1.0 ;
-    pi:evidence pid:finding/f1/pair/1 .
-pid:finding/f1/pair/1 pi:subject pid:indicator/i2 ; pi:object pid:indicator/i3 .
-"""
-
 
 @pytest.fixture(scope="module")
 def store() -> Store:
     store = Store()
     store.ensure_ontology()
-    store.replace_graph(PIG["doc/a"], _turtle(DOC), fmt="turtle")
-    store.replace_graph(PIG["audit/verbatim-copy"], _turtle(AUDIT), fmt="turtle")
+    store.replace_graph(PIG["doc/a"], expand_ids(DOC), fmt="turtle")
+    store.replace_graph(PIG["audit/verbatim-copy"], expand_ids(AUDIT), fmt="turtle")
     return store
-
-
-def _turtle(text: str) -> str:
-    """Expand ``pid:a/b`` (slashes are not allowed in Turtle prefixed names) to full IRIs."""
-    return re.sub(r"pid:([\w/-]+)", r"<https://w3id.org/pikg/id/\1>", text)
 
 
 def _data(view) -> dict:
@@ -227,7 +170,7 @@ def test_duplicates_list_copies_surest_first_and_reused_ladders_last():
     yet the medium-confidence slot copy comes first and the ladder (not a copy) last."""
     store = Store()
     store.ensure_ontology()
-    store.replace_graph(PIG["doc/a"], _turtle(DOC), fmt="turtle")
-    store.replace_graph(PIG["audit/slot-copy"], _turtle(RANKED), fmt="turtle")
+    store.replace_graph(PIG["doc/a"], expand_ids(DOC), fmt="turtle")
+    store.replace_graph(PIG["audit/slot-copy"], expand_ids(RANKED), fmt="turtle")
     roots = _data(duplicate_clusters(store))["tree"]["roots"]
     assert [r.rsplit("/", 1)[1] for r in roots] == ["slot", "probable", "ladder"]
