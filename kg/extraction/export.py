@@ -5,9 +5,18 @@ from __future__ import annotations
 import bisect
 import csv
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 from typing import TextIO
 
-from kg.model import GRADES, TEMPLATE_COLUMNS, Activity, Department, Document
+from kg.model import (
+    GRADES,
+    TEMPLATE_COLUMNS,
+    Activity,
+    Department,
+    Document,
+    Indicator,
+    ProjectIndicator,
+)
 
 CSV_COLUMNS: tuple[str, ...] = (
     "file",
@@ -57,50 +66,60 @@ def iter_indicator_rows(doc: Document) -> Iterator[dict[str, str | int]]:
         nodes += [(activity, sub) for sub in activity.sub_activities]
         for parent, sub in nodes:
             node = sub or parent
+            department = _department_at(departments, node.line)
             for indicator in node.indicators:
-                yield {
-                    "file": doc.source.path,
-                    "line": indicator.line,
-                    "end_line": indicator.end_line,
-                    "kind": "duty",
-                    "department": _department_label(_department_at(departments, node.line)),
-                    "activity": parent.name or "",
-                    "sub_activity": sub.name or "" if sub else "",
-                    "name": indicator.name,
+                yield _row(
+                    doc,
+                    indicator,
+                    "duty",
+                    department,
+                    node.budget,
+                    activity=parent.name or "",
+                    sub_activity=sub.name or "" if sub else "",
                     **{grade: indicator.grades.get(grade, "") for grade in GRADES},
-                    "budget": "" if node.budget is None else str(node.budget),
-                    "level1": "",
-                    "level2": "",
-                    "description": "",
-                    "value": "",
-                    "basis": "",
-                    "flags": ";".join(indicator.flags),
-                    "place": "",
-                    **dict.fromkeys(TEMPLATE_COLUMNS, ""),
-                }
+                )
     for project in doc.projects:
         department = _department_at(departments, project.line)
         for indicator in project.indicators:
-            yield {
-                "file": doc.source.path,
-                "line": indicator.line,
-                "end_line": indicator.end_line,
-                "kind": project.kind,
-                "department": _department_label(department),
-                "activity": project.name,
-                "sub_activity": "",
-                "name": indicator.name,
-                **dict.fromkeys(GRADES, ""),
-                "budget": "" if project.budget is None else str(project.budget),
-                "level1": indicator.level1,
-                "level2": indicator.level2,
-                "description": indicator.description,
-                "value": indicator.value,
-                "basis": indicator.basis,
-                "flags": ";".join(indicator.flags),
-                "place": indicator.place,
+            yield _row(
+                doc,
+                indicator,
+                project.kind,
+                department,
+                project.budget,
+                activity=project.name,
+                level1=indicator.level1,
+                level2=indicator.level2,
+                description=indicator.description,
+                value=indicator.value,
+                basis=indicator.basis,
+                place=indicator.place,
                 **{column: getattr(indicator, column) for column in TEMPLATE_COLUMNS},
-            }
+            )
+
+
+def _row(
+    doc: Document,
+    indicator: Indicator | ProjectIndicator,
+    kind: str,
+    department: Department | None,
+    budget: Decimal | None,
+    **fields: str,
+) -> dict[str, str | int]:
+    """One row of :data:`CSV_COLUMNS`: what every indicator has, then ``fields``; "" elsewhere."""
+    row: dict[str, str | int] = dict.fromkeys(CSV_COLUMNS, "")
+    row.update(
+        file=doc.source.path,
+        line=indicator.line,
+        end_line=indicator.end_line,
+        kind=kind,
+        department=_department_label(department),
+        name=indicator.name,
+        budget="" if budget is None else str(budget),
+        flags=";".join(indicator.flags),
+        **fields,
+    )
+    return row
 
 
 def write_csv(docs: Iterable[Document], stream: TextIO, header: bool = True) -> int:
