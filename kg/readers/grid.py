@@ -13,10 +13,11 @@ left is absent, which is how Word's vMerge continuation already looks.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from kg.readers.base import Block, Paragraph, ReadResult, Row
+from kg.readers.base import Block, Cell, Paragraph, ReadResult, Row
 
 
 @dataclass
@@ -53,6 +54,19 @@ def grid_rows(n_rows: int, origins: list[Origin]) -> list[list[GridCell]]:
     for row in rows:
         row.sort(key=lambda cell: cell.col)
     return rows
+
+
+def grid_cell(
+    g: GridCell, line: int, place: str, lines: Callable[[Origin], tuple[int, int]] | None = None
+) -> Cell:
+    """The reader cell of one grid position on ``line``: a covered position is an empty covered
+    cell; an origin carries its text and spans, over the ``(first, last)`` source lines
+    ``lines`` gives for it when the reader knows them (else ``line``)."""
+    if g.covered or g.origin is None:
+        return Cell("", line, line, g.col, 1, g.col_span, True, place)
+    o = g.origin
+    first, last = lines(o) if lines is not None else (line, line)
+    return Cell(o.text, first, last, o.col, o.row_span, o.col_span, False, place)
 
 
 def dump_blocks(blocks: list[Block]) -> str:

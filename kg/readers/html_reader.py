@@ -19,13 +19,14 @@ import codecs
 import email
 import email.policy
 import re
+from collections.abc import Callable
 
 import lxml.html
 from lxml import etree
 
 from kg.errors import KgError
-from kg.readers.base import Cell, Paragraph, ReadResult, Row
-from kg.readers.grid import Origin, grid_rows, read_result
+from kg.readers.base import Paragraph, ReadResult, Row
+from kg.readers.grid import Origin, grid_cell, grid_rows, read_result
 from kg.readers.limits import MAX_CELLS, check_cells, describe
 from kg.readers.text_reader import decode_bytes
 
@@ -123,6 +124,11 @@ def _last_line(element) -> int:
     return last
 
 
+def _source_lines(line: int) -> Callable[[Origin], tuple[int, int]]:
+    """The first and last source line of an origin cell's element (``line`` when unknown)."""
+    return lambda origin: (origin.data.sourceline or line, _last_line(origin.data))
+
+
 def _span(cell, name: str, cap: int) -> int:
     try:
         value = int(re.match(r"\s*(\d+)", cell.get(name, "1") or "1").group(1))
@@ -216,23 +222,7 @@ class _Reader:
             cells = []
             for g in grid:
                 cell_place = f"{place}, column {g.col + 1}"
-                if g.covered:
-                    cells.append(Cell("", line, line, g.col, 1, g.col_span, True, cell_place))
-                    continue
-                o = g.origin
-                start = o.data.sourceline or line
-                cells.append(
-                    Cell(
-                        o.text,
-                        start,
-                        _last_line(o.data),
-                        o.col,
-                        o.row_span,
-                        o.col_span,
-                        False,
-                        cell_place,
-                    )
-                )
+                cells.append(grid_cell(g, line, cell_place, _source_lines(line)))
             if cells:
                 end = max(line, *(cell.end_line for cell in cells))
                 self.blocks.append(Row(cells, line, end, table=self.tables, place=place))

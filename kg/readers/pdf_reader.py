@@ -22,8 +22,8 @@ import zlib
 from bisect import bisect_left, bisect_right
 
 from kg.errors import KgError
-from kg.readers.base import Cell, Paragraph, ReadResult, Row
-from kg.readers.grid import Origin, grid_rows, read_result
+from kg.readers.base import Paragraph, ReadResult, Row
+from kg.readers.grid import Origin, grid_cell, grid_rows, read_result
 from kg.readers.limits import MAX_MEMBER_BYTES, MAX_PDF_PAGES, check_cells, describe
 
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
@@ -296,21 +296,7 @@ def read_pdf_bytes(data: bytes, path: str) -> ReadResult:
                     if not grid_row:
                         continue
                     ordinal += 1
-                    row = [
-                        Cell("", ordinal, ordinal, g.col, 1, g.col_span, True, place)
-                        if g.covered
-                        else Cell(
-                            g.origin.text,
-                            ordinal,
-                            ordinal,
-                            g.col,
-                            g.origin.row_span,
-                            g.origin.col_span,
-                            False,
-                            place,
-                        )
-                        for g in grid_row
-                    ]
+                    row = [grid_cell(g, ordinal, place) for g in grid_row]
                     blocks.append(Row(row, ordinal, ordinal, table=tables, place=place))
     finally:
         pdf.close()

@@ -27,8 +27,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from kg.errors import KgError
-from kg.readers.base import Cell, Paragraph, ReadResult, Row
-from kg.readers.grid import Origin, column_letters, grid_rows, read_result
+from kg.readers.base import Paragraph, ReadResult, Row
+from kg.readers.grid import Origin, column_letters, grid_cell, grid_rows, read_result
 from kg.readers.limits import (
     MAX_CELLS,
     check_cells,
@@ -500,14 +500,7 @@ def _layout(sheet: Sheet, path: str, blocks: list, ordinal: int, table: int) -> 
         number = top + index + 1
         cells = []
         for g in grid:
-            reference = f"{prefix}!{column_letters(left + g.col)}{number}"
-            if g.covered:
-                cells.append(Cell("", ordinal, ordinal, g.col, 1, g.col_span, True, reference))
-            else:
-                o = g.origin
-                cells.append(
-                    Cell(o.text, ordinal, ordinal, o.col, o.row_span, o.col_span, False, reference)
-                )
+            cells.append(grid_cell(g, ordinal, f"{prefix}!{column_letters(left + g.col)}{number}"))
         blocks.append(Row(cells, ordinal, ordinal, table=table, place=f"{sheet.name} row {number}"))
     return ordinal, table
 
