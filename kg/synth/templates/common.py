@@ -26,6 +26,18 @@ def page_marker(page: int) -> str:
     return f"第{page}页"
 
 
+def page_break(part: Grid, page: int) -> tuple[int, list[str]]:
+    """The page a part is printed on, and the lines a text writer prints above it: for a part
+    continued on the next page, that page's marker and the 续表 caption (each followed by a
+    blank line); nothing for a first part."""
+    if not part.continued:
+        return page, []
+    lines = [page_marker(page + 1), ""]
+    if part.caption:
+        lines += [part.caption, ""]
+    return page + 1, lines
+
+
 def preamble(doc: TemplateDocument) -> list[str]:
     """Lines printed before the first table: furniture (if any), title, introduction."""
     lines = list(doc.furniture)

@@ -6,7 +6,7 @@ positions it covers are empty.
 
 from __future__ import annotations
 
-from kg.synth.templates.common import grids, page_marker, preamble
+from kg.synth.templates.common import grids, page_break, preamble
 from kg.synth.templates.layout import Grid
 from kg.synth.templates.model import TemplateDocument
 
@@ -31,11 +31,8 @@ def render_md(doc: TemplateDocument) -> bytes:
     for table in doc.tables:
         lines += [f"## {table.caption}", "", doc.money_unit, ""]
         for part in grids(doc, table):
-            if part.continued:
-                page += 1
-                lines += [page_marker(page), ""]
-                if part.caption:
-                    lines += [part.caption, ""]
+            page, above = page_break(part, page)
+            lines += above
             lines += [*_pipe(part), ""]
     lines += [line + "  " for line in doc.outro.splitlines()]
     return ("\n".join(lines) + "\n").encode("utf-8")

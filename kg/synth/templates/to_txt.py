@@ -6,7 +6,7 @@ once, in its first row, so continuation rows are short (they start at 二级 or 
 
 from __future__ import annotations
 
-from kg.synth.templates.common import grids, page_marker, preamble
+from kg.synth.templates.common import grids, page_break, preamble
 from kg.synth.templates.model import TemplateDocument
 
 
@@ -17,11 +17,8 @@ def render_txt(doc: TemplateDocument) -> bytes:
     for table in doc.tables:
         lines += [table.caption, f"\t{doc.money_unit}", ""]
         for part in grids(doc, table):
-            if part.continued:
-                page += 1
-                lines += [page_marker(page), ""]
-                if part.caption:
-                    lines += [part.caption, ""]
+            page, above = page_break(part, page)
+            lines += above
             for row in part.rows:
                 lines += ["\t" + cell.text for _, cell in row]
                 lines.append("")
