@@ -45,6 +45,23 @@ def test_same_seed_same_bytes_whatever_the_workers(tmp_path, seed_vocabulary):
     assert other.totals() != one.totals()
 
 
+def test_docx_corpus_is_the_same_bytes_at_any_time(tmp_path, seed_vocabulary):
+    """The .docx files carry no clock: zip entry times and core dates are fixed."""
+    generate_corpus(tmp_path / "a", 3, seed=5, fmt="docx", vocabulary=seed_vocabulary)
+    later = [(info.date_time, info.filename) for info in _zip_infos(tmp_path / "a")]
+    assert {date for date, _name in later} == {(2020, 1, 1, 0, 0, 0)}
+    generate_corpus(tmp_path / "b", 3, seed=5, fmt="docx", vocabulary=seed_vocabulary)
+    docx = sorted(p.name for p in (tmp_path / "a").glob("*.docx"))
+    assert len(docx) == 3
+    assert all((tmp_path / "a" / n).read_bytes() == (tmp_path / "b" / n).read_bytes() for n in docx)
+
+
+def _zip_infos(folder: Path) -> list:
+    import zipfile
+
+    return [i for p in sorted(folder.glob("*.docx")) for i in zipfile.ZipFile(p).infolist()]
+
+
 def test_manifest_round_trips_and_names_every_file(corpus):
     out, manifest = corpus
     loaded = CorpusManifest.load(out)

@@ -19,6 +19,7 @@ own, as in the published files.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import docx
@@ -27,6 +28,7 @@ from docx.oxml.ns import qn
 
 from kg.extraction.tables import DUTY_COLUMNS, Table, segment
 from kg.readers import Paragraph, read_bytes
+from kg.synth.templates.common import stable_zip
 
 _DUTY_HEADER = ("职责活动", "年度预算数", "内容描述", "绩效目标", "绩效指标", "评价标准")
 _GRADES = ("优", "良", "中", "差")
@@ -151,7 +153,9 @@ def text_dump_to_docx(text: str, out_path: str | Path) -> Path:
         else:
             _write_table(document, item)
     out_path = Path(out_path)
-    document.save(str(out_path))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    out_path.write_bytes(stable_zip(buffer.getvalue()))  # the same text, the same bytes
     return out_path
 
 
