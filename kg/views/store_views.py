@@ -172,50 +172,10 @@ def department_tree(
     dept = find_department(store, department)["dept"] if department else None
     scope = _scope(dept)
     graph = nx.DiGraph()
-    names: dict[str, str] = {}
-    counts: dict[str, int] = {}
-    for row in departments(store):
-        if dept and row["dept"] != dept:
-            continue
-        names[row["dept"]] = row.get("name", row["dept"])
-        counts[row["dept"]] = int(row.get("indicators", 0))
-        graph.add_node(
-            row["dept"],
-            kind="department",
-            label=names[row["dept"]],
-            department=names[row["dept"]],
-            details=[
-                ("department", names[row["dept"]]),
-                ("budget code", row.get("budgetCode", "")),
-                ("indicators", str(row.get("indicators", 0))),
-            ],
-        )
+    names, counts = _add_departments(graph, store, dept)
     rows = store.select(read_query("tree_nodes"), scope)
-    kinds = {PI.DutyActivity.value: "activity", PI.SubActivity.value: "sub_activity"}
     for row in rows:
-        kind = kinds.get(row["class"], "project")
-        budget = row.get("budget")
-        title = " ".join(str(x) for x in (row.get("number"), row.get("label")) if x)
-        label = short_label(title or "(no name)", 30)
-        graph.add_node(
-            row["node"],
-            kind=kind,
-            label=f"{label} · {_money_short(budget)}" if budget is not None else label,
-            department=names.get(row["dept"], ""),
-            source=_where(row),
-            budget=budget,
-            size=TREE_STYLES[kind].size + (3 * math.log1p(float(budget)) if budget else 0),
-            details=[
-                (k, v)
-                for k, v in (
-                    ("name", row.get("label", "")),
-                    ("number", row.get("number", "")),
-                    ("budget (万元)", _money(budget)),
-                    ("synthetic parent", "yes" if row.get("synthetic") else ""),
-                )
-                if v
-            ],
-        )
+        _add_tree_node(graph, row, names)
     for row in rows:
         parent = row.get("parent") or row["dept"]
         if parent in graph:
@@ -226,21 +186,7 @@ def department_tree(
         parent = row.get("owner") or row["dept"]
         if parent in graph:
             graph.add_edge(parent, iri)
-    for row in store.select(read_query("bands"), scope):
-        if row["ind"] not in graph:
-            continue
-        status = row.get("status", "")
-        raw = row.get("raw", "")
-        graph.add_node(
-            row["band"],
-            kind="band",
-            label=f"{row.get('gradeLabel', '')} {raw}".strip(),
-            department=graph.nodes[row["ind"]].get("department", ""),
-            flagged=status in BAD_PARSE,
-            severity="warning" if status in BAD_PARSE else "",
-            details=[("grade", row.get("gradeLabel", "")), ("raw text", raw), ("parse", status)],
-        )
-        graph.add_edge(row["ind"], row["band"])
+    _add_bands(graph, store, scope)
     for iri in names:  # the overview line under each department: what it holds, what it costs
         parts = [graph.nodes[c] for c in graph.successors(iri)]
         money = sum((p["budget"] for p in parts if p.get("budget") is not None), Decimal(0))
@@ -263,6 +209,80 @@ def department_tree(
             "is folded inside it ([+n])."
         ),
     )
+
+
+def _add_departments(
+    graph: nx.DiGraph, store: Store, dept: str | None
+) -> tuple[dict[str, str], dict[str, int]]:
+    """A node per department (only ``dept`` when given); their names and indicator counts."""
+    names: dict[str, str] = {}
+    counts: dict[str, int] = {}
+    for row in departments(store):
+        if dept and row["dept"] != dept:
+            continue
+        names[row["dept"]] = row.get("name", row["dept"])
+        counts[row["dept"]] = int(row.get("indicators", 0))
+        graph.add_node(
+            row["dept"],
+            kind="department",
+            label=names[row["dept"]],
+            department=names[row["dept"]],
+            details=[
+                ("department", names[row["dept"]]),
+                ("budget code", row.get("budgetCode", "")),
+                ("indicators", str(row.get("indicators", 0))),
+            ],
+        )
+    return names, counts
+
+
+_TREE_KINDS = {PI.DutyActivity.value: "activity", PI.SubActivity.value: "sub_activity"}
+
+
+def _add_tree_node(graph: nx.DiGraph, row: dict[str, Any], names: dict[str, str]) -> None:
+    """An activity, sub-activity or project, sized by its budget."""
+    kind = _TREE_KINDS.get(row["class"], "project")
+    budget = row.get("budget")
+    title = " ".join(str(x) for x in (row.get("number"), row.get("label")) if x)
+    label = short_label(title or "(no name)", 30)
+    graph.add_node(
+        row["node"],
+        kind=kind,
+        label=f"{label} · {_money_short(budget)}" if budget is not None else label,
+        department=names.get(row["dept"], ""),
+        source=_where(row),
+        budget=budget,
+        size=TREE_STYLES[kind].size + (3 * math.log1p(float(budget)) if budget else 0),
+        details=[
+            (k, v)
+            for k, v in (
+                ("name", row.get("label", "")),
+                ("number", row.get("number", "")),
+                ("budget (万元)", _money(budget)),
+                ("synthetic parent", "yes" if row.get("synthetic") else ""),
+            )
+            if v
+        ],
+    )
+
+
+def _add_bands(graph: nx.DiGraph, store: Store, scope: dict[str, ox.NamedNode] | None) -> None:
+    """The grade bands of the indicators in the graph; a band that did not parse is flagged."""
+    for row in store.select(read_query("bands"), scope):
+        if row["ind"] not in graph:
+            continue
+        status = row.get("status", "")
+        raw = row.get("raw", "")
+        graph.add_node(
+            row["band"],
+            kind="band",
+            label=f"{row.get('gradeLabel', '')} {raw}".strip(),
+            department=graph.nodes[row["ind"]].get("department", ""),
+            flagged=status in BAD_PARSE,
+            severity="warning" if status in BAD_PARSE else "",
+            details=[("grade", row.get("gradeLabel", "")), ("raw text", raw), ("parse", status)],
+        )
+        graph.add_edge(row["ind"], row["band"])
 
 
 def _money(value: Any) -> str:
