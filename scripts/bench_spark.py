@@ -20,9 +20,11 @@ Copy detection (``--records N``, default 1,000,000; ``--records 0`` skips it,
 ``--no-ingest`` runs only it): ``N`` synthetic indicator records
 (:func:`kg.synth.copies.generate`) as JSON Lines and as Parquet, then the
 single-process detector in a child process (wall time and peak RSS) beside
-:func:`kg.duplicates.spark.write_clusters` in Spark ``local[cores]`` (wall time, and the lowest
-MemAvailable of the machine while it runs), and a check that both assign every record to
-the same cluster.
+:func:`kg.duplicates.spark.write_clusters` in Spark ``local[cores]`` (wall time, seconds per
+layer, and the lowest MemAvailable of the machine while it runs), and a check that both
+assign every record to the same cluster, every sub-activity to the same copied-block cluster
+and find the same reused ladders (members and clusters). ``--driver-memory`` sets Spark's
+heap (default 2g; 10⁷ records need more).
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from kg.ingest import ingest
 from kg.ingest.load import load_output
 from kg.ingest.spark import spark_ingest
 from kg.records.indicators import read_assignments, write_records
-from kg.spark import get_spark
+from kg.spark import LOCAL_CONF, get_spark
 from kg.synth.copies import generate
 
 
@@ -63,8 +65,12 @@ start = time.perf_counter()
 result = detect(records)
 seconds = time.perf_counter() - start
 write_assignments(result.assignments(), sys.argv[2])
+write_assignments(result.block_assignments(), sys.argv[2] + ".blocks", key="sub_id")
+with open(sys.argv[2] + ".reused", "w") as out:
+    json.dump([[r.id, r.members, r.clusters] for r in result.reused_ladders], out)
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-print(json.dumps({"seconds": seconds, "peak_rss": peak, "clusters": len(result.clusters)}))
+print(json.dumps({"seconds": seconds, "peak_rss": peak, "clusters": len(result.clusters),
+                  "reused": len(result.reused_ladders), "blocks": len(result.block_clusters)}))
 """
 
 
@@ -76,7 +82,9 @@ def mem_available() -> int:
     return 0
 
 
-def bench_duplicates(root: Path, n: int, cores: int) -> dict[str, float | int | str]:
+def bench_duplicates(
+    root: Path, n: int, cores: int, driver_memory: str = "2g"
+) -> dict[str, float | int | str]:
     """Local detector (child process: time, peak RSS) against Spark on the same records."""
     results: dict[str, float | int | str] = {"dup_records": n}
     start = time.perf_counter()
@@ -92,7 +100,10 @@ def bench_duplicates(root: Path, n: int, cores: int) -> dict[str, float | int | 
     results["dup_local_s"] = round(local["seconds"], 1)
     results["dup_local_peak_gb"] = round(local["peak_rss"] / 2**30, 2)
     results["dup_clusters"] = local["clusters"]
+    results["dup_reused_ladders"] = local["reused"]
+    results["dup_block_clusters"] = local["blocks"]
 
+    LOCAL_CONF["spark.driver.memory"] = driver_memory
     spark = get_spark(f"local[{cores}]", app_name="pikg-bench-duplicates")
     schema = (
         "id string, department string, activity string, sub_activity string, sub_id string, "
@@ -121,13 +132,24 @@ def bench_duplicates(root: Path, n: int, cores: int) -> dict[str, float | int | 
     results["dup_spark_largest_component"] = stats["largest_component"]
     results["dup_spark_rounds"] = stats["component_rounds"]
     results["dup_spark_minhash_blocks"] = stats["minhash_blocks"]
+    results["dup_spark_layer_s"] = " ".join(f"{k}={v}" for k, v in stats["layer_seconds"].items())
+    dups = root / "dups"
     assigned = {
-        row.id: row.cluster
-        for row in spark.read.parquet(str(root / "dups" / "assignments")).collect()
+        row.id: row.cluster for row in spark.read.parquet(str(dups / "assignments")).collect()
     }
+    blocks = {row.sub_id: row.block for row in spark.read.parquet(str(dups / "blocks")).collect()}
+    reused = [
+        [row.id, list(row.members), list(row.clusters)]
+        for row in spark.read.parquet(str(dups / "reused_ladders")).orderBy("id").collect()
+    ]
     spark.stop()
     expected = {k: v for k, v in read_assignments(root / "local.jsonl").items() if v is not None}
+    expected_blocks = read_assignments(root / "local.jsonl.blocks", key="sub_id")
+    expected_blocks = {k: v for k, v in expected_blocks.items() if v is not None}
+    expected_reused = json.loads((root / "local.jsonl.reused").read_text())
     results["dup_equal"] = "yes" if assigned == expected else "NO"
+    results["dup_blocks_equal"] = "yes" if blocks == expected_blocks else "NO"
+    results["dup_reused_equal"] = "yes" if reused == expected_reused else "NO"
     results["dup_ratio"] = round(float(results["dup_spark_s"]) / float(results["dup_local_s"]), 1)
     return results
 
@@ -138,12 +160,13 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2, help="local workers = Spark cores")
     parser.add_argument("--records", type=int, default=1_000_000, help="copy detection size")
     parser.add_argument("--no-ingest", action="store_true", help="only copy detection")
+    parser.add_argument("--driver-memory", default="2g", help="Spark heap for copy detection")
     args = parser.parse_args()
     results: dict[str, float | int | str] = {"cores": args.jobs}
     with tempfile.TemporaryDirectory(prefix="kg-bench-spark-") as tmp:
         root = Path(tmp)
         if args.records:
-            results.update(bench_duplicates(root, args.records, args.jobs))
+            results.update(bench_duplicates(root, args.records, args.jobs, args.driver_memory))
         if not args.no_ingest:
             results.update(bench_ingest(root, args.documents, args.jobs))
     results["load_average"] = " ".join(f"{x:.1f}" for x in os.getloadavg())

@@ -367,7 +367,7 @@ def duplicates_command(
         typer.Option(
             "--engine",
             help="local, or spark: --input is then the records Parquet of `kg ingest --engine "
-            "spark` (any Spark path); the same clusters, no reused ladders or blocks.",
+            "spark` (any Spark path); the same clusters, reused ladders and --blocks.",
         ),
     ] = "local",
 ) -> None:
@@ -395,8 +395,10 @@ def duplicates_command(
         raise KgError("give either documents or --input, not both")
     if engine not in ("local", "spark"):
         raise KgError(f"unknown --engine {engine!r} (use local or spark)")
-    if engine == "spark" and (input_file is None or blocks is not None):
-        raise KgError("--engine spark needs --input PARQUET and writes no --blocks")
+    if engine == "spark" and input_file is None:
+        raise KgError(
+            "--engine spark needs --input PARQUET (the records of kg ingest --engine spark)"
+        )
     graph_store = None
     if engine == "spark":
         from kg.duplicates.spark import spark_result
