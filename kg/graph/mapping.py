@@ -354,16 +354,11 @@ class _Mapper:
             add(iri, LABEL, _lit(activity.name, "zh"))
         if activity.raw_name and activity.raw_name != activity.name:
             add(iri, T.rawText, _lit(activity.raw_name))
-        if activity.number:
-            add(iri, T.number, _lit(activity.number))
+        self.texts(iri, (T.number, activity.number))
         if activity.budget is not None:
             add(iri, T.budget, _dec(activity.budget))
-        if activity.raw_budget:
-            add(iri, T.rawBudget, _lit(activity.raw_budget))
-        if activity.content:
-            add(iri, T.contentText, _lit(activity.content, "zh"))
-        if activity.goal:
-            add(iri, T.goalText, _lit(activity.goal, "zh"))
+        self.texts(iri, (T.rawBudget, activity.raw_budget))
+        self.texts(iri, (T.contentText, activity.content), (T.goalText, activity.goal), lang="zh")
         if activity.synthetic:
             add(iri, T.synthetic, _bool(True))
         self.flags(iri, activity.flags)
