@@ -236,6 +236,21 @@ def _hidden_characters(result: ReadResult) -> list[Diagnostic]:
     return found
 
 
+def _take_templates(document: Document, templates: TemplateReader) -> None:
+    """The national-template tables' projects and departments into the document, with the
+    issuer, title and year they print when the text around them gave none."""
+    document.projects.extend(templates.projects)
+    for department in templates.departments:
+        if not any(d.name == department.name for d in document.departments):
+            document.departments.append(department)
+    if templates.projects and not document.issuer:
+        document.issuer = next((d.name for d in templates.departments), "")
+    if not document.title and templates.projects:
+        document.title = templates.projects[0].title
+        year = _YEAR.search(fold(document.title))
+        document.year = document.year or (int(year["year"]) if year else None)
+
+
 def build_document(result: ReadResult) -> Document:
     """Extract the typed model from a reader result."""
     segmented = segment(result)
@@ -270,16 +285,7 @@ def build_document(result: ReadResult) -> Document:
                 templates.row(cells)
             others.append(item)
     templates.finish()
-    document.projects.extend(templates.projects)
-    for department in templates.departments:
-        if not any(d.name == department.name for d in document.departments):
-            document.departments.append(department)
-    if templates.projects and not document.issuer:
-        document.issuer = next((d.name for d in templates.departments), "")
-    if not document.title and templates.projects:
-        document.title = templates.projects[0].title
-        year = _YEAR.search(fold(document.title))
-        document.year = document.year or (int(year["year"]) if year else None)
+    _take_templates(document, templates)
     for item in others:
         if any(c.line in templates.claimed_lines for row in item.rows for c in row):
             continue
