@@ -267,35 +267,7 @@ def _parse_deadline(text: str) -> _Parsed | None:
                 deadline={"kind": "month", "month": month, "when": when},
             )
         if kind in ("delay", "ahead", "within", "later", "after_event"):
-            if kind == "after_event":
-                anchor, exceed, n, unit_word, _within = m.groups()
-                cmp = "gt" if exceed else "le"
-            else:
-                anchor = None
-                n, unit_word = m.group(1), m.group(2)
-                suffix = (
-                    m.group(3) if kind != "ahead" and m.lastindex and m.lastindex >= 3 else None
-                )
-                if kind == "ahead":
-                    cmp = "le"
-                elif kind == "later" or suffix in ("以上", "以后"):
-                    cmp = "gt"
-                elif suffix or kind == "within":
-                    cmp = "le"
-                else:
-                    cmp = "le"  # "后延5个工作日": late by at most five working days
-            days = float(n) * (-1 if kind == "ahead" else 1)
-            working = unit_word == "工作日"
-            unit = LEX.units.get(unit_word, "duration:天")
-            deadline = {
-                "kind": "relative",
-                "delay": days,
-                "unit": unit_word,
-                "working_days": working,
-            }
-            if anchor:
-                deadline["anchor"] = anchor
-            return _Parsed("F", cmp, unit=unit, span=span, **_bounds(cmp, days), deadline=deadline)
+            return _relative_deadline(m, kind)
         if kind in ("same_day", "on_time"):
             return _Parsed(
                 "F",
@@ -314,6 +286,37 @@ def _parse_deadline(text: str) -> _Parsed | None:
             deadline={"kind": "relative", "delay": None, "unit": "天", "working_days": False},
         )
     return None
+
+
+def _relative_deadline(m: re.Match[str], kind: str) -> _Parsed:
+    """A deadline counted in days from an event: 延期/提前/…内/…后 N (working) days."""
+    if kind == "after_event":
+        anchor, exceed, n, unit_word, _within = m.groups()
+        cmp = "gt" if exceed else "le"
+    else:
+        anchor = None
+        n, unit_word = m.group(1), m.group(2)
+        suffix = m.group(3) if kind != "ahead" and m.lastindex and m.lastindex >= 3 else None
+        if kind == "ahead":
+            cmp = "le"
+        elif kind == "later" or suffix in ("以上", "以后"):
+            cmp = "gt"
+        elif suffix or kind == "within":
+            cmp = "le"
+        else:
+            cmp = "le"  # "后延5个工作日": late by at most five working days
+    days = float(n) * (-1 if kind == "ahead" else 1)
+    working = unit_word == "工作日"
+    unit = LEX.units.get(unit_word, "duration:天")
+    deadline = {
+        "kind": "relative",
+        "delay": days,
+        "unit": unit_word,
+        "working_days": working,
+    }
+    if anchor:
+        deadline["anchor"] = anchor
+    return _Parsed("F", cmp, unit=unit, span=m.span(), **_bounds(cmp, days), deadline=deadline)
 
 
 # --- numbers ------------------------------------------------------------------------------------
