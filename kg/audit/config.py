@@ -143,14 +143,10 @@ def _schema_error(error: Any) -> str:
     return f"{where}: {error.message}"
 
 
-def load_config(path: str | Path) -> AuditConfig:
-    """Read and validate an audit TOML file; every mistake is a one-line :class:`KgError`
-    naming the file and the key (a JSON Schema check, :func:`config_schema`)."""
-    import jsonschema
-
-    path = Path(path)
+def _read_toml(path: Path) -> dict:
+    """The parsed TOML file; every way reading it fails is one line naming the file."""
     try:
-        data = tomllib.loads(path.read_bytes().decode("utf-8"))
+        return tomllib.loads(path.read_bytes().decode("utf-8"))
     except FileNotFoundError:
         raise KgError("config file not found", str(path)) from None
     except OSError as exc:
@@ -163,6 +159,32 @@ def load_config(path: str | Path) -> AuditConfig:
         raise KgError(f"not valid TOML: {exc}", str(path)) from None
     except RecursionError:
         raise KgError("not valid TOML: nested too deeply", str(path)) from None
+
+
+def _apply_rule_settings(config: AuditConfig, rules: dict, path: Path) -> None:
+    """``[rules.<id>]`` tables: ``enabled``, ``severity`` and the rule's own parameters."""
+    for rule_id, settings in rules.items():
+        settings = dict(settings)
+        if settings.pop("enabled", True) is False:
+            config.disabled.add(rule_id)
+        if "severity" in settings:
+            config.severities[rule_id] = settings.pop("severity")
+        for name, value in settings.items():
+            if isinstance(value, float) and not math.isfinite(value):
+                raise KgError(
+                    f"rule {rule_id}: parameter {name!r} must be a finite number, not {value}",
+                    str(path),
+                )
+        config.params[rule_id] = settings
+
+
+def load_config(path: str | Path) -> AuditConfig:
+    """Read and validate an audit TOML file; every mistake is a one-line :class:`KgError`
+    naming the file and the key (a JSON Schema check, :func:`config_schema`)."""
+    import jsonschema
+
+    path = Path(path)
+    data = _read_toml(path)
     errors = sorted(
         jsonschema.Draft202012Validator(config_schema()).iter_errors(data),
         key=lambda e: list(map(str, e.absolute_path)),
@@ -179,17 +201,5 @@ def load_config(path: str | Path) -> AuditConfig:
         if not math.isfinite(audit["rule_timeout"]):
             raise KgError("[audit] rule_timeout must be a finite number of seconds", str(path))
         config.rule_timeout = float(audit["rule_timeout"])
-    for rule_id, settings in data.get("rules", {}).items():
-        settings = dict(settings)
-        if settings.pop("enabled", True) is False:
-            config.disabled.add(rule_id)
-        if "severity" in settings:
-            config.severities[rule_id] = settings.pop("severity")
-        for name, value in settings.items():
-            if isinstance(value, float) and not math.isfinite(value):
-                raise KgError(
-                    f"rule {rule_id}: parameter {name!r} must be a finite number, not {value}",
-                    str(path),
-                )
-        config.params[rule_id] = settings
+    _apply_rule_settings(config, data.get("rules", {}), path)
     return config
