@@ -70,6 +70,50 @@ def _select_with_limit(store, text: str, timeout_s: float | None) -> list[dict[s
     return pickle.loads(out.getvalue())  # our own child's output, never outside data
 
 
+def _row_evidence(row: dict[str, Any], record, context: AuditContext, path: Path) -> list[Evidence]:
+    """The row's own ``?file ?line ?text``, else the evidence of the record it names."""
+    if row.get("file") is not None:
+        try:
+            line = int(row.get("line") or 0)
+        except (TypeError, ValueError):
+            raise KgError(f"?line must be an integer, got {row['line']!r}", str(path)) from None
+        return [Evidence(str(row["file"]), line, str(row.get("text") or ""))]
+    return [context.evidence(record)] if record is not None else []
+
+
+def _row_budget(row: dict[str, Any], path: Path) -> Decimal | None:
+    try:
+        budget = Decimal(str(row["budget"])) if row.get("budget") is not None else None
+    except InvalidOperation:
+        budget = Decimal("NaN")
+    if budget is not None and not budget.is_finite():
+        raise KgError(f"?budget must be a finite number, got {row['budget']!r}", str(path))
+    return budget
+
+
+def _row_finding(row: dict[str, Any], context: AuditContext, path: Path) -> Finding:
+    """One result row of a user rule as a finding; a malformed row is one line naming the file."""
+    if row.get("node") is None or row.get("message") is None:
+        raise KgError("every result row needs ?node and ?message", str(path))
+    node = str(row["node"])
+    record = context.indicator_by_id.get(node) or context.node_by_id.get(node)
+    evidence = _row_evidence(row, record, context, path)
+    budget = _row_budget(row, path)
+    severity = str(row.get("severity") or "")
+    if severity and severity not in SEVERITIES:
+        raise KgError(f"?severity must be one of {', '.join(SEVERITIES)}", str(path))
+    message = str(row["message"])
+    return new_finding(
+        message,
+        message,
+        doc_id=record.doc_id if record is not None else "",
+        nodes=[node],
+        evidence=evidence,
+        budget=budget,
+        severity=severity,
+    )
+
+
 def sparql_rule(
     path: str | Path,
     store,
@@ -104,42 +148,7 @@ def sparql_rule(
         except KgError as exc:
             raise KgError(exc.message, str(path)) from None
         for row in rows:
-            if row.get("node") is None or row.get("message") is None:
-                raise KgError("every result row needs ?node and ?message", str(path))
-            node = str(row["node"])
-            record = context.indicator_by_id.get(node) or context.node_by_id.get(node)
-            doc_id = record.doc_id if record is not None else ""
-            if row.get("file") is not None:
-                try:
-                    line = int(row.get("line") or 0)
-                except (TypeError, ValueError):
-                    raise KgError(
-                        f"?line must be an integer, got {row['line']!r}", str(path)
-                    ) from None
-                evidence = [Evidence(str(row["file"]), line, str(row.get("text") or ""))]
-            elif record is not None:
-                evidence = [context.evidence(record)]
-            else:
-                evidence = []
-            try:
-                budget = Decimal(str(row["budget"])) if row.get("budget") is not None else None
-            except InvalidOperation:
-                budget = Decimal("NaN")
-            if budget is not None and not budget.is_finite():
-                raise KgError(f"?budget must be a finite number, got {row['budget']!r}", str(path))
-            severity = str(row.get("severity") or "")
-            if severity and severity not in SEVERITIES:
-                raise KgError(f"?severity must be one of {', '.join(SEVERITIES)}", str(path))
-            message = str(row["message"])
-            yield new_finding(
-                message,
-                message,
-                doc_id=doc_id,
-                nodes=[node],
-                evidence=evidence,
-                budget=budget,
-                severity=severity,
-            )
+            yield _row_finding(row, context, path)
 
     return Rule(
         id=f"custom.{path.stem}",
