@@ -68,6 +68,96 @@ def bcubed(
     return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
 
 
+def _per_kind(pred: Mapping[str, Any], labels: Labels) -> dict[str, dict[str, float]]:
+    """Pairwise recall and the share of families found exactly, per planted kind."""
+    members: dict[str, list[str]] = defaultdict(list)
+    for item, family in labels.family.items():
+        if family is not None:
+            members[family].append(item)
+    pred_members = _members(pred)
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for family, kind in labels.kind.items():
+        if family in members:
+            by_kind[kind].append(family)
+    per_kind: dict[str, dict[str, float]] = {}
+    for kind, families in sorted(by_kind.items()):
+        gold_pairs = found = 0
+        exact = 0
+        for family in families:
+            ids = members[family]
+            gold_pairs += comb(len(ids), 2)
+            clusters = Counter(pred.get(i) for i in ids if pred.get(i) is not None)
+            found += sum(comb(n, 2) for n in clusters.values())
+            first = pred.get(ids[0])
+            exact += first is not None and pred_members[first] == set(ids)
+        per_kind[kind] = {
+            "families": len(families),
+            "pairwise_recall": round(found / gold_pairs, 4) if gold_pairs else 1.0,
+            "exact_family_rate": round(exact / len(families), 4),
+        }
+    return per_kind
+
+
+def _members(pred: Mapping[str, Any]) -> dict[Any, set[str]]:
+    members: dict[Any, set[str]] = defaultdict(set)
+    for item, cluster in pred.items():
+        if cluster is not None:
+            members[cluster].add(item)
+    return members
+
+
+def _hard_negatives(pred: Mapping[str, Any], labels: Labels) -> dict[str, Any]:
+    """How often each planted trap was merged with its anchor or with any copy family."""
+    gold = labels.family
+    pred_members = _members(pred)
+    traps: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for item, (trap, anchor) in labels.traps.items():
+        counts = traps[trap]
+        counts[0] += 1
+        cluster = pred.get(item)
+        counts[1] += cluster is not None and cluster == pred.get(anchor)
+        counts[2] += cluster is not None and any(
+            gold.get(other) is not None for other in pred_members[cluster] if other != item
+        )
+    total = sum(c[0] for c in traps.values())
+    return {
+        "count": total,
+        "merged_with_anchor": round(sum(c[1] for c in traps.values()) / total, 4) if total else 0.0,
+        "merged_with_family": round(sum(c[2] for c in traps.values()) / total, 4) if total else 0.0,
+        "per_trap": {
+            trap: {"count": c[0], "merged_with_anchor": round(c[1] / c[0], 4)}
+            for trap, c in sorted(traps.items())
+        },
+    }
+
+
+def _reused_ladders(
+    pred: Mapping[str, Any], reused_labels: Mapping[str, str], reused_pred: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """Planted reused-ladder groups: pairs wrongly put in one copy cluster, groups found whole."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for item, group in reused_labels.items():
+        groups[group].append(item)
+    pairs = sum(comb(len(ids), 2) for ids in groups.values())
+    merged = sum(
+        sum(comb(n, 2) for n in Counter(pred[i] for i in ids if pred.get(i) is not None).values())
+        for ids in groups.values()
+    )
+    reused: dict[str, Any] = {
+        "groups": len(groups),
+        "copy_merged_pairs": round(merged / pairs, 4) if pairs else 0.0,
+    }
+    if reused_pred is not None:
+        whole = sum(
+            1
+            for ids in groups.values()
+            if reused_pred.get(ids[0]) is not None
+            and all(reused_pred.get(i) == reused_pred[ids[0]] for i in ids)
+        )
+        reused["found_whole"] = round(whole / len(groups), 4)
+    return reused
+
+
 def score(
     pred: Mapping[str, Any],
     labels: Labels,
@@ -90,83 +180,12 @@ def score(
         if gold[i] is not None or (pred.get(i) is not None and pred_size[pred[i]] > 1)
     }
     result["bcubed_involved"] = bcubed(pred, gold, involved)
-
-    per_kind: dict[str, dict[str, float]] = {}
-    members: dict[str, list[str]] = defaultdict(list)
-    for item, family in gold.items():
-        if family is not None:
-            members[family].append(item)
-    pred_members: dict[Any, set[str]] = defaultdict(set)
-    for item, cluster in pred.items():
-        if cluster is not None:
-            pred_members[cluster].add(item)
-    by_kind: dict[str, list[str]] = defaultdict(list)
-    for family, kind in labels.kind.items():
-        if family in members:
-            by_kind[kind].append(family)
-    for kind, families in sorted(by_kind.items()):
-        gold_pairs = found = 0
-        exact = 0
-        for family in families:
-            ids = members[family]
-            gold_pairs += comb(len(ids), 2)
-            clusters = Counter(pred.get(i) for i in ids if pred.get(i) is not None)
-            found += sum(comb(n, 2) for n in clusters.values())
-            first = pred.get(ids[0])
-            exact += first is not None and pred_members[first] == set(ids)
-        per_kind[kind] = {
-            "families": len(families),
-            "pairwise_recall": round(found / gold_pairs, 4) if gold_pairs else 1.0,
-            "exact_family_rate": round(exact / len(families), 4),
-        }
-    result["per_kind"] = per_kind
-
-    traps: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for item, (trap, anchor) in labels.traps.items():
-        counts = traps[trap]
-        counts[0] += 1
-        cluster = pred.get(item)
-        counts[1] += cluster is not None and cluster == pred.get(anchor)
-        counts[2] += cluster is not None and any(
-            gold.get(other) is not None for other in pred_members[cluster] if other != item
-        )
-    total = sum(c[0] for c in traps.values())
-    result["hard_negatives"] = {
-        "count": total,
-        "merged_with_anchor": round(sum(c[1] for c in traps.values()) / total, 4) if total else 0.0,
-        "merged_with_family": round(sum(c[2] for c in traps.values()) / total, 4) if total else 0.0,
-        "per_trap": {
-            trap: {"count": c[0], "merged_with_anchor": round(c[1] / c[0], 4)}
-            for trap, c in sorted(traps.items())
-        },
-    }
+    result["per_kind"] = _per_kind(pred, labels)
+    result["hard_negatives"] = _hard_negatives(pred, labels)
     if block_pred is not None and labels.blocks:
         result["blocks"] = pairwise(block_pred, labels.blocks)
     if labels.reused:
-        groups: dict[str, list[str]] = defaultdict(list)
-        for item, group in labels.reused.items():
-            groups[group].append(item)
-        pairs = sum(comb(len(ids), 2) for ids in groups.values())
-        merged = sum(
-            sum(
-                comb(n, 2)
-                for n in Counter(pred[i] for i in ids if pred.get(i) is not None).values()
-            )
-            for ids in groups.values()
-        )
-        reused: dict[str, Any] = {
-            "groups": len(groups),
-            "copy_merged_pairs": round(merged / pairs, 4) if pairs else 0.0,
-        }
-        if reused_pred is not None:
-            whole = sum(
-                1
-                for ids in groups.values()
-                if reused_pred.get(ids[0]) is not None
-                and all(reused_pred.get(i) == reused_pred[ids[0]] for i in ids)
-            )
-            reused["found_whole"] = round(whole / len(groups), 4)
-        result["reused_ladders"] = reused
+        result["reused_ladders"] = _reused_ladders(pred, labels.reused, reused_pred)
     return result
 
 
