@@ -501,11 +501,7 @@ def cluster_frames(
         .withColumn("gsize", F.count(F.lit(1)).over(window))
         .localCheckpoint()
     )
-    groups = (
-        grouped.where("idx = gid")
-        .select("gid", "key", "lkey", "standard", "gsize")
-        .localCheckpoint()
-    )
+    groups = grouped.where("idx = gid").select("gid", "key", "lkey", "standard", "gsize")
     stats["name_groups"] = groups.count()
     lap("normalise")
 
@@ -521,20 +517,18 @@ def cluster_frames(
     )
     stats["minhash_blocks"] = blocks.where(F.col("n") > max_bucket).count()
     near = blocks.select("members").mapInArrow(_near_links(max_bucket), LINKS_DDL)
-    near = near.dropDuplicates(["a", "b"])
 
     # probable: same name key, one band edited
-    multi = groups.groupBy("key").agg(F.count(F.lit(1)).alias("n")).where("n > 1").select("key")
-    candidates = groups.join(multi, "key")
-    subs = (
-        grouped.join(candidates.select("gid"), "gid")
-        .groupBy("gid")
-        .agg(F.collect_set("sub").alias("subs"))
-    )
     probable = (
-        candidates.join(subs, "gid")
+        grouped.groupBy("key", "gid", "lkey", "standard")
+        .agg(F.collect_set("sub").alias("subs"))
         .groupBy("key")
-        .agg(F.collect_list(F.struct("gid", "lkey", "standard", "subs")).alias("groups"))
+        .agg(
+            F.count(F.lit(1)).alias("n"),
+            F.collect_list(F.struct("gid", "lkey", "standard", "subs")).alias("groups"),
+        )
+        .where("n > 1")
+        .select("key", "groups")
         .mapInArrow(_probable_links(max_bucket), LINKS_DDL)
     )
     links = (
@@ -679,6 +673,7 @@ def cluster_frames(
         )
         .localCheckpoint()
     )
+    stats["clusters"] = finished.count()
     lap("finish")
     ranking = Window.orderBy(
         F.desc("confidence_rank"), F.desc("score"), F.desc("size"), F.asc("first_id")
@@ -896,7 +891,6 @@ def write_clusters(records: DataFrame, out: str, **options: Any) -> dict[str, An
         "overwrite"
     ).parquet(f"{out}/blocks")
     stats = frames.stats
-    stats["clusters"] = frames.clusters.count()
     return stats
 
 
