@@ -14,6 +14,8 @@ import typer
 from kg.errors import KgError
 
 if TYPE_CHECKING:
+    from rich.progress import Progress
+
     from kg.graph.store import Store
 
 StoreOption = Annotated[
@@ -46,3 +48,28 @@ def open_store(path: Path | None, *, write: bool = False, create: bool = False) 
     from kg.graph.store import Store
 
     return Store(store_location(path, create=create), read_only=not write)
+
+
+def progress_bar(label: str, *, quiet: bool, described: bool = False) -> Progress:
+    """A transient progress bar on stderr: ``label``, bar, done/total, time elapsed (and the
+    task's description with ``described``). Off with ``--quiet`` and when stderr is no
+    terminal, so a pipe or log gets no stray blank line. rich is imported only here."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    console = Console(stderr=True)
+    columns = [TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    if described:
+        columns.append(TextColumn("{task.description}"))
+    return Progress(
+        *columns,
+        console=console,
+        disable=quiet or not console.is_terminal,
+        transient=True,
+    )

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kg.cli import app
-from kg.cli._util import StoreOption, open_store
+from kg.cli._util import StoreOption, open_store, progress_bar
 
 if TYPE_CHECKING:
     from kg.ingest import IngestSummary
@@ -66,29 +66,10 @@ def ingest_cmd(
 
         summary = spark_ingest(paths, out, master=master, force=force)
         raise typer.Exit(report(summary, fail_on_unread=fail_on_unread))
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
     from kg.ingest import ingest
 
-    console = Console(stderr=True)
     graph_store = open_store(store, write=True, create=True)
-    progress = Progress(
-        TextColumn("[bold]ingest"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.description}"),
-        console=console,
-        disable=quiet or not console.is_terminal,  # no stray blank line in a pipe or log
-        transient=True,
-    )
+    progress = progress_bar("[bold]ingest", quiet=quiet, described=True)
     with progress:
         task = progress.add_task("", total=None)
 

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from kg.cli import app
+from kg.cli._util import progress_bar
 from kg.errors import KgError
 
 
@@ -84,29 +85,11 @@ def synth(
         raise KgError(f"the seed layout is written as txt or docx, not {fmt.value}")
     if layout is Layout.seed and hazard:
         raise KgError("--hazard applies to --layout national only")
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
     from kg.synth import MANIFEST_NAME, generate_corpus
     from kg.synth.templates import ANSWERS_NAME, generate_template_corpus
 
-    console = Console(stderr=True)
     started = time.perf_counter()
-    with Progress(
-        TextColumn("synth"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        disable=quiet or not console.is_terminal,
-        transient=True,
-    ) as bar:
+    with progress_bar("synth", quiet=quiet) as bar:
         task = bar.add_task("synth", total=documents)
         report = lambda done, _total: bar.update(task, completed=done)  # noqa: E731
         if layout is Layout.national:

@@ -594,14 +594,18 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _detect_core(
-    recs: list[IndicatorRecord],
-    std: StandardLadders,
+    records: Iterable[IndicatorRecord | Mapping[str, Any]],
+    standard_ladders: Any,
     block_min_shared: int,
     block_min_jaccard: float,
     max_bucket: int,
     split_bridges: bool,
     block_edges: Sequence[tuple[str, str, int, float]] | None = None,
 ) -> _Core:
+    """Everything :func:`detect` and :func:`partition` share, with the garbage collector
+    paused by the caller: ``records`` as records (``core.recs``), grouped, linked, clustered."""
+    recs = [as_record(r) for r in records]
+    std = load_standard_ladders(standard_ladders)
     started = time.perf_counter()
     timings: dict[str, float] = {}
     stats: dict[str, Any] = {
@@ -721,15 +725,15 @@ def partition(
     scores): for label checks and generator guards that only need who is with whom.
     """
     with _collector_paused():
-        recs = [as_record(r) for r in records]
         core = _detect_core(
-            recs,
-            load_standard_ladders(standard_ladders),
+            records,
+            standard_ladders,
             block_min_shared,
             block_min_jaccard,
             max_bucket,
             split_bridges,
         )
+    recs = core.recs
     label = np.full(len(recs), -1, dtype=np.int64)
     for number, fam in enumerate(core.name_families, start=1):
         for gid in fam:
@@ -791,16 +795,16 @@ def detect(
     """
     started = time.perf_counter()
     with _collector_paused():
-        recs = [as_record(r) for r in records]
         core = _detect_core(
-            recs,
-            load_standard_ladders(standard_ladders),
+            records,
+            standard_ladders,
             block_min_shared,
             block_min_jaccard,
             max_bucket,
             split_bridges,
             block_edges,
         )
+        recs = core.recs
         t0 = time.perf_counter()
         clusters, cluster_id = _clusters(core, max_extra_evidence)
         reused = _reused_ladders(core, cluster_id)

@@ -9,8 +9,9 @@ audit and the copy detector never know where their input came from.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
-from kg.model import GRADES, Activity, Document, Indicator, Project
+from kg.model import GRADES, Activity, Document, Indicator, Project, ProjectIndicator
 from kg.records.context import AuditContext, AuditDocument, AuditIndicator, AuditNode
 
 
@@ -42,6 +43,48 @@ def _grades(indicator: Indicator) -> dict[str, str]:
     return grades
 
 
+def _add_node(
+    context: AuditContext, key: str, path: str, item: Activity | Project, **fields: Any
+) -> AuditNode:
+    """Record an activity or project as ``{key}/{path}/L{line}``: what both have, plus
+    ``fields``."""
+    node = AuditNode(
+        id=f"{key}/{path}/L{item.line}",
+        doc_id=key,
+        line=item.line,
+        budget=item.budget,
+        goal=item.goal,
+        end_line=item.end_line,
+        **fields,
+    )
+    context.nodes.append(node)
+    return node
+
+
+def _add_indicator(
+    context: AuditContext,
+    key: str,
+    node: AuditNode,
+    indicator: Indicator | ProjectIndicator,
+    **fields: Any,
+) -> None:
+    """Record ``indicator`` of ``node``: what every indicator has, plus its kind's ``fields``."""
+    record = AuditIndicator(
+        id=f"{key}/indicator/L{indicator.line}",
+        doc_id=key,
+        node_id=node.id,
+        name=indicator.name,
+        line=indicator.line,
+        raw_name=indicator.raw_name,
+        analysis=indicator.analysis,
+        flags=list(indicator.flags),
+        end_line=indicator.end_line,
+        **fields,
+    )
+    context.indicators.append(record)
+    node.indicators.append(record.id)
+
+
 def _add_activity(
     context: AuditContext,
     key: str,
@@ -49,83 +92,65 @@ def _add_activity(
     parent: AuditNode | None,
     department_at: Callable[[int], str],
 ) -> None:
-    node = AuditNode(
-        id=f"{key}/{'synthetic' if activity.synthetic else activity.level}/L{activity.line}",
-        doc_id=key,
+    node = _add_node(
+        context,
+        key,
+        "synthetic" if activity.synthetic else activity.level,
+        activity,
         kind=activity.level,
         name=activity.name or "",
-        line=activity.line,
-        budget=activity.budget,
         raw_budget=activity.raw_budget,
         content=activity.content,
-        goal=activity.goal,
         number=activity.number,
         parent_id=parent.id if parent else None,
         synthetic=activity.synthetic,
-        end_line=activity.end_line,
         flags=list(activity.flags),
         department=department_at(activity.line),
     )
-    context.nodes.append(node)
     if parent is not None:
         parent.children.append(node.id)
     for indicator in activity.indicators:
-        record = AuditIndicator(
-            id=f"{key}/indicator/L{indicator.line}",
-            doc_id=key,
-            node_id=node.id,
-            name=indicator.name,
-            line=indicator.line,
+        _add_indicator(
+            context,
+            key,
+            node,
+            indicator,
             grades=_grades(indicator),
-            raw_name=indicator.raw_name,
             bands=list(indicator.bands or []),
             scheme=indicator.scheme,
-            analysis=indicator.analysis,
-            flags=list(indicator.flags),
-            end_line=indicator.end_line,
         )
-        context.indicators.append(record)
-        node.indicators.append(record.id)
     for sub in activity.sub_activities:
         _add_activity(context, key, sub, node, department_at)
 
 
 def _add_project(context: AuditContext, key: str, project: Project, department: str) -> None:
-    node = AuditNode(
-        id=f"{key}/project/L{project.line}",
-        doc_id=key,
+    node = _add_node(
+        context,
+        key,
+        "project",
+        project,
         kind="project",
         name=project.name,
-        line=project.line,
-        budget=project.budget,
         raw_budget=str(project.budget) if project.budget is not None else "",
         content=project.purpose,
-        goal=project.goal,
         number=project.code,
-        end_line=project.end_line,
         table_kind=project.kind,
         execution=dict(project.execution),
         total_score=project.total_score,
         department=department,
     )
-    context.nodes.append(node)
     for indicator in project.indicators:
-        record = AuditIndicator(
-            id=f"{key}/indicator/L{indicator.line}",
-            doc_id=key,
-            node_id=node.id,
-            name=indicator.name,
-            line=indicator.line,
+        _add_indicator(
+            context,
+            key,
+            node,
+            indicator,
             kind="project",
-            raw_name=indicator.raw_name,
             bands=[indicator.target] if indicator.target is not None else [],
-            analysis=indicator.analysis,
-            flags=list(indicator.flags),
             value=(indicator.raw_value or indicator.value) if indicator.value else "",
             basis=indicator.basis,
             level1=indicator.level1,
             level2=indicator.level2,
-            end_line=indicator.end_line,
             actual=indicator.actual,
             weight=indicator.weight,
             score=indicator.score,
@@ -133,8 +158,6 @@ def _add_project(context: AuditContext, key: str, project: Project, department: 
             comparator=indicator.comparator,
             actual_band=indicator.actual_band,
         )
-        context.indicators.append(record)
-        node.indicators.append(record.id)
 
 
 def context_from_documents(documents: Iterable[Document]) -> AuditContext:
