@@ -233,3 +233,28 @@ def test_an_unreadable_file_in_a_folder_is_one_line_and_the_rest_is_ingested(sam
         "mem.txt: cannot read (Input/output error)"
     ]
     assert "gone.txt: symbolic link to nothing" in result.output
+
+
+def test_a_failed_file_is_named_as_ingest_records_it(samples_dir, tmp_path):
+    """A white-space-only text and a corrupt workbook: each error line names the file as ingest
+    records it (the folder's name, then the path inside it; a bare file argument by its name),
+    never by its absolute path; the sample beside them is ingested."""
+    folder = tmp_path / "docs"
+    (folder / "sub").mkdir(parents=True)
+    sample = sorted(samples_dir.glob("*.txt"))[0]
+    (folder / sample.name).write_bytes(sample.read_bytes())
+    (folder / "sub" / "blank.txt").write_text(" \n\u3000\n  \n", encoding="utf-8")
+    (folder / "broken.xlsx").write_bytes(b"PK\x03\x04 not a zip archive")
+    lone = tmp_path / "lone.txt"
+    lone.write_text("   \n", encoding="utf-8")
+    args = [str(folder), str(lone), "--store", str(tmp_path / "s"), "-j", "1", "-q"]
+    result = runner.invoke(app, ["ingest", *args])
+    assert result.exit_code == 1
+    assert "1 ingested" in result.output
+    errors = sorted(line for line in result.output.splitlines() if line.startswith("kg: error:"))
+    assert [line.split(": ")[2] for line in errors] == [
+        "docs/broken.xlsx",
+        "docs/sub/blank.txt",
+        "lone.txt",
+    ]
+    assert not any(str(tmp_path) in line for line in errors)

@@ -149,7 +149,7 @@ def extract_document(path: str | os.PathLike[str], name: str | None = None):
 
     A device or pipe (``/dev/zero``) and a file holding nothing but white space (U+3000
     included) are a :class:`KgError` naming the file, never an endless read or an empty
-    document."""
+    document. Errors name the file as ``name`` (the path ingest records) where one is given."""
     from kg.extraction import extract_result
     from kg.readers import read_path
 
@@ -162,7 +162,12 @@ def extract_document(path: str | os.PathLike[str], name: str | None = None):
             "not a regular file (a device, pipe or socket); copy it to a file first",
             name or str(path),
         )
-    result = read_path(path)
+    try:
+        result = read_path(path)
+    except KgError as exc:  # the readers name the file they were given: name it as recorded
+        if name is None or exc.path is None or Path(exc.path) != Path(path):
+            raise
+        raise KgError(exc.message, name, exc.line) from exc
     if not result.text.strip():
         raise KgError("no text in the document (only white space)", name or str(path))
     return extract_result(result)
