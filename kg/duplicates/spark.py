@@ -519,16 +519,17 @@ def cluster_frames(
     near = blocks.select("members").mapInArrow(_near_links(max_bucket), LINKS_DDL)
 
     # probable: same name key, one band edited
-    probable = (
-        grouped.groupBy("key", "gid", "lkey", "standard")
+    multi = groups.groupBy("key").agg(F.count(F.lit(1)).alias("n")).where("n > 1").select("key")
+    candidates = groups.join(multi, "key")  # only name keys of two or more name groups
+    subs = (
+        grouped.join(candidates.select("gid"), "gid")
+        .groupBy("gid")
         .agg(F.collect_set("sub").alias("subs"))
+    )
+    probable = (
+        candidates.join(subs, "gid")
         .groupBy("key")
-        .agg(
-            F.count(F.lit(1)).alias("n"),
-            F.collect_list(F.struct("gid", "lkey", "standard", "subs")).alias("groups"),
-        )
-        .where("n > 1")
-        .select("key", "groups")
+        .agg(F.collect_list(F.struct("gid", "lkey", "standard", "subs")).alias("groups"))
         .mapInArrow(_probable_links(max_bucket), LINKS_DDL)
     )
     links = (
