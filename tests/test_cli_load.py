@@ -118,3 +118,33 @@ def test_part_files_split_into_the_documents_of_a_line_by_line_reading(
             expected.append((graph, line))
     monkeypatch.setattr(output, "CHUNK_BYTES", chunk)
     assert list(output.iter_documents([part])) == expected
+
+
+def test_a_killed_load_is_completed_by_loading_again(output, tmp_path):
+    """Killed (PIKG_FAULT of kg.graph.store) after the first batch is committed, while the
+    second is loaded on the background thread but not committed: the next `kg load` removes
+    the half-loaded graph and loads it again, giving the store an uninterrupted load gives."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "kg", "load", str(output), "--batch-mb", "0", "--store"]
+    reference, store = tmp_path / "reference", tmp_path / "killed"
+    assert subprocess.run([*command, str(reference)], capture_output=True).returncode == 1
+    killed = subprocess.run(
+        [*command, str(store)],
+        capture_output=True,
+        env={**os.environ, "PIKG_FAULT": "before-commit:2"},
+    )
+    assert killed.returncode == -signal.SIGKILL
+    with Store(store, read_only=True) as partial:  # read-only: not recovered yet
+        committed, loaded = set(partial.committed()), set(partial.document_graphs())
+    assert len(committed) == 1 and loaded - committed
+    again = runner.invoke(app, ["load", str(output), "--store", str(store)])
+    assert "1 loaded, 0 replaced, 1 unchanged, 1 failed" in again.output
+    dumps = []
+    for path in (store, reference):
+        with Store(path, read_only=True) as done:
+            dumps.append(set(done.dump("nquads").decode().splitlines()))
+    assert dumps[0] == dumps[1]
