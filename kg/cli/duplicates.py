@@ -306,6 +306,30 @@ def _print_csv(shown: _Shown, result: DuplicateResult, limit: int | None) -> Non
         )  # fmt: skip
 
 
+def _check_options(
+    fmt: str,
+    min_confidence: str,
+    documents: list[Path] | None,
+    input_file: Path | None,
+    engine: str,
+) -> None:
+    """Refuse option values and combinations the command cannot honour, before any work."""
+    from kg.duplicates.detect import CONFIDENCE_LEVELS
+
+    if fmt not in ("table", "json", "csv"):
+        raise KgError(f"unknown --format {fmt!r} (use table, json or csv)")
+    if min_confidence not in CONFIDENCE_LEVELS:
+        raise KgError(f"unknown --min-confidence {min_confidence!r} (use low, medium or high)")
+    if input_file is not None and documents:
+        raise KgError("give either documents or --input, not both")
+    if engine not in ("local", "spark"):
+        raise KgError(f"unknown --engine {engine!r} (use local or spark)")
+    if engine == "spark" and input_file is None:
+        raise KgError(
+            "--engine spark needs --input PARQUET (the records of kg ingest --engine spark)"
+        )
+
+
 @app.command("duplicates")
 def duplicates_command(
     documents: Annotated[
@@ -382,23 +406,11 @@ def duplicates_command(
     from rich.console import Console
 
     from kg.duplicates import detect, read_records, write_assignments
-    from kg.duplicates.detect import CONFIDENCE_LEVELS
     from kg.duplicates.graph_io import COPY_GRAPHS, write_findings
     from kg.output import flush
     from kg.records.from_store import records_from_store
 
-    if fmt not in ("table", "json", "csv"):
-        raise KgError(f"unknown --format {fmt!r} (use table, json or csv)")
-    if min_confidence not in CONFIDENCE_LEVELS:
-        raise KgError(f"unknown --min-confidence {min_confidence!r} (use low, medium or high)")
-    if input_file is not None and documents:
-        raise KgError("give either documents or --input, not both")
-    if engine not in ("local", "spark"):
-        raise KgError(f"unknown --engine {engine!r} (use local or spark)")
-    if engine == "spark" and input_file is None:
-        raise KgError(
-            "--engine spark needs --input PARQUET (the records of kg ingest --engine spark)"
-        )
+    _check_options(fmt, min_confidence, documents, input_file, engine)
     graph_store = None
     if engine == "spark":
         from kg.duplicates.spark import spark_result
