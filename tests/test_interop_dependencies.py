@@ -117,7 +117,7 @@ def _local_modules() -> set[str]:
 def test_tests_scripts_and_notebooks_import_only_declared_distributions():
     local = _local_modules()
     files = [*_python_files("tests"), *_python_files("scripts"), *_notebook_cells()]
-    declared = RUNTIME | EXTRAS["test"]
+    declared = RUNTIME | EXTRAS["test"] | EXTRAS["spark"]  # make test installs .[test,spark]
     for dist in _distributions(files, local):
         assert dist in declared, f"tests or scripts import {dist}: declare it in .[test]"
 

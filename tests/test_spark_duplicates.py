@@ -175,6 +175,30 @@ def test_cli_engine_spark(spark, tmp_path):
     assert any(local.block_assignments().values())
 
 
+def test_spark_submit_entry_point_run_as_a_file(spark, tmp_path):
+    """``spark-submit`` takes a file, not ``-m`` (docs/scale.md): the module run as a file in
+    its own process writes the Parquet findings, and its assignments are the local ones."""
+    import subprocess
+    import sys
+
+    import kg.duplicates.spark as module
+
+    records, _labels = generate(12, 600)
+    ordered = _parquet(spark, records, tmp_path / "records")
+    run = subprocess.run(
+        [sys.executable, module.__file__, str(tmp_path / "records"), "--out",
+         str(tmp_path / "dups"), "--master", "local[2]"],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    assigned = {
+        row.id: row.cluster
+        for row in spark.read.parquet(str(tmp_path / "dups" / "assignments")).collect()
+    }
+    expected = {k: v for k, v in detect(ordered).assignments().items() if v is not None}
+    assert expected and assigned == expected
+
+
 def test_detect_with_given_block_edges_is_unchanged():
     """The hook the Spark path finishes components with: the block pairs given instead of
     found give the same result (same clusters, evidence and block pairs)."""

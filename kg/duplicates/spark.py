@@ -29,9 +29,11 @@ its rules:
   its distinctive ladders), reused ladders (distinctive ladders with ≥ 2 unrelated users) and
   copied-block clusters (components of the block pairs); all ranked and numbered as locally.
 
-From ``spark-submit``::
+From ``spark-submit``, which takes a file, not ``-m`` (``python -m kg.duplicates.spark`` is the
+same program)::
 
-    spark-submit --master yarn ... -m kg.duplicates.spark hdfs:///pikg/records --out hdfs:///dups
+    MAIN=$(python -c 'import kg.duplicates.spark as m; print(m.__file__)')
+    spark-submit --master yarn ... "$MAIN" hdfs:///pikg/records --out hdfs:///dups
 """
 
 from __future__ import annotations
@@ -896,7 +898,7 @@ def write_clusters(records: DataFrame, out: str, **options: Any) -> dict[str, An
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``spark-submit -m kg.duplicates.spark RECORDS --out DIR``: the findings as Parquet."""
+    """``spark-submit …/kg/duplicates/spark.py RECORDS --out DIR``: the findings as Parquet."""
     parser = argparse.ArgumentParser(description="pikg copy detection on Spark")
     parser.add_argument("records", help="indicator records Parquet (kg ingest --engine spark)")
     parser.add_argument("--out", required=True, help="output folder (any Spark URI)")
@@ -908,4 +910,8 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # Run as a file (spark-submit …/kg/duplicates/spark.py) or with -m: call the imported
+    # module, so what executors receive refers to kg.duplicates.spark by name, not to __main__.
+    from kg.duplicates.spark import main as imported_main
+
+    imported_main()
