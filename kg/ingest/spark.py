@@ -27,15 +27,14 @@ import sys
 import tempfile
 import time
 import uuid
-from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import KgError
 from kg.graph.namespace import doc_graph
-from kg.ingest import analyse_file, discover, pipeline_version
+from kg.ingest import IngestSummary, analyse_file, discover, pipeline_version
 from kg.ingest.spark_output import DIAGNOSTICS, MANIFEST, NQUADS, RECORDS, RUNS, SUCCESS
 from kg.readers import SUFFIXES
 from kg.spark import get_spark
@@ -64,19 +63,11 @@ DIAGNOSTICS_DDL = (
 
 
 @dataclass
-class SparkIngestSummary:
-    """What one Spark ingest did (the fields of :class:`kg.ingest.IngestSummary` it can know)."""
+class SparkIngestSummary(IngestSummary):
+    """What one Spark ingest did: the local summary plus the run it wrote (``recovered``
+    stays empty: the output folder has no half-loaded store to recover)."""
 
     run: str = ""
-    files: int = 0
-    ingested: int = 0
-    replaced: int = 0
-    skipped: int = 0
-    failed: list[tuple[str, str]] = field(default_factory=list)
-    triples: int = 0
-    counts: Counter[str] = field(default_factory=Counter)
-    unread: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
 
 # --- driver: listing ----------------------------------------------------------------------------
